@@ -1,0 +1,5 @@
+"""``python -m duvoform`` runs the CLI."""
+
+from duvoform.cli import main
+
+main()
