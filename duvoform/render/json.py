@@ -1,0 +1,44 @@
+"""The ``plan --format json`` rendering: exactly one JSON document (DESIGN §7).
+
+The document is ``Plan.to_json()``: contract keys in contract order (``format_version``,
+``summary``, ``changes``, ``warnings``, ``notes``), then any additive keys sorted by name. Keys
+inside field values are sorted too, so the same plan always gives the same bytes whatever order
+the API listed things in. Secret header values are replaced as in every renderer (only
+references such as ``{"env": "TOKEN"}`` are shown).
+
+Print the result as it is (for example ``click.echo(text, nl=False)``), not through rich markup.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from duvoform.plan import Plan
+from duvoform.render.redact import redact
+
+__all__ = ["CONTRACT_KEYS", "render_plan"]
+
+CONTRACT_KEYS: tuple[str, ...] = ("format_version", "summary", "changes", "warnings", "notes")
+
+
+def render_plan(plan: Plan) -> str:
+    """The plan as one JSON document, 2-space indent, stable key order, trailing newline."""
+    doc = plan.to_json()
+    ordered: dict[str, Any] = {key: doc[key] for key in CONTRACT_KEYS if key in doc}
+    for key in sorted(set(doc) - set(ordered)):
+        ordered[key] = _sorted_keys(redact(doc[key], (key,)))
+    for change in ordered.get("changes", []):
+        for field in change["fields"]:
+            field["before"] = _sorted_keys(redact(field["before"], field["path"]))
+            field["after"] = _sorted_keys(redact(field["after"], field["path"]))
+    return json.dumps(ordered, indent=2, ensure_ascii=False) + "\n"
+
+
+def _sorted_keys(value: Any) -> Any:
+    """``value`` with every mapping's keys in sorted order (as strings, so mixed keys sort)."""
+    if isinstance(value, dict):
+        return {key: _sorted_keys(value[key]) for key in sorted(value, key=str)}
+    if isinstance(value, list | tuple):
+        return [_sorted_keys(item) for item in value]
+    return value

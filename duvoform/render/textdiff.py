@@ -1,0 +1,98 @@
+"""Line diffs of long text (SOPs), shared by the text and markdown renderers.
+
+A reviewer should see what changed in a 60-line SOP, not the whole SOP twice: ``line_diff``
+returns unified-diff hunks (``@@ -27,7 +27,7 @@``) with a few lines of context around each
+change, as tagged lines that each renderer styles its own way.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from duvoform.plan import FieldChange
+
+__all__ = ["CONTEXT_LINES", "DiffLine", "Tag", "is_text_change", "line_diff"]
+
+CONTEXT_LINES = 3
+
+Tag = Literal["@", " ", "-", "+", "\\"]
+"""``@`` hunk header, `` `` context, ``-`` removed, ``+`` added, ``\\`` a remark (no line)."""
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    """One line of a diff; ``text`` has no line ending and no tag prefix."""
+
+    tag: Tag
+    text: str
+
+    def __str__(self) -> str:
+        if self.tag == "@":
+            return self.text
+        return f"{self.tag}{self.text}" if self.tag != "\\" else f"\\ {self.text}"
+
+
+def is_text_change(change: FieldChange) -> bool:
+    """True when a field change reads better as a line diff than as ``before -> after``.
+
+    That is any field whose path ends with ``sop`` (both sides text or absent), and any field
+    with a multi-line string on either side.
+    """
+    before, after = change.before, change.after
+    if not all(side is None or isinstance(side, str) for side in (before, after)):
+        return False
+    if before is None and after is None:
+        return False
+    if change.path.rsplit(".", 1)[-1].lower() == "sop":
+        return True
+    return any(isinstance(side, str) and _is_multiline(side) for side in (before, after))
+
+
+def _is_multiline(text: str) -> bool:
+    return len(text.splitlines()) > 1
+
+
+def line_diff(
+    before: str | None, after: str | None, *, context: int = CONTEXT_LINES
+) -> tuple[DiffLine, ...]:
+    """Unified-diff hunks turning ``before`` into ``after``, with ``context`` lines around.
+
+    ``None`` counts as empty text. Equal text gives no lines. Text that differs only in line
+    endings or a final newline gives one ``\\`` remark saying so, so a change is never silent.
+    """
+    old_text, new_text = before or "", after or ""
+    if old_text == new_text:
+        return ()
+    old, new = old_text.splitlines(), new_text.splitlines()
+    if old == new:
+        return (DiffLine("\\", "only line endings or the final newline differ"),)
+    out: list[DiffLine] = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for group in matcher.get_grouped_opcodes(context):
+        out.append(DiffLine("@", _hunk_header(group)))
+        for op, i1, i2, j1, j2 in group:
+            if op == "equal":
+                out.extend(DiffLine(" ", line) for line in old[i1:i2])
+                continue
+            out.extend(DiffLine("-", line) for line in old[i1:i2])
+            out.extend(DiffLine("+", line) for line in new[j1:j2])
+    return tuple(out)
+
+
+def _hunk_header(group: list[tuple[Any, int, int, int, int]]) -> str:
+    first, last = group[0], group[-1]
+    old = _range(first[1], last[2])
+    new = _range(first[3], last[4])
+    return f"@@ -{old} +{new} @@"
+
+
+def _range(start: int, stop: int) -> str:
+    """Unified-diff range: ``start,length`` 1-based; an empty range names the line before."""
+    length = stop - start
+    if length == 1:
+        return str(start + 1)
+    if length == 0:
+        return f"{start},0"
+    return f"{start + 1},{length}"

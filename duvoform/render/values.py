@@ -1,0 +1,131 @@
+"""Words and value formats that every plan renderer shares.
+
+Values are shown JSON-ish (``"text"``, ``null``, ``["a", "b"]``, ``{"k": 1}``) on one line, with
+keys sorted so that output does not depend on the order an API returned them in, and shortened
+in the middle of nothing: a long value keeps its start and ends with ``…``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from duvoform.plan import Action, FieldChange, Plan
+from duvoform.render.redact import redact
+
+__all__ = [
+    "ACTION_LABELS",
+    "ACTION_SYMBOLS",
+    "NO_CHANGES",
+    "VALUE_LIMIT",
+    "format_value",
+    "printable",
+    "shorten",
+    "shown_fields",
+    "summary_sentence",
+]
+
+VALUE_LIMIT = 80
+"""Default number of characters a one-line value may take before it is shortened."""
+
+NO_CHANGES = "No changes. Live state matches the manifests."
+
+# ``±`` for a build: the assignment stays, one immutable snapshot replaces another as live.
+ACTION_SYMBOLS: dict[Action, str] = {
+    Action.CREATE: "+",
+    Action.UPDATE: "~",
+    Action.BUILD: "±",
+    Action.DELETE: "-",
+    Action.AUTHORIZE: "!",
+}
+
+ACTION_LABELS: dict[Action, str] = {
+    Action.CREATE: "will be created",
+    Action.UPDATE: "will be updated in place",
+    Action.BUILD: "will get a new build, promoted to live",
+    Action.DELETE: "will be deleted",
+    Action.AUTHORIZE: "needs authorization by a person (duvoform connect)",
+}
+
+# C0/C1 control characters except tab, line separators and bidirectional overrides: a name or
+# value must not move a terminal's cursor or make text read differently from what it is.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters shown as escapes (``\\x1b``, ``\\n``), tabs kept."""
+    return _CONTROL.sub(_escape_control, text)
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+_NAMED = {"\n": "\\n", "\r": "\\r"}
+
+
+def shorten(text: str, limit: int = VALUE_LIMIT) -> str:
+    """``text`` cut to at most ``limit`` characters, ending with ``…`` when it was cut."""
+    if len(text) <= limit:
+        return text
+    return text[: max(limit - 1, 0)] + "…"
+
+
+def format_value(value: Any, limit: int | None = VALUE_LIMIT) -> str:
+    """One line of JSON-ish text for ``value``, shortened to ``limit`` (None: never)."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    except (TypeError, ValueError):  # unsortable mixed keys, circular data: still show something
+        text = repr(value)
+    text = printable(text)
+    return text if limit is None else shorten(text, limit)
+
+
+def summary_sentence(plan: Plan) -> str:
+    """``Plan: 1 to create, ... (7 unchanged).`` or the no-changes sentence."""
+    if not plan.has_changes:
+        return NO_CHANGES
+    counts = plan.summary()
+    parts = ", ".join(
+        f"{counts[action.value]} to {action.value}"
+        for action in (
+            Action.CREATE,
+            Action.UPDATE,
+            Action.BUILD,
+            Action.DELETE,
+            Action.AUTHORIZE,
+        )
+    )
+    return f"Plan: {parts} ({counts['unchanged']} unchanged)."
+
+
+def shown_fields(field: FieldChange) -> tuple[FieldChange, ...]:
+    """What a renderer shows for one field change: secrets redacted, mappings opened up.
+
+    When both sides are mappings (``headers``, ``build``), each differing key becomes its own
+    change (``headers.plaintext.X-Org``), recursively and in sorted key order, so that a reader
+    sees what changed instead of two shortened blobs. A key missing on one side shows as null
+    (so a missing key and a null are not told apart).
+    """
+    safe = FieldChange(
+        field.path, redact(field.before, field.path), redact(field.after, field.path)
+    )
+    return tuple(_leaves(safe))
+
+
+def _leaves(field: FieldChange) -> list[FieldChange]:
+    before, after = field.before, field.after
+    if not (isinstance(before, Mapping) and isinstance(after, Mapping)):
+        return [field]
+    out: list[FieldChange] = []
+    for key in sorted(set(before) | set(after), key=str):
+        old, new = before.get(key), after.get(key)
+        if old != new:
+            out.extend(_leaves(FieldChange(f"{field.path}.{key}", old, new)))
+    return out or [field]

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import difflib
+
+import pytest
+
+from duvoform.plan import FieldChange
+from duvoform.render.textdiff import DiffLine, is_text_change, line_diff
+from tests.render.plans import sop
+
+
+def test_equal_text_has_no_diff() -> None:
+    assert line_diff("a\nb\n", "a\nb\n") == ()
+    assert line_diff(None, "") == ()
+
+
+def test_one_edited_line_in_the_middle() -> None:
+    before = sop(60)
+    after = sop(60, changed={30: "thirty"})
+    lines = line_diff(before, after)
+    assert lines[0] == DiffLine("@", "@@ -27,7 +27,7 @@")
+    assert [line.tag for line in lines[1:]] == [" ", " ", " ", "-", "+", " ", " ", " "]
+    assert lines[5] == DiffLine("+", "thirty")
+
+
+@pytest.mark.parametrize("context", [0, 1, 3, 5])
+def test_same_lines_as_difflib_unified_diff(context: int) -> None:
+    before = sop(50)
+    after = sop(50, changed={3: "x", 20: "y", 21: "z", 49: "w"}) + "extra\n"
+    ours = [str(line) for line in line_diff(before, after, context=context)]
+    theirs = list(
+        difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=context)
+    )[2:]
+    assert ours == theirs
+
+
+def test_new_and_removed_text() -> None:
+    assert [str(line) for line in line_diff(None, "a\nb")] == ["@@ -0,0 +1,2 @@", "+a", "+b"]
+    assert [str(line) for line in line_diff("a", None)] == ["@@ -1 +0,0 @@", "-a"]
+
+
+def test_line_ending_only_change_is_not_silent() -> None:
+    lines = line_diff("a\nb", "a\r\nb\n")
+    assert len(lines) == 1
+    assert lines[0].tag == "\\"
+    assert str(lines[0]).startswith("\\ only line endings")
+
+
+@pytest.mark.parametrize(
+    ("field", "expected"),
+    [
+        (FieldChange("build.sop", "a", "b"), True),
+        (FieldChange("sop", None, "one line"), True),
+        (FieldChange("build.SOP", "a", None), True),
+        (FieldChange("description", "one", "two\nlines"), True),
+        (FieldChange("description", "one", "two"), False),
+        (FieldChange("build.sop", None, None), False),
+        (FieldChange("build.sop", {"file": "x"}, "a"), False),
+        (FieldChange("build.sop_file", "a.md", "b.md"), False),
+        (FieldChange("name", "a\n", "b"), False),
+    ],
+)
+def test_is_text_change(field: FieldChange, expected: bool) -> None:
+    assert is_text_change(field) is expected
