@@ -69,11 +69,12 @@ def render_plan(
 ) -> str:
     """The plan as a markdown comment of at most ``max_chars`` characters.
 
-    The header (marker, title, counts, delete call-out, warnings, notes) and the truncation
-    notice are never left out, so a ``max_chars`` smaller than those alone is exceeded.
+    Warnings and notes take at most half of ``max_chars``; the rest of the header (marker,
+    title, counts, delete call-out) and the truncation notice are never left out, so a
+    ``max_chars`` smaller than those alone is exceeded.
     ``verbose`` adds each change's requests and dependencies.
     """
-    head = _head(plan, title)
+    head = _head(plan, title, room=max_chars // 2)
     if not plan.has_changes:
         return head
     total = len(plan.changes)
@@ -103,15 +104,27 @@ def _in_reading_order(plan: Plan) -> Iterable[tuple[str, Change]]:
             yield heading, change
 
 
-def _head(plan: Plan, title: str | None) -> str:
+def _head(plan: Plan, title: str | None, *, room: int) -> str:
+    """Everything above the change blocks; warnings and notes take at most ``room``."""
     parts = [MARKER, f"## {escape(title or DEFAULT_TITLE)}", f"**{summary_sentence(plan)}**"]
     if plan.has_changes:
         parts.append(_counts_table(plan))
     deletes = [c for c in plan.changes if c.action is Action.DELETE]
     if deletes:
         parts.append(_delete_callout(deletes))
-    parts.extend(_quote(":warning: **Warning:**", warning) for warning in plan.warnings)
-    parts.extend(_quote("**Note:**", note) for note in plan.notes)
+    messages = [(":warning: **Warning:**", warning) for warning in plan.warnings]
+    messages += [("**Note:**", note) for note in plan.notes]
+    for index, (label, message) in enumerate(messages):
+        quote = _quote(label, message)
+        if len(quote) + 2 > room:
+            left = len(messages) - index
+            parts.append(
+                f"> :warning: **{left:,} more warnings and notes are not shown here;** "
+                "see the full plan."
+            )
+            break
+        parts.append(quote)
+        room -= len(quote) + 2
     return "\n\n".join(parts) + "\n"
 
 

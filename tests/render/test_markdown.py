@@ -203,3 +203,15 @@ def test_long_diffs_are_capped(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_empty_plan() -> None:
     text = render_plan(plans.empty(), title="Staging")
     assert text == f"{MARKER}\n\n## Staging\n\n**No changes. Live state matches the manifests.**\n"
+
+
+def test_many_warnings_leave_room_for_changes() -> None:
+    warnings = tuple(f"Assignment/Unmanaged {n} is not in any manifest" for n in range(5000))
+    plan = Plan(changes=plans.creates().changes, warnings=warnings)
+    text = render_plan(plan, max_chars=10_000)
+    assert len(text) <= 10_000
+    check_balanced(text)
+    shown = text.count("**Warning:**")
+    assert 0 < shown < 5000
+    assert f"**{5000 - shown:,} more warnings and notes are not shown here;**" in text
+    assert text.count("<details") == 2
