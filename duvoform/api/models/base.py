@@ -1,0 +1,55 @@
+"""Base classes and small types shared by every wire model.
+
+Responses are read leniently: unknown fields are kept (``extra="allow"``), nullable fields are
+``Optional`` with a ``None`` default, and a ``null`` list reads as an empty list. Request bodies
+are strict (``extra="forbid"``) so that a typo in our own code fails before any request is sent.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict
+
+__all__ = ["NullableList", "RequestModel", "WireModel", "dump_body"]
+
+T = TypeVar("T")
+
+
+def _none_as_empty(value: Any) -> Any:
+    return [] if value is None else value
+
+
+NullableList = Annotated[list[T], BeforeValidator(_none_as_empty)]
+"""A list field the API may send as ``null`` (read as ``[]``)."""
+
+
+class _Base(BaseModel):
+    # Fields whose default must still be sent (``exclude_unset`` would drop it): a default
+    # that the API requires, such as a config's ``version``.
+    _always_sent: ClassVar[frozenset[str]] = frozenset()
+
+    def model_post_init(self, context: Any, /) -> None:
+        self.__pydantic_fields_set__.update(self._always_sent)
+
+
+class WireModel(_Base):
+    """A response object: unknown fields tolerated and kept, field names or aliases accepted."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class RequestModel(_Base):
+    """A request body: unknown fields are a bug in the caller."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+def dump_body(body: BaseModel) -> dict[str, Any]:
+    """The JSON body for ``body``: API field names, only the fields the caller set.
+
+    ``exclude_unset`` keeps PATCH semantics: an omitted field stays unchanged on the server,
+    an explicit ``None`` is sent as ``null`` (which clears the documented nullable fields).
+    """
+    dumped: dict[str, Any] = body.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    return dumped

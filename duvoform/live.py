@@ -1,0 +1,242 @@
+"""``LiveState``: everything a plan needs from the Duvo API, read with the fewest requests.
+
+Always read, all at once: the folder list (one request), the assignment list (pages of 100,
+each assignment with its ``latest_build``), and the connection list. Then, only where needed:
+
+- the builds of an assignment whose latest build is not live (to find the live one);
+- the credential header names of the connections a manifest declares headers for;
+- the slots of the live build, and the caller's pins on each slot, of the assignments a
+  manifest asks about;
+- schedules, when asked: embedded in the assignment list (``include_schedules=true``), and
+  read per assignment only when the API did not embed them.
+
+For a team whose assignments all have a live latest build that is 2 + ceil(assignments / 100)
++ ceil(connections / 100) requests. ``LiveState.requests`` says how many the read took.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from duvoform.api.client import DuvoClient
+from duvoform.api.models import (
+    Agent,
+    Build,
+    Connection,
+    ConnectionCredentials,
+    FolderListItem,
+    Pin,
+    Schedule,
+    Slot,
+)
+from duvoform.api.tasks import gather, task_group
+
+__all__ = ["FolderTree", "LiveQuery", "LiveState", "pick_live_build", "read_live_state"]
+
+
+@dataclass(frozen=True)
+class LiveQuery:
+    """What a plan needs beyond the lists that are always read.
+
+    ``credentials_for``: connection names (or ids) whose credential header names are needed
+    (connections whose manifests declare headers). ``slots_for``: assignment names (or ids)
+    whose live build's slots and pins are needed. ``schedules``: read schedules too.
+    """
+
+    credentials_for: frozenset[str] = frozenset()
+    slots_for: frozenset[str] = frozenset()
+    schedules: bool = False
+
+
+class FolderTree:
+    """The team's folders as a tree; a folder's path is its names from the root down."""
+
+    def __init__(self, folders: Iterable[FolderListItem]) -> None:
+        self.folders: tuple[FolderListItem, ...] = tuple(folders)
+        self.by_id: dict[str, FolderListItem] = {f.id: f for f in self.folders}
+        self._children: dict[str | None, list[FolderListItem]] = {}
+        for folder in self.folders:
+            parent = folder.parent_folder_id if folder.parent_folder_id in self.by_id else None
+            self._children.setdefault(parent, []).append(folder)
+        self._paths: dict[str, tuple[str, ...]] = {}
+        self._by_path: dict[tuple[str, ...], list[FolderListItem]] = {}
+        for folder in self.folders:
+            self._by_path.setdefault(self.path_of(folder.id), []).append(folder)
+
+    def __len__(self) -> int:
+        return len(self.folders)
+
+    def get(self, folder_id: str | None) -> FolderListItem | None:
+        """The folder with this id, or None (also for the root, ``None``)."""
+        return self.by_id.get(folder_id) if folder_id is not None else None
+
+    def children(self, folder_id: str | None) -> tuple[FolderListItem, ...]:
+        """The direct subfolders of a folder (``None``: the root's top-level folders)."""
+        return tuple(self._children.get(folder_id, ()))
+
+    def path_of(self, folder_id: str | None) -> tuple[str, ...]:
+        """The names from the root down to this folder; ``()`` for the root or an unknown id.
+
+        A parent that is not in the list (or a cycle, which the API should never return)
+        ends the path there, as if that folder sat at the root.
+        """
+        if folder_id is None or folder_id not in self.by_id:
+            return ()
+        if folder_id in self._paths:
+            return self._paths[folder_id]
+        names: list[str] = []
+        seen: set[str] = set()
+        current: str | None = folder_id
+        while current is not None and current in self.by_id and current not in seen:
+            seen.add(current)
+            folder = self.by_id[current]
+            names.append(folder.name)
+            current = folder.parent_folder_id
+        path = tuple(reversed(names))
+        self._paths[folder_id] = path
+        return path
+
+    def find(self, path: Sequence[str]) -> tuple[FolderListItem, ...]:
+        """Every folder at ``path`` (more than one when siblings share a name)."""
+        return tuple(self._by_path.get(tuple(path), ()))
+
+
+def _newest(builds: Iterable[Build]) -> Build | None:
+    def order(build: Build) -> tuple[float, str]:
+        return (float(build.revision_number or 0), build.created_at or "")
+
+    return max(builds, key=order, default=None)
+
+
+def pick_live_build(builds: Iterable[Build]) -> Build | None:
+    """The live build (``status == "live"``), else the newest one, else None."""
+    listed = list(builds)
+    live = [build for build in listed if build.is_live]
+    return _newest(live) if live else _newest(listed)
+
+
+@dataclass
+class LiveState:
+    """The team's live objects as one plan reads them (see the module docstring)."""
+
+    folders: FolderTree
+    agents: tuple[Agent, ...]
+    connections: tuple[Connection, ...]
+    builds: dict[str, tuple[Build, ...]] = field(default_factory=dict)
+    credentials: dict[str, ConnectionCredentials] = field(default_factory=dict)
+    slots: dict[tuple[str, str], tuple[Slot, ...]] = field(default_factory=dict)
+    pins: dict[tuple[str, str, str], tuple[Pin, ...]] = field(default_factory=dict)
+    schedules: dict[str, tuple[Schedule, ...]] = field(default_factory=dict)
+    requests: int = 0
+
+    def __post_init__(self) -> None:
+        self._agents = {agent.id: agent for agent in self.agents}
+        self._connections = {conn.id: conn for conn in self.connections}
+
+    def agent(self, agent_id: str) -> Agent | None:
+        """The assignment with this id, if it exists."""
+        return self._agents.get(agent_id)
+
+    def agents_named(self, name: str) -> tuple[Agent, ...]:
+        """Every assignment with this display name (names are not unique in the API)."""
+        return tuple(agent for agent in self.agents if agent.name == name)
+
+    def connection(self, connection_id: str) -> Connection | None:
+        """The connection with this id, if it exists."""
+        return self._connections.get(connection_id)
+
+    def connections_named(self, name: str) -> tuple[Connection, ...]:
+        """Every connection with this name."""
+        return tuple(conn for conn in self.connections if conn.name == name)
+
+    def latest_build(self, agent_id: str) -> Build | None:
+        """The assignment's newest build (which may be an unpromoted draft)."""
+        agent = self._agents.get(agent_id)
+        if agent is not None and agent.latest_build is not None:
+            return agent.latest_build
+        return _newest(self.builds.get(agent_id, ()))
+
+    def live_build(self, agent_id: str) -> Build | None:
+        """The build jobs run: the live one, else the newest; None when there is none."""
+        agent = self._agents.get(agent_id)
+        if agent is None:
+            return None
+        if agent.latest_build is not None and agent.latest_build.is_live:
+            return agent.latest_build
+        listed = self.builds.get(agent_id)
+        if listed:
+            return pick_live_build(listed)
+        return agent.latest_build
+
+
+def _matches(names_or_ids: frozenset[str], name: str, ident: str) -> bool:
+    return name in names_or_ids or ident in names_or_ids
+
+
+async def read_live_state(client: DuvoClient, query: LiveQuery | None = None) -> LiveState:
+    """Read the live state a plan needs (see the module docstring for what and how)."""
+    query = query or LiveQuery()
+    started = client.request_count
+    async with task_group() as group:
+        folders_task = group.create_task(client.list_folders())
+        agents_task = group.create_task(client.list_agents(include_schedules=query.schedules))
+        connections_task = group.create_task(client.list_connections())
+    state = LiveState(
+        folders=FolderTree(folders_task.result()),
+        agents=tuple(agents_task.result()),
+        connections=tuple(connections_task.result()),
+    )
+    await gather(
+        [
+            *(
+                _read_agent(client, state, agent, query)
+                for agent in state.agents
+                if _agent_needs_reads(agent, query)
+            ),
+            *(
+                _read_credentials(client, state, conn.id)
+                for conn in state.connections
+                if _matches(query.credentials_for, conn.name, conn.id)
+            ),
+        ]
+    )
+    state.requests = client.request_count - started
+    return state
+
+
+def _agent_needs_reads(agent: Agent, query: LiveQuery) -> bool:
+    latest_live = agent.latest_build is not None and agent.latest_build.is_live
+    wants_schedules = query.schedules and agent.schedules is None
+    return not latest_live or wants_schedules or _matches(query.slots_for, agent.name, agent.id)
+
+
+async def _read_agent(client: DuvoClient, state: LiveState, agent: Agent, query: LiveQuery) -> None:
+    async with task_group() as group:
+        if query.schedules:
+            if agent.schedules is None:
+                group.create_task(_read_schedules(client, state, agent.id))
+            else:
+                state.schedules[agent.id] = tuple(agent.schedules)
+        if agent.latest_build is None or not agent.latest_build.is_live:
+            state.builds[agent.id] = tuple(await client.list_builds(agent.id))
+        if _matches(query.slots_for, agent.name, agent.id):
+            live = state.live_build(agent.id)
+            if live is not None:
+                await _read_slots(client, state, agent.id, live.id)
+
+
+async def _read_schedules(client: DuvoClient, state: LiveState, agent_id: str) -> None:
+    state.schedules[agent_id] = tuple(await client.list_schedules(agent_id))
+
+
+async def _read_credentials(client: DuvoClient, state: LiveState, connection_id: str) -> None:
+    state.credentials[connection_id] = await client.get_credentials(connection_id)
+
+
+async def _read_slots(client: DuvoClient, state: LiveState, agent_id: str, build_id: str) -> None:
+    slots = tuple(await client.list_slots(agent_id, build_id))
+    state.slots[(agent_id, build_id)] = slots
+    pins = await gather(client.list_pins(agent_id, build_id, slot.id) for slot in slots)
+    for slot, slot_pins in zip(slots, pins, strict=True):
+        state.pins[(agent_id, build_id, slot.id)] = tuple(slot_pins)
