@@ -1,0 +1,157 @@
+"""Templating inside string values, after YAML parsing (so line numbers stay true).
+
+Strings that contain ``{{``, ``{%`` or ``{#`` are rendered by jinja2 in a
+``SandboxedEnvironment`` with ``StrictUndefined``: an unknown variable is an error, never an
+empty string. Templates see two names: ``vars`` (the merged variables) and ``environment``
+(the ``--env`` name; undefined when none was given, so using it without ``--env`` is an
+error that says so). The sandbox also refuses string and list repetition and powers
+that would build huge values. Keys are never templated, and neither are SOP files (they are
+used verbatim; a ``sop_file`` path may itself be templated).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
+from jinja2.sandbox import SandboxedEnvironment
+
+from duvoform.model.base import FieldPath
+from duvoform.model.text import did_you_mean, quote, shorten
+
+__all__ = ["MAX_TEMPLATE_VALUE", "TemplateFault", "TemplateRenderer"]
+
+MAX_TEMPLATE_VALUE = 1_000_000
+"""The largest string or list a template expression may build by repetition."""
+
+_MARKER = re.compile(r"\{[{%#]")
+_NO_ATTRIBUTE = re.compile(r"^'dict object' has no (?:attribute|element) '(.*)'$")
+_UNDEFINED = re.compile(r"^'(.*)' is undefined$")
+
+
+class TemplateFault:
+    """One failed template: the field it is in and why (never the rendered value)."""
+
+    __slots__ = ("path", "reason")
+
+    def __init__(self, path: FieldPath, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+
+
+class _Sandbox(SandboxedEnvironment):
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for seq, count in ((left, right), (right, left)):
+                if (
+                    isinstance(seq, str | list | tuple)
+                    and isinstance(count, int)
+                    and len(seq) * count > MAX_TEMPLATE_VALUE
+                ):
+                    raise SecurityError(
+                        f"repetition would build more than {MAX_TEMPLATE_VALUE} items"
+                    )
+        if (
+            operator == "**"
+            and isinstance(left, int | float)
+            and isinstance(right, int)
+            and abs(right) > 1000
+        ):
+            raise SecurityError("exponent too large")
+        return super().call_binop(context, operator, left, right)
+
+
+class TemplateRenderer:
+    """Renders the templated strings of documents with one set of variables."""
+
+    def __init__(
+        self,
+        variables: Mapping[str, Any],
+        environment: str | None = None,
+        environments: Sequence[str] = (),
+    ) -> None:
+        self._env = _Sandbox(
+            undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True
+        )
+        self._variables = dict(variables)
+        self._environment = environment
+        self._environments = tuple(environments)
+        self._cache: dict[str, Template | str] = {}
+        self._context: dict[str, Any] = {"vars": self._variables}
+        if environment is not None:
+            self._context["environment"] = environment
+
+    def render_in_place(self, data: Any) -> list[TemplateFault]:
+        """Render every templated string inside ``data`` (dicts and lists are updated)."""
+        faults: list[TemplateFault] = []
+        self._walk(data, (), faults)
+        return faults
+
+    def _walk(self, node: Any, path: FieldPath, faults: list[TemplateFault]) -> None:
+        if isinstance(node, dict):
+            items: Any = node.items()
+        elif isinstance(node, list):
+            items = enumerate(node)
+        else:
+            return
+        for key, value in list(items):
+            if isinstance(value, str):
+                if "{" in value and _MARKER.search(value):
+                    rendered = self._render(value, (*path, key), faults)
+                    if rendered is not None:
+                        node[key] = rendered
+            elif isinstance(value, dict | list):
+                self._walk(value, (*path, key), faults)
+
+    def _render(self, source: str, path: FieldPath, faults: list[TemplateFault]) -> str | None:
+        template = self._cache.get(source)
+        if template is None:
+            try:
+                template = self._env.from_string(source)
+            except TemplateSyntaxError as exc:
+                template = f"template syntax error: {shorten(exc.message or 'invalid template')}"
+                if source.count("\n"):
+                    template += f" (template line {exc.lineno})"
+            self._cache[source] = template
+        if isinstance(template, str):
+            faults.append(TemplateFault(path, template))
+            return None
+        try:
+            return template.render(self._context)
+        except UndefinedError as exc:
+            faults.append(TemplateFault(path, self._explain_undefined(exc)))
+        except SecurityError as exc:
+            faults.append(TemplateFault(path, f"template not allowed: {shorten(str(exc))}"))
+        except Exception as exc:  # a user's template failed (1/0, a bad filter argument, ...)
+            detail = shorten(str(exc) or type(exc).__name__)
+            faults.append(TemplateFault(path, f"template error: {detail}"))
+        return None
+
+    def _explain_undefined(self, exc: UndefinedError) -> str:
+        message = str(exc.message or "")
+        attribute = _NO_ATTRIBUTE.match(message)
+        if attribute:
+            name = attribute.group(1)
+            reason = f"template: undefined variable vars.{shorten(name)}"
+            hint = did_you_mean(name, self._variables)
+            if not hint and self._environment is None and self._environments:
+                hint = f" (no --env was given; environments: {', '.join(self._environments)})"
+            return reason + hint
+        undefined = _UNDEFINED.match(message)
+        if undefined and undefined.group(1) == "environment":
+            options = (
+                f"; environments: {', '.join(self._environments)}" if self._environments else ""
+            )
+            return f"template: environment is not set (pass --env NAME{options})"
+        if undefined:
+            return (
+                f"template: {quote(undefined.group(1))} is undefined; templates can use "
+                "vars.NAME and environment"
+            )
+        return f"template: {shorten(message)}"

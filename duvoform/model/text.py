@@ -1,0 +1,51 @@
+"""Small helpers for user-facing messages: quoting, truncation and "did you mean".
+
+Messages never echo a huge value back: every user-supplied value shown in a message goes
+through ``quote`` (or ``shorten``), which cuts it to a readable length and says how long it was.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+__all__ = ["MAX_SHOWN", "did_you_mean", "quote", "shorten", "suggest"]
+
+MAX_SHOWN = 60
+"""The longest value, in characters, that a message shows whole."""
+
+
+def shorten(value: str, limit: int = MAX_SHOWN) -> str:
+    """``value`` cut to ``limit`` characters, with a note of its full length when cut."""
+    if len(value) <= limit:
+        return value
+    return f"{value[: limit - 1]}… ({len(value)} characters)"
+
+
+def quote(value: object, limit: int = MAX_SHOWN) -> str:
+    """``value`` in double quotes for a message, shortened, with control characters escaped."""
+    text = value if isinstance(value, str) else repr(value)
+    text = shorten(text, limit)
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in escaped
+    )
+    return f'"{escaped}"'
+
+
+def suggest(word: str, candidates: Iterable[str], *, cutoff: float = 0.6) -> str | None:
+    """The closest candidate to ``word`` (case-insensitive), or None when nothing is close."""
+    if len(word) > 4 * MAX_SHOWN:
+        return None
+    options = sorted(set(candidates))
+    folded = {option.casefold(): option for option in options}
+    if word.casefold() in folded and folded[word.casefold()] != word:
+        return folded[word.casefold()]
+    close = difflib.get_close_matches(word.casefold(), list(folded), n=1, cutoff=cutoff)
+    return folded[close[0]] if close else None
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """``'; did you mean "x"?'`` for the closest candidate, or ``""`` when nothing is close."""
+    match = suggest(word, candidates)
+    return f"; did you mean {quote(match)}?" if match is not None else ""
