@@ -10,6 +10,7 @@ bug and keeps its traceback.
      ├── UsageError                     bad flags or arguments (exit 2)
      ├── ManifestError                  carries every Problem found, each with a Location
      ├── ProjectError                   duvoform.yaml, var files, environments
+     ├── SecretError                    a secret reference: unset variable, unreadable file
      ├── ApiError                       the API answered with an error status
      │    ├── AuthError                 401 / 403: the key was rejected or lacks the right
      │    ├── NotFoundError             404
@@ -54,6 +55,7 @@ __all__ = [
     "ProjectError",
     "RateLimitError",
     "SafetyError",
+    "SecretError",
     "ServerError",
     "StalePlanError",
     "TransportError",
@@ -140,6 +142,13 @@ class ManifestError(_ProblemsError):
 
 class ProjectError(DuvoformError):
     """``duvoform.yaml``, a var file or an environment is wrong."""
+
+
+class SecretError(DuvoformError):
+    """A secret reference could not be resolved at apply time.
+
+    The message names the environment variable or the file, never the value.
+    """
 
 
 class ApiError(DuvoformError):
