@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from duvoform.steps import Step
+
 __all__ = [
     "ACTION_ORDER",
     "FORMAT_VERSION",
@@ -92,6 +94,7 @@ class Change:
     depends_on: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     live_id: str | None = None
+    steps: tuple[Step, ...] = ()  # what the executor runs; kept out of the JSON contract
 
     @property
     def address(self) -> str:
