@@ -1,0 +1,174 @@
+"""Emulator-only routes under ``/_emulator`` (no key, not counted, not rate limited).
+
+- ``GET /_emulator/health``: ``{"ok": true}``.
+- ``GET /_emulator/stats`` (``DELETE`` clears it): see ``stats.py``.
+- ``POST /_emulator/reset``: empties state and stats and restores keys, rate limit and faults
+  to the settings the app was started with.
+- ``POST /_emulator/seed``: bulk state (see ``seed.py``); answers the ids made.
+- ``POST /_emulator/schedules``: seed schedules (v1 cannot write them): a list, one schedule,
+  or ``{"team": ..., "schedules": [...]}``.
+- ``GET /_emulator/state``: every row of every table, including write-only data (handover
+  targets, secret header values while the store is in memory; fingerprints in a file).
+- ``GET/PUT/PATCH /_emulator/faults``: the fault settings (PUT replaces, PATCH merges).
+- ``GET/PUT /_emulator/rate-limit``: ``{"limit": N, "window_seconds": S}``; a change starts
+  every window afresh.
+- ``POST /_emulator/keys``: ``{"key": ..., "team": ...}`` accepts another key (until reset).
+- ``GET /_emulator/openapi.json``: the API description the emulator follows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from importlib import resources
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from duvoform.emulator.runtime import Runtime
+from duvoform.emulator.seed import apply_seed
+from duvoform.emulator.settings import DEFAULT_TEAM, FaultSettings
+from duvoform.emulator.web import ApiProblem, bad_request, json_response, validation_message
+
+__all__ = ["ROUTES"]
+
+AdminHandler = Callable[[Request, Runtime], Awaitable[Response]]
+
+
+def _admin(handler: AdminHandler) -> Callable[[Request], Awaitable[Response]]:
+    async def run(request: Request) -> Response:
+        try:
+            return await handler(request, request.app.state.emulator)
+        except ApiProblem as problem:
+            return problem.response()
+
+    run.__name__ = handler.__name__
+    return run
+
+
+async def _json(request: Request) -> Any:
+    body = await request.body()
+    if not body.strip():
+        return {}
+    try:
+        return json.loads(body)
+    except ValueError:
+        raise ApiProblem(400, "invalid_json", "the request body is not valid JSON") from None
+
+
+def _validate(model: type[BaseModel], data: Any) -> Any:
+    if not isinstance(data, dict):
+        bad_request("body", "must be a JSON object")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ApiProblem(400, "validation_error", validation_message(exc, data)) from None
+
+
+@_admin
+async def health(request: Request, rt: Runtime) -> Response:
+    return json_response({"ok": True})
+
+
+@_admin
+async def stats(request: Request, rt: Runtime) -> Response:
+    if request.method == "DELETE":
+        rt.stats.clear()
+    return json_response(rt.stats.snapshot())
+
+
+@_admin
+async def reset(request: Request, rt: Runtime) -> Response:
+    rt.reset()
+    return json_response({"success": True})
+
+
+@_admin
+async def seed(request: Request, rt: Runtime) -> Response:
+    return json_response(apply_seed(rt, await _json(request)), 201)
+
+
+@_admin
+async def seed_schedules(request: Request, rt: Runtime) -> Response:
+    data = await _json(request)
+    if isinstance(data, list):
+        data = {"team": DEFAULT_TEAM, "schedules": data}
+    elif isinstance(data, dict) and "schedules" not in data:
+        data = {"team": data.pop("team", DEFAULT_TEAM), "schedules": [data]}
+    if not isinstance(data, dict):
+        bad_request("body", "must be a list of schedules or an object")
+    result = apply_seed(rt, {"team": data.get("team", DEFAULT_TEAM), **data})
+    return json_response({"schedules": result["schedules"]}, 201)
+
+
+@_admin
+async def state(request: Request, rt: Runtime) -> Response:
+    dump: dict[str, Any] = dict(rt.store.dump())
+    dump["rate_limit"] = {"limit": rt.limiter.limit, "window_seconds": rt.limiter.window}
+    dump["faults"] = rt.faults.current().model_dump()
+    return json_response(dump)
+
+
+@_admin
+async def faults(request: Request, rt: Runtime) -> Response:
+    if request.method == "PUT":
+        rt.faults.configure(_validate(FaultSettings, await _json(request)))
+    elif request.method == "PATCH":
+        data = await _json(request)
+        if not isinstance(data, dict):
+            bad_request("body", "must be a JSON object")
+        merged = {**rt.faults.current().model_dump(), **data}
+        rt.faults.configure(_validate(FaultSettings, merged))
+    return json_response(rt.faults.current().model_dump())
+
+
+class RateLimitBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(ge=1)
+    window_seconds: float = Field(gt=0)
+
+
+@_admin
+async def rate_limit(request: Request, rt: Runtime) -> Response:
+    if request.method == "PUT":
+        body = _validate(RateLimitBody, await _json(request))
+        rt.limiter.configure(body.limit, body.window_seconds)
+    return json_response({"limit": rt.limiter.limit, "window_seconds": rt.limiter.window})
+
+
+class KeyBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    key: str = Field(min_length=1, pattern=r"^\S+$")
+    team: str = Field(default=DEFAULT_TEAM, min_length=1)
+
+
+@_admin
+async def keys(request: Request, rt: Runtime) -> Response:
+    body = _validate(KeyBody, await _json(request))
+    caller = rt.add_key(body.key, body.team)
+    return json_response({"team_id": caller.team_id, "user_id": caller.user_id}, 201)
+
+
+@_admin
+async def openapi(request: Request, rt: Runtime) -> Response:
+    text = resources.files("duvoform.emulator").joinpath("openapi.json").read_text("utf-8")
+    return Response(text, media_type="application/json")
+
+
+ROUTES = [
+    Route("/_emulator/health", health, methods=["GET"]),
+    Route("/_emulator/stats", stats, methods=["GET", "DELETE"]),
+    Route("/_emulator/reset", reset, methods=["POST"]),
+    Route("/_emulator/seed", seed, methods=["POST"]),
+    Route("/_emulator/schedules", seed_schedules, methods=["POST"]),
+    Route("/_emulator/state", state, methods=["GET"]),
+    Route("/_emulator/faults", faults, methods=["GET", "PUT", "PATCH"]),
+    Route("/_emulator/rate-limit", rate_limit, methods=["GET", "PUT"]),
+    Route("/_emulator/keys", keys, methods=["POST"]),
+    Route("/_emulator/openapi.json", openapi, methods=["GET"]),
+]
