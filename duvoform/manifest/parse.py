@@ -90,11 +90,12 @@ def decode(raw: bytes, display: str) -> str | Problem:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def parse_documents(text: str, display: str) -> ParsedFile:
+def parse_documents(text: str, display: str, *, allow_empty: bool = False) -> ParsedFile:
     """Every document in ``text``; problems are located in ``display`` (the shown path).
 
     A syntax error ends the file (libyaml cannot resume), but a document with a duplicate
-    key or a refused alias does not stop the documents after it.
+    key or a refused alias does not stop the documents after it. A file with no document at
+    all is a problem unless ``allow_empty``.
     """
     documents: list[Document] = []
     problems: list[Problem] = []
@@ -120,7 +121,7 @@ def parse_documents(text: str, display: str) -> ParsedFile:
         problems.append(_syntax_problem(exc, display, text))
     finally:
         loader.dispose()
-    if not documents and not problems:
+    if not documents and not problems and not allow_empty:
         problems.append(Problem(Location(display, 1, 1), ("the file holds no YAML documents",)))
     return ParsedFile(tuple(documents), tuple(problems))
 

@@ -1,0 +1,87 @@
+"""Options shared by every command that reads manifests: ``--var``, ``--var-file``, ``--env``.
+
+``@manifest_options`` adds the three options to a click command and passes them to it as one
+``manifest_options: ManifestOptions`` argument, whose ``load(paths)`` calls
+``load_manifests`` with them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from duvoform.manifest import Manifests, load_manifests
+
+__all__ = ["ManifestOptions", "manifest_options"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class ManifestOptions:
+    """The values of ``--var``, ``--var-file`` and ``--env`` for one command."""
+
+    vars: dict[str, str] = field(default_factory=dict)
+    var_files: tuple[Path, ...] = ()
+    env: str | None = None
+
+    def load(self, paths: Sequence[Path]) -> Manifests:
+        """``load_manifests(paths)`` with these options (``.`` when ``paths`` is empty)."""
+        return load_manifests(paths, vars=self.vars, var_files=self.var_files, env=self.env)
+
+
+def _parse_vars(
+    ctx: click.Context, param: click.Parameter, values: Sequence[str]
+) -> dict[str, str]:
+    parsed: dict[str, str] = {}
+    for value in values:
+        key, sep, rest = value.partition("=")
+        if not sep or not _KEY.match(key):
+            # The value itself is not echoed: it may be something the user would not want shown.
+            raise click.BadParameter(
+                "expected KEY=VALUE with KEY made of letters, digits and _", ctx=ctx, param=param
+            )
+        parsed[key] = rest
+    return parsed
+
+
+def manifest_options(command: F) -> F:
+    """Add ``--var``, ``--var-file`` and ``--env``; pass them as ``manifest_options``."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        options = ManifestOptions(
+            vars=kwargs.pop("var"),
+            var_files=tuple(kwargs.pop("var_file")),
+            env=kwargs.pop("env"),
+        )
+        return command(*args, manifest_options=options, **kwargs)
+
+    decorated = click.option(
+        "--env",
+        metavar="NAME",
+        help="Select an environment from duvoform.yaml (its var files and vars).",
+    )(wrapper)
+    decorated = click.option(
+        "--var-file",
+        "var_file",
+        multiple=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Read template variables from a YAML mapping (repeatable; later files win).",
+    )(decorated)
+    decorated = click.option(
+        "--var",
+        "var",
+        multiple=True,
+        metavar="KEY=VALUE",
+        callback=_parse_vars,
+        help="Set a template variable, {{ vars.KEY }} (repeatable; wins over var files).",
+    )(decorated)
+    return decorated  # type: ignore[return-value]

@@ -1,0 +1,104 @@
+"""Finding manifest files and the manifest root.
+
+Files: every ``*.yaml`` / ``*.yml`` under the given directories (recursively, skipping hidden
+files and directories), plus files given by name, in a deterministic order: the order of the
+arguments, and within a directory the sorted relative paths. ``duvoform.yaml`` (wherever it is) and
+the var files it names are settings, not manifests, and are skipped.
+
+Root: the manifest root is the directory holding ``duvoform.yaml``, searched from the common
+directory of the given paths upwards, stopping at a git repository's top (a directory with
+``.git``); without one, the root is that common directory. Files that manifests refer to must
+stay inside the root.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from duvoform.errors import Location, Problem
+from duvoform.model.text import quote
+
+__all__ = ["PROJECT_FILES", "YAML_SUFFIXES", "discover_files", "display_path", "find_root"]
+
+PROJECT_FILES = ("duvoform.yaml", "duvoform.yml")
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def display_path(path: Path) -> str:
+    """How messages show ``path``: relative to the working directory when inside it."""
+    absolute = path.absolute()
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(absolute)
+
+
+def find_root(paths: Sequence[Path]) -> tuple[Path, Path | None]:
+    """The manifest root (absolute) and its ``duvoform.yaml`` (None when there is none)."""
+    dirs = [p.absolute() if p.is_dir() else p.absolute().parent for p in paths] or [Path.cwd()]
+    common = Path(os.path.commonpath([str(d) for d in dirs]))
+    current = common
+    while True:
+        for name in PROJECT_FILES:
+            candidate = current / name
+            if candidate.is_file():
+                return current, candidate
+        if (current / ".git").exists() or current.parent == current:
+            return common, None
+        current = current.parent
+
+
+def discover_files(
+    paths: Sequence[Path], *, exclude: Iterable[Path] = ()
+) -> tuple[list[Path], list[Problem]]:
+    """Manifest files under ``paths`` (absolute, deterministic order) and path problems."""
+    skip = {p.absolute() for p in exclude}
+    found: list[Path] = []
+    seen: set[Path] = set()
+    problems: list[Problem] = []
+    for given in paths:
+        path = given.absolute()
+        if path.is_dir():
+            candidates = _walk(path)
+        elif path.is_file():
+            if path.suffix.lower() not in YAML_SUFFIXES:
+                problems.append(
+                    Problem(
+                        Location(display_path(given)),
+                        ("not a YAML file: manifests end in .yaml or .yml",),
+                    )
+                )
+                continue
+            candidates = [path]
+        else:
+            problems.append(Problem(Location(display_path(given)), ("no such file or directory",)))
+            continue
+        for candidate in candidates:
+            if candidate in skip or candidate in seen:
+                continue
+            seen.add(candidate)
+            found.append(candidate)
+    return found, problems
+
+
+def _walk(directory: Path) -> list[Path]:
+    results: list[tuple[tuple[str, ...], Path]] = []
+    for current, dirnames, filenames in os.walk(directory):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        base = Path(current)
+        for filename in filenames:
+            if filename.startswith(".") or not filename.lower().endswith(YAML_SUFFIXES):
+                continue
+            if filename in PROJECT_FILES:
+                continue
+            path = base / filename
+            results.append((path.relative_to(directory).parts, path))
+    results.sort(key=lambda item: item[0])
+    return [path for _, path in results]
+
+
+def describe_paths(paths: Sequence[Path]) -> str:
+    """The given paths, quoted and joined, for a message."""
+    return ", ".join(quote(display_path(p)) for p in paths) or quote(".")

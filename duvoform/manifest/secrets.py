@@ -1,0 +1,54 @@
+"""Reading secret values at apply time, from the references manifests hold.
+
+``resolve_secret`` is the only place a secret value is read. ``validate`` and ``plan`` never
+call it; ``apply`` calls it just before sending a secret header. Failures name the variable or
+the file, never a value.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from duvoform.errors import SecretError
+from duvoform.manifest.files import FileFault, read_utf8, resolve_inside
+from duvoform.model.secret import SecretRef
+
+__all__ = ["resolve_secret"]
+
+
+def resolve_secret(
+    ref: SecretRef,
+    *,
+    source: Path | None,
+    root: Path,
+    environ: Mapping[str, str] | None = None,
+) -> str:
+    """The value ``ref`` points at: an environment variable, or a file's text.
+
+    ``source`` is the manifest file that holds the reference (file references are relative to
+    it; None means relative to ``root``) and ``root`` the manifest root, which a file may not
+    leave. A file's text loses one trailing newline. Raises ``SecretError`` when the variable
+    is unset or empty, or the file is missing, outside the root, unreadable or empty.
+    """
+    if ref.env is not None:
+        value = (os.environ if environ is None else environ).get(ref.env)
+        if value is None:
+            raise SecretError(f"environment variable {ref.env} is not set (needed for a secret)")
+        if not value:
+            raise SecretError(f"environment variable {ref.env} is set but empty")
+        return value
+    if ref.file is None:
+        raise SecretError("a secret reference names neither an environment variable nor a file")
+    root = root.absolute()
+    base = source.absolute().parent if source is not None else root
+    try:
+        path = resolve_inside(root, base, ref.file)
+        text = read_utf8(path, ref.file)
+    except FileFault as fault:
+        raise SecretError(f"secret file: {fault.reason}") from None
+    value = text.removesuffix("\n").removesuffix("\r")
+    if not value:
+        raise SecretError(f"secret file {ref.file!r} is empty")
+    return value
