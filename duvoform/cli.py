@@ -20,7 +20,11 @@ from duvoform.errors import DuvoformError
 __all__ = ["cli", "main"]
 
 # command name -> module under duvoform.commands exposing a click command called ``command``
-COMMANDS: dict[str, str] = {}
+COMMANDS: dict[str, str] = {
+    "emulator": "emulator",
+    "schema": "schema",
+    "validate": "validate",
+}
 
 
 class LazyGroup(click.Group):

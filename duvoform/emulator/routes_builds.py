@@ -188,7 +188,11 @@ async def update_build(ctx: Ctx) -> Response:
     body = await ctx.body(UpdateBuild)
     if nulls := body.null_fields("config", "handoverTargetIds"):
         raise ApiProblem(400, "validation_error", f"{nulls[0]}: must not be null")
-    config = parse_body(BuildConfigV2, body.config).stored() if body.config is not None else None
+    config = (
+        parse_body(BuildConfigV2, body.config, "config").stored()
+        if body.config is not None
+        else None
+    )
     with ctx.store.tx() as db:
         row = build_of(db, ctx.caller, ctx.path["build_id"])
         changes: Row = {}

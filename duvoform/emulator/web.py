@@ -130,9 +130,9 @@ def _path_of(loc: tuple[int | str, ...], data: Any) -> str:
 
 
 def validation_message(exc: ValidationError, data: Any) -> str:
-    """``field.path: reason`` for the most specific error pydantic found."""
+    """``field.path: reason`` for the first error pydantic found (fields in declared order)."""
     errors = exc.errors(include_url=False)
-    best = max(errors, key=lambda err: len(_path_of(tuple(err["loc"]), data)))
+    best = errors[0]
     path = _path_of(tuple(best["loc"]), data)
     message = str(best["msg"])
     if best["type"] == "missing":
@@ -207,14 +207,22 @@ class Ctx:
         return value
 
 
-def parse_body(model: type[M], data: Any) -> M:
-    """Validate decoded JSON against ``model`` (strict JSON types, unknown keys ignored)."""
+def parse_body(model: type[M], data: Any, prefix: str = "") -> M:
+    """Validate decoded JSON against ``model`` (strict JSON types, unknown keys ignored).
+
+    ``prefix`` names where ``data`` sits in the request body (e.g. ``config``).
+    """
     if not isinstance(data, dict):
-        bad_request("body", "must be a JSON object")
+        bad_request(prefix or "body", "must be a JSON object")
     try:
         return model.model_validate(data, strict=True)
     except ValidationError as exc:
-        raise ApiProblem(400, "validation_error", validation_message(exc, data)) from None
+        message = validation_message(exc, data)
+        if prefix:
+            message = (
+                prefix + ("" if message.startswith("body:") else ".") + message.removeprefix("body")
+            )
+        raise ApiProblem(400, "validation_error", message) from None
 
 
 Handler = Callable[[Ctx], Awaitable[Response]]

@@ -1,0 +1,119 @@
+"""``duvoform emulator``: run the local Duvo API until interrupted."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from duvoform.app import App, pass_app
+from duvoform.emulator import DEFAULT_KEY, EmulatorSettings, FaultSettings, create_app
+from duvoform.emulator.runtime import Runtime
+from duvoform.emulator.seed import apply_seed
+from duvoform.emulator.server import base_url_for, bind, run_server
+from duvoform.emulator.settings import parse_key, parse_rate_limit
+from duvoform.emulator.web import ApiProblem
+from duvoform.errors import EmulatorError
+
+__all__ = ["command"]
+
+_LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+def _masked(key: str) -> str:
+    return key if key == DEFAULT_KEY else f"{key[:4]}… ({len(key)} characters)"
+
+
+@click.command("emulator")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8787, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SQLite file that keeps state across restarts (default: in memory).",
+)
+@click.option(
+    "--key",
+    "keys",
+    multiple=True,
+    metavar="KEY[=TEAM]",
+    help=f"Accept this API key (for TEAM, default 'local'); repeatable. Default: {DEFAULT_KEY}.",
+)
+@click.option(
+    "--rate-limit",
+    metavar="N/SECONDS",
+    default="300/60",
+    show_default=True,
+    help="Requests allowed per key in each fixed window.",
+)
+@click.option("--latency-ms", type=click.IntRange(0, 60_000), default=0, help="Added latency.")
+@click.option(
+    "--fault-rate",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.0,
+    help="Fraction of API requests answered 500/503 without doing anything.",
+)
+@click.option(
+    "--seed",
+    "seed_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="JSON file of initial state (the POST /_emulator/seed format).",
+)
+@click.option("--deterministic", is_flag=True, help="Counter-based ids and a fixed clock.")
+@pass_app
+def command(
+    app: App,
+    host: str,
+    port: int,
+    db: Path | None,
+    keys: tuple[str, ...],
+    rate_limit: str,
+    latency_ms: int,
+    fault_rate: float,
+    seed_file: Path | None,
+    deterministic: bool,
+) -> None:
+    """Run the local Duvo API emulator (state in memory unless --db is given)."""
+    parsed = dict(parse_key(text) for text in keys)
+    limit, window = parse_rate_limit(rate_limit)
+    if db is not None and not db.parent.exists():
+        raise EmulatorError(f"the directory of --db {db} does not exist")
+    settings = EmulatorSettings(
+        db=db,
+        keys=parsed,
+        rate_limit=limit,
+        rate_window=window,
+        faults=FaultSettings(latency_ms=latency_ms, error_rate=fault_rate),
+        deterministic=deterministic,
+    )
+    emulator = create_app(settings)
+    runtime: Runtime = emulator.state.emulator
+    try:
+        if seed_file is not None:
+            _seed(runtime, seed_file)
+        sock = bind(host, port)
+        url = base_url_for(sock)
+        app.out.print(f"Duvo emulator listening on {url}")
+        app.out.print(f"State: {db if db is not None else 'in memory (lost on exit)'}")
+        for key, team in settings.effective_keys().items():
+            app.out.print(f"API key: {_masked(key)} (team {team})")
+        app.out.print(f"Try: curl -H 'Authorization: Bearer <key>' {url}/v1/agents")
+        if host not in _LOOPBACK:
+            app.err.print(
+                "Warning: the emulator is reachable from other machines; it is not secure."
+            )
+        run_server(emulator, sock)
+    finally:
+        runtime.store.close()
+
+
+def _seed(runtime: Runtime, path: Path) -> None:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise EmulatorError(f"cannot read the seed file {path}: {exc}") from exc
+    try:
+        apply_seed(runtime, data)
+    except ApiProblem as problem:
+        raise EmulatorError(f"the seed file {path} was refused: {problem.message}") from problem
