@@ -136,7 +136,7 @@ class _Loader:
         self.browsing = (
             project.defaults.browsing.model_dump() if project.defaults.browsing else None
         )
-        self.sop_cache: dict[Path, str | FileFault] = {}
+        self.sop_cache: dict[tuple[Path, str], str | FileFault] = {}
         self.kinds = dict(kinds())
 
     def load_file(self, path: Path) -> None:
@@ -166,15 +166,14 @@ class _Loader:
         cls = self._kind_of(data, start, locate)
         if cls is None:
             return
-        address = _address(cls.KIND, data)
         faults = self.renderer.render_in_place(data)
         if faults:
+            address = _address(cls.KIND, data)
             for fault in faults:
                 self.problems.add(
                     locate(fault.path), _field_reason(fault.path, fault.reason), address
                 )
             return
-        address = _address(cls.KIND, data)
         if cls is Assignment:
             self._default_browsing(data)
         try:
@@ -186,7 +185,7 @@ class _Loader:
                     model=cls,
                     data=data,
                     locate=locate,
-                    address=address,
+                    address=_address(cls.KIND, data),
                 )
             )
             return
@@ -250,19 +249,17 @@ class _Loader:
         return ok
 
     def _read_sop(self, manifest: Path, relative: str) -> str | FileFault:
-        try:
-            target = resolve_inside(self.project.root, manifest.parent, relative)
-        except FileFault as fault:
-            return fault
-        cached = self.sop_cache.get(target)
+        key = (manifest.parent, relative)
+        cached = self.sop_cache.get(key)
         if cached is None:
             try:
+                target = resolve_inside(self.project.root, manifest.parent, relative)
                 cached = read_utf8(target, relative)
                 if not cached.strip():
                     cached = FileFault(f"SOP file {quote(relative)} is empty")
             except FileFault as fault:
                 cached = fault
-            self.sop_cache[target] = cached
+            self.sop_cache[key] = cached
         return cached
 
 

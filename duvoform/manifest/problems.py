@@ -125,12 +125,15 @@ def _explain(error: ErrorDetails, model: Any, data: Any) -> tuple[FieldPath, boo
         tags = re.findall(r"'([^']*)'", str(ctx.get("expected_tags", "")))
         if kind == "union_tag_not_found":
             tags = _literal_options(model, (*loc, field)) or tags
-            options = f" (one of: {', '.join(tags)})" if tags else ""
+            options = f" ({_one_of(tags)})" if tags else ""
             if isinstance(value, dict):
                 return (*path, field), False, f"field required{options}"
             return path, False, f"expected a mapping, got {describe(value)}"
         hint = did_you_mean(str(ctx.get("tag", "")), tags)
-        return (*path, field), False, f"must be one of: {', '.join(tags)}{hint}"
+        return (*path, field), False, f"must be {_one_of(tags)}{hint}"
+    if ctx.get("at_parent") and path:
+        # A rule about the mapping as a whole (e.g. "an SOP is required"), not one field.
+        return path[:-1], True, _message(kind, error["msg"], ctx, value)
     return path, "[key]" in loc, _message(kind, error["msg"], ctx, value)
 
 
@@ -150,8 +153,8 @@ def _message(kind: str, msg: str, ctx: dict[str, Any], value: Any) -> str:
         return f"expected a list, got {describe(value)}"
     if kind == "literal_error":
         options = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-        hint = did_you_mean(value, options) if isinstance(value, str) else ""
-        return f"must be {' or '.join(quote(o) for o in options)}{hint}"
+        hint = did_you_mean(value, options) if isinstance(value, str) and len(options) > 1 else ""
+        return f"must be {_one_of(options)}{hint}"
     if kind == "string_too_short":
         minimum = int(ctx.get("min_length", 1))
         return "must not be empty" if minimum == 1 else f"must be at least {minimum} characters"
@@ -164,8 +167,14 @@ def _message(kind: str, msg: str, ctx: dict[str, Any], value: Any) -> str:
         return "must be a UUID such as 3c90c3cc-0d44-4b50-8888-8dd25736052a"
     if kind.startswith(("greater_than", "less_than")):
         return msg.replace("Input should be", "must be")
-    text = msg.removeprefix("Value error, ")
-    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+    return msg.removeprefix("Value error, ")
+
+
+def _one_of(options: Sequence[str]) -> str:
+    quoted = [quote(option) for option in options]
+    if len(quoted) <= 2:
+        return " or ".join(quoted)
+    return f"one of {', '.join(quoted[:-1])} or {quoted[-1]}"
 
 
 def _fields_at(model: Any, loc: Sequence[str | int]) -> tuple[str, ...] | None:

@@ -82,7 +82,7 @@ class PruneScope(ManifestModel):
         if isinstance(value, list | tuple) and "Assignment" in value:
             raise PydanticCustomError(
                 "prune_assignment",
-                "Assignment cannot be pruned: the Duvo v1 API cannot delete assignments "
+                "the Assignment kind cannot be pruned: the Duvo v1 API cannot delete assignments "
                 "(undeclared ones are reported as unmanaged)",
             )
         return value
@@ -201,7 +201,7 @@ def _unknown_environment(env: str, environments: Sequence[str], file: Path | Non
         where = display_path(file) if file is not None else "no duvoform.yaml was found"
         return f"--env {quote(env)} was given, but no environments are defined ({where})"
     hint = did_you_mean(env, environments)
-    return f"unknown environment {quote(env)}{hint}; defined: {', '.join(environments)}"
+    return f"unknown environment {quote(env)} (defined: {', '.join(environments)}){hint}"
 
 
 def _merge(target: dict[str, Any], source: Mapping[str, Any]) -> None:
@@ -276,4 +276,5 @@ def _read_project_file(path: Path) -> ProjectFile:
             locate=lambda field_path, key: sources.locate(path, 0, field_path, key=key),
             address=None,
         )
+        problems.sort(key=lambda p: (p.location.line, p.location.col) if p.location else (0, 0))
         raise ProjectError("\n".join(p.render() for p in problems)) from None

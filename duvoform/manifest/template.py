@@ -28,6 +28,7 @@ __all__ = ["MAX_TEMPLATE_VALUE", "TemplateFault", "TemplateRenderer"]
 MAX_TEMPLATE_VALUE = 1_000_000
 """The largest string or list a template expression may build by repetition."""
 
+_MESSAGE_LIMIT = 200  # jinja's own messages; they quote at most a token of the template
 _MARKER = re.compile(r"\{[{%#]")
 _NO_ATTRIBUTE = re.compile(r"^'dict object' has no (?:attribute|element) '(.*)'$")
 _UNDEFINED = re.compile(r"^'(.*)' is undefined$")
@@ -83,6 +84,9 @@ class TemplateRenderer:
         self._environment = environment
         self._environments = tuple(environments)
         self._cache: dict[str, Template | str] = {}
+        # Rendering is a pure function of the source (the variables are fixed for a run), so
+        # each distinct templated string is rendered once: large teams repeat a few templates.
+        self._rendered: dict[str, str | TemplateFault] = {}
         self._context: dict[str, Any] = {"vars": self._variables}
         if environment is not None:
             self._context["environment"] = environment
@@ -94,44 +98,43 @@ class TemplateRenderer:
         return faults
 
     def _walk(self, node: Any, path: FieldPath, faults: list[TemplateFault]) -> None:
-        if isinstance(node, dict):
-            items: Any = node.items()
-        elif isinstance(node, list):
-            items = enumerate(node)
-        else:
-            return
-        for key, value in list(items):
+        # Values are replaced in place; keys never change, so iterating while assigning is safe.
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in items:
             if isinstance(value, str):
                 if "{" in value and _MARKER.search(value):
-                    rendered = self._render(value, (*path, key), faults)
-                    if rendered is not None:
+                    rendered = self._rendered.get(value)
+                    if rendered is None:
+                        rendered = self._render(value)
+                        self._rendered[value] = rendered
+                    if isinstance(rendered, TemplateFault):
+                        faults.append(TemplateFault((*path, key), rendered.reason))
+                    else:
                         node[key] = rendered
             elif isinstance(value, dict | list):
                 self._walk(value, (*path, key), faults)
 
-    def _render(self, source: str, path: FieldPath, faults: list[TemplateFault]) -> str | None:
+    def _render(self, source: str) -> str | TemplateFault:
         template = self._cache.get(source)
         if template is None:
             try:
                 template = self._env.from_string(source)
             except TemplateSyntaxError as exc:
-                template = f"template syntax error: {shorten(exc.message or 'invalid template')}"
+                detail = shorten(exc.message or "invalid template", _MESSAGE_LIMIT)
+                template = f"template syntax error: {detail}"
                 if source.count("\n"):
                     template += f" (template line {exc.lineno})"
             self._cache[source] = template
         if isinstance(template, str):
-            faults.append(TemplateFault(path, template))
-            return None
+            return TemplateFault((), template)
         try:
             return template.render(self._context)
         except UndefinedError as exc:
-            faults.append(TemplateFault(path, self._explain_undefined(exc)))
+            return TemplateFault((), self._explain_undefined(exc))
         except SecurityError as exc:
-            faults.append(TemplateFault(path, f"template not allowed: {shorten(str(exc))}"))
+            return TemplateFault((), f"template not allowed: {shorten(str(exc))}")
         except Exception as exc:  # a user's template failed (1/0, a bad filter argument, ...)
-            detail = shorten(str(exc) or type(exc).__name__)
-            faults.append(TemplateFault(path, f"template error: {detail}"))
-        return None
+            return TemplateFault((), f"template error: {shorten(str(exc) or type(exc).__name__)}")
 
     def _explain_undefined(self, exc: UndefinedError) -> str:
         message = str(exc.message or "")

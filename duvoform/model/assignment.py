@@ -95,7 +95,9 @@ class BuildSpec(ManifestModel):
             raise PydanticCustomError("sop_twice", "set either sop or sop_file, not both")
         if info.data["sop"] is None and value is None:
             raise PydanticCustomError(
-                "sop_missing", "an SOP is required: set sop (inline text) or sop_file (a path)"
+                "sop_missing",
+                "an SOP is required: set sop (inline text) or sop_file (a path)",
+                {"at_parent": True},
             )
         return value
 

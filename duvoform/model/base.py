@@ -43,6 +43,7 @@ API_VERSION = "duvoform/v1"
 
 Ensure = Literal["present", "absent"]
 FieldPath = tuple[str | int, ...]
+_IN_MEMORY = Location("<memory>")
 
 
 class ManifestModel(BaseModel):
@@ -139,7 +140,8 @@ class Resource(ManifestModel):
     kind: str
     metadata: Metadata
 
-    _location: Location = PrivateAttr(default=Location("<memory>"))
+    # Defaults are immutable scalars: pydantic copies private defaults for every instance.
+    _location: Location | None = PrivateAttr(default=None)
     _source: Path | None = PrivateAttr(default=None)
     _document: int = PrivateAttr(default=0)
 
@@ -150,8 +152,8 @@ class Resource(ManifestModel):
 
     @property
     def location(self) -> Location:
-        """Where the document starts (``file:line:col``)."""
-        return self._location
+        """Where the document starts (``file:line:col``); ``<memory>`` if not from a file."""
+        return self._location or _IN_MEMORY
 
     @property
     def source(self) -> Path | None:

@@ -26,6 +26,8 @@ def quote(value: object, limit: int = MAX_SHOWN) -> str:
     """``value`` in double quotes for a message, shortened, with control characters escaped."""
     text = value if isinstance(value, str) else repr(value)
     text = shorten(text, limit)
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
     escaped = "".join(
         ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in escaped
