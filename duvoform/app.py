@@ -9,11 +9,17 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from duvoform.api.client import DuvoClient
 
 __all__ = ["DEFAULT_API_URL", "LOCAL_API_URL", "App", "pass_app"]
 
@@ -56,6 +62,33 @@ class App:
         root.handlers[:] = [handler]
         root.setLevel(level)
         root.propagate = False
+
+    @asynccontextmanager
+    async def client(self, *, concurrency: int = 8) -> AsyncIterator[DuvoClient]:
+        """An API client for this invocation: ``async with app.client() as client: ...``.
+
+        ``--api-url local`` gives the embedded emulator (state in ``state_dir``, no key
+        needed). Otherwise the URL is checked (https, or http to loopback) and the key is read
+        from ``--api-key-file`` or ``DUVO_API_KEY`` before any request; problems with either
+        are a ``UsageError`` that says what to set. ``concurrency`` bounds requests in flight.
+        """
+        # Imported here so that commands which never talk to the API start quickly.
+        from duvoform.api.config import ClientSettings, load_api_key, normalise_base_url
+        from duvoform.api.connect import open_client
+
+        if self.is_local:
+            from duvoform.api.local import open_local_client
+
+            settings = ClientSettings(base_url=LOCAL_API_URL, concurrency=concurrency)
+            async with open_local_client(self.state_dir, settings) as local:
+                yield local
+            return
+        settings = ClientSettings(
+            base_url=normalise_base_url(self.api_url), concurrency=concurrency
+        )
+        key = load_api_key(self.api_key_file)
+        async with open_client(settings, key) as remote:
+            yield remote
 
 
 pass_app = click.make_pass_decorator(App)

@@ -8,7 +8,9 @@ each assignment with its ``latest_build``), and the connection list. Then, only 
 - the slots of the live build, and the caller's pins on each slot, of the assignments a
   manifest asks about;
 - schedules, when asked: embedded in the assignment list (``include_schedules=true``), and
-  read per assignment only when the API did not embed them.
+  read per assignment only when the API did not embed them. Where the API embeds them is a
+  guess: on the agent (``schedules``) or, as the emulator does, on its ``latest_build``; the
+  latter shows the caller's schedules made against the latest build only.
 
 For a team whose assignments all have a live latest build that is 2 + ceil(assignments / 100)
 + ceil(connections / 100) requests. ``LiveState.requests`` says how many the read took.
@@ -32,7 +34,14 @@ from duvoform.api.models import (
 )
 from duvoform.api.tasks import gather, task_group
 
-__all__ = ["FolderTree", "LiveQuery", "LiveState", "pick_live_build", "read_live_state"]
+__all__ = [
+    "FolderTree",
+    "LiveQuery",
+    "LiveState",
+    "embedded_schedules",
+    "pick_live_build",
+    "read_live_state",
+]
 
 
 @dataclass(frozen=True)
@@ -205,19 +214,29 @@ async def read_live_state(client: DuvoClient, query: LiveQuery | None = None) ->
     return state
 
 
+def embedded_schedules(agent: Agent) -> list[Schedule] | None:
+    """The schedules the assignment list embedded for ``agent``, or None when it sent none."""
+    if agent.schedules is not None:
+        return agent.schedules
+    latest = agent.latest_build
+    if latest is not None and "schedules" in latest.model_fields_set:
+        return latest.schedules
+    return None
+
+
 def _agent_needs_reads(agent: Agent, query: LiveQuery) -> bool:
     latest_live = agent.latest_build is not None and agent.latest_build.is_live
-    wants_schedules = query.schedules and agent.schedules is None
-    return not latest_live or wants_schedules or _matches(query.slots_for, agent.name, agent.id)
+    return not latest_live or query.schedules or _matches(query.slots_for, agent.name, agent.id)
 
 
 async def _read_agent(client: DuvoClient, state: LiveState, agent: Agent, query: LiveQuery) -> None:
     async with task_group() as group:
         if query.schedules:
-            if agent.schedules is None:
+            embedded = embedded_schedules(agent)
+            if embedded is None:
                 group.create_task(_read_schedules(client, state, agent.id))
             else:
-                state.schedules[agent.id] = tuple(agent.schedules)
+                state.schedules[agent.id] = tuple(embedded)
         if agent.latest_build is None or not agent.latest_build.is_live:
             state.builds[agent.id] = tuple(await client.list_builds(agent.id))
         if _matches(query.slots_for, agent.name, agent.id):

@@ -153,5 +153,6 @@ class RateLimiter:
         wait = parse_retry_after(headers.get("retry-after"), now)
         if wait is None:
             wait = (self.reset_at - now) if self.reset_at and self.reset_at > now else 1.0
+        # The headers of the 429 itself (already observed) say what is left in the window;
+        # an injected or per-route refusal can leave the window's own count untouched.
         self.blocked_until = max(self.blocked_until, now + wait)
-        self.remaining = 0 if self.reset_at is not None else None

@@ -192,3 +192,11 @@ def test_connection_create_sends_provider_and_hides_secrets_in_repr() -> None:
 def test_request_models_reject_unknown_fields() -> None:
     with pytest.raises(ValidationError):
         UpdateAgentRequest.model_validate({"folder_id": "f1"})
+
+
+def test_request_validation_errors_do_not_quote_secret_values() -> None:
+    with pytest.raises(ValidationError) as info:
+        CreateConnectionRequest.model_validate(
+            {"name": "x", "auth_method": "headers", "headers": {"secret": {"A": ["canary-5"]}}}
+        )
+    assert "canary-5" not in str(info.value)

@@ -93,6 +93,24 @@ async def test_429_holds_every_request_for_retry_after() -> None:
     assert clock.now - start == pytest.approx(7)
 
 
+async def test_429_waits_for_the_reset_only_when_the_window_is_used_up() -> None:
+    clock = FakeClock()
+    limiter = limiter_with(clock)
+    reset = str(clock.now + 60)
+    await limiter.acquire()
+    # a refusal that is not the window's (the window still has room): retry-after only
+    limiter.release(
+        {"x-ratelimit-remaining": "250", "x-ratelimit-reset": reset, "retry-after": "2"}, 429
+    )
+    await limiter.acquire()
+    assert clock.slept == [pytest.approx(2)]
+    limiter.release(
+        {"x-ratelimit-remaining": "0", "x-ratelimit-reset": reset, "retry-after": "2"}, 429
+    )
+    await limiter.acquire()
+    assert clock.now == pytest.approx(float(reset) + limiter.margin)
+
+
 async def test_late_answer_from_an_old_window_is_ignored() -> None:
     clock = FakeClock()
     limiter = limiter_with(clock)

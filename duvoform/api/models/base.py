@@ -40,9 +40,12 @@ class WireModel(_Base):
 
 
 class RequestModel(_Base):
-    """A request body: unknown fields are a bug in the caller."""
+    """A request body: unknown fields are a bug in the caller.
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    Validation errors never quote the input (it may hold a secret header value).
+    """
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, hide_input_in_errors=True)
 
 
 def dump_body(body: BaseModel) -> dict[str, Any]:
