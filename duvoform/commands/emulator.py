@@ -99,6 +99,7 @@ def command(
         for key, team in settings.effective_keys().items():
             app.out.print(f"API key: {_masked(key)} (team {team})")
         app.out.print(f"Try: curl -H 'Authorization: Bearer <key>' {url}/v1/agents")
+        app.out.file.flush()  # the address must show up at once, even when piped
         if host not in _LOOPBACK:
             app.err.print(
                 "Warning: the emulator is reachable from other machines; it is not secure."

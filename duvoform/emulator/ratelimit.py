@@ -1,8 +1,8 @@
 """Fixed-window rate limiting per API key, with the headers the Duvo API documents.
 
-A window starts at a multiple of the window length (Unix time), so every key's window resets at
-the same moment, which ``x-ratelimit-reset`` (integer Unix seconds) names. A refused request
-does not count against the window and is not executed.
+A key's window starts with its first request and lasts the window length;
+``x-ratelimit-reset`` (integer Unix seconds, rounded up) names its end. A refused request does
+not count against the window and is not executed.
 """
 
 from __future__ import annotations
@@ -54,9 +54,12 @@ class FixedWindowLimiter:
             self.limit, self.window = limit, window
             self._counts.clear()
 
-    def _window(self, now: float) -> tuple[float, float]:
-        start = math.floor(now / self.window) * self.window
-        return start, start + self.window
+    def _current(self, bucket: str, now: float) -> tuple[float, int]:
+        """``(window end, requests counted)`` of the bucket's window in force at ``now``."""
+        end, used = self._counts.get(bucket, (0.0, 0))
+        if now >= end:
+            return now + self.window, 0
+        return end, used
 
     def _decision(self, used: int, allowed: bool, now: float, end: float) -> Decision:
         return Decision(
@@ -71,22 +74,16 @@ class FixedWindowLimiter:
         """Count one request against ``bucket`` unless the window is used up."""
         with self._lock:
             now = self._clock()
-            start, end = self._window(now)
-            seen_start, used = self._counts.get(bucket, (start, 0))
-            if seen_start != start:
-                used = 0
+            end, used = self._current(bucket, now)
             if used >= self.limit:
                 return self._decision(used, False, now, end)
             used += 1
-            self._counts[bucket] = (start, used)
+            self._counts[bucket] = (end, used)
             return self._decision(used, True, now, end)
 
-    def peek(self, bucket: str, *, refused: bool = False) -> Decision:
+    def peek(self, bucket: str) -> Decision:
         """The bucket's state without counting a request (for answers that skip the limiter)."""
         with self._lock:
             now = self._clock()
-            start, end = self._window(now)
-            seen_start, used = self._counts.get(bucket, (start, 0))
-            if seen_start != start:
-                used = 0
-            return self._decision(used, not refused, now, end)
+            end, used = self._current(bucket, now)
+            return self._decision(used, True, now, end)

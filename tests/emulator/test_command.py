@@ -1,0 +1,126 @@
+"""``duvoform emulator``: options, output, and a real run in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner
+
+from duvoform.cli import cli
+from duvoform.emulator.settings import parse_key, parse_rate_limit
+from duvoform.errors import EmulatorError
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "text"),
+    [
+        (["--rate-limit", "lots"], 1, "is not N/SECONDS"),
+        (["--rate-limit", "0/60"], 1, "N >= 1"),
+        (["--key", "=acme"], 1, "API key must be non-empty"),
+        (["--key", "k="], 1, "team after '=' must not be empty"),
+        (["--port", "70000"], 2, "70000"),
+        (["--fault-rate", "1.5"], 2, "1.5"),
+        (["--db", "no-such-dir/x.sqlite"], 1, "does not exist"),
+    ],
+)
+def test_bad_options_are_clear_errors(args: list[str], code: int, text: str) -> None:
+    result = CliRunner().invoke(cli, ["emulator", *args])
+    assert result.exit_code == code
+    assert text in result.output
+    assert "Traceback" not in result.output
+
+
+def test_parsers() -> None:
+    assert parse_key("abc") == ("abc", "local")
+    assert parse_key("abc=Acme Corp") == ("abc", "Acme Corp")
+    assert parse_rate_limit("300/60") == (300, 60.0)
+    assert parse_rate_limit(" 10 / 1.5s ") == (10, 1.5)
+    with pytest.raises(EmulatorError):
+        parse_rate_limit("10/0")
+
+
+def test_a_taken_port_is_a_clear_error() -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["emulator", "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output
+
+
+@contextmanager
+def _running(*args: str) -> Iterator[tuple[str, list[str]]]:
+    """Run ``duvoform emulator`` in a subprocess; stop it with Ctrl-C (SIGINT) afterwards."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    command = [sys.executable, "-m", "duvoform", "emulator", "--port", "0", *args]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    ) as proc:
+        lines: list[str] = []
+        try:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                lines.append(line.rstrip("\n"))
+                if line.startswith("Try:"):
+                    break
+            match = re.search(r"listening on (http://\S+)", "\n".join(lines))
+            assert match, lines
+            yield match.group(1), lines
+        finally:
+            proc.send_signal(signal.SIGINT)
+            try:
+                _, err = proc.communicate(timeout=15)
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+        assert proc.returncode == 0, err
+        assert "Traceback" not in err
+
+
+def test_command_serves_prints_and_persists(tmp_path: Path) -> None:
+    db = tmp_path / "state.sqlite"
+    seed = tmp_path / "seed.json"
+    seed.write_text(json.dumps({"team": "acme", "agents": [{"name": "Seeded"}]}))
+    key = "acme-private-key-123"
+    with _running("--db", str(db), "--key", f"{key}=acme", "--seed", str(seed)) as (url, lines):
+        assert url.startswith("http://127.0.0.1:")
+        assert key not in "\n".join(lines)
+        assert any(line.startswith("API key: acme") and "team acme" in line for line in lines)
+        headers = {"Authorization": f"Bearer {key}"}
+        response = httpx.post(
+            f"{url}/v1/agent-folders", json={"name": "Made live"}, headers=headers
+        )
+        assert response.status_code == 201
+        assert (
+            httpx.get(
+                f"{url}/v1/agents", headers={"Authorization": "Bearer duvo-local-key"}
+            ).status_code
+            == 401
+        )
+    with _running("--db", str(db), "--key", f"{key}=acme") as (url, _):
+        headers = {"Authorization": f"Bearer {key}"}
+        folders = httpx.get(f"{url}/v1/agent-folders", headers=headers).json()["folders"]
+        agents = httpx.get(f"{url}/v1/agents", headers=headers).json()["agents"]
+    assert [f["name"] for f in folders] == ["Made live"]
+    assert [a["name"] for a in agents] == ["Seeded"]
+
+
+def test_command_defaults_print_the_default_key_and_apply_faults() -> None:
+    with _running("--fault-rate", "1", "--rate-limit", "5/60") as (url, lines):
+        assert "API key: duvo-local-key (team local)" in lines
+        response = httpx.get(f"{url}/v1/agents", headers={"Authorization": "Bearer duvo-local-key"})
+        assert response.status_code in (500, 503)
+        assert response.headers["x-ratelimit-limit"] == "5"
