@@ -374,7 +374,9 @@ def _seed_agent(s: _Seeder, db: Store, team_id: str, a: SeedAgent, where: str) -
             slot_ref = SeedSlot(integration=item) if isinstance(item, str) else item
             slot = s.slot(slot_ref.integration, f"{bw}.integrations[{k}]")
             slot_id = db.ids.new_id()
-            s.add("slots", {**slot, "id": slot_id, "build_id": build_id, "created_at": created})
+            s.add(
+                "slots", {**slot, "id": slot_id, "build_id": build_id, "created_at": db.ids.now()}
+            )
             for p, ref in enumerate(slot_ref.pins):
                 conn = s.connection(ref, f"{bw}.integrations[{k}].pins[{p}]")
                 s.add(
