@@ -41,7 +41,8 @@ def command(app: App, paths: tuple[Path, ...], manifest_options: ManifestOptions
     files = len(manifests.files)
     env = manifests.project.environment
     where = f" (environment {env})" if env else ""
+    total = len(manifests.resources)
     click.echo(
-        f"Valid: {len(manifests.resources)} resources ({kinds}) in {files} "
+        f"Valid: {total} resource{'s' if total != 1 else ''} ({kinds}) in {files} "
         f"file{'s' if files != 1 else ''}{where}."
     )

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from typing import Any
+
+from duvoform.manifest.template import TemplateRenderer
+
+
+def render(
+    data: Any, variables: dict[str, Any], env: str | None = None, envs: tuple[str, ...] = ()
+):
+    renderer = TemplateRenderer(variables, env, envs)
+    faults = renderer.render_in_place(data)
+    return data, [(f.path, f.reason) for f in faults]
+
+
+def test_strings_are_rendered_in_place_keys_and_other_values_are_not() -> None:
+    data = {
+        "name": "Triage ({{ vars.region | upper }})",
+        "{{ key }}": 1,
+        "n": 5,
+        "list": [
+            "{{ vars.region }}",
+            {"deep": "{% if environment == 'prod' %}P{% else %}S{% endif %}"},
+        ],
+        "plain": "no braces { here }",
+    }
+    out, faults = render(data, {"region": "eu"}, env="prod")
+    assert faults == []
+    assert out == {
+        "name": "Triage (EU)",
+        "{{ key }}": 1,
+        "n": 5,
+        "list": ["eu", {"deep": "P"}],
+        "plain": "no braces { here }",
+    }
+
+
+def test_undefined_variables_are_errors_with_suggestions() -> None:
+    _, faults = render({"a": ["x", "{{ vars.regin }}"]}, {"region": "eu"})
+    assert faults == [(("a", 1), 'template: undefined variable vars.regin; did you mean "region"?')]
+    _, faults = render({"a": "{{ vars.other }}"}, {"region": "eu"}, envs=("prod", "staging"))
+    assert faults == [
+        (
+            ("a",),
+            "template: undefined variable vars.other "
+            "(no --env was given; environments: prod, staging)",
+        )
+    ]
+    _, faults = render({"a": "{{ region }}"}, {})
+    assert faults == [
+        (("a",), 'template: "region" is undefined; templates can use vars.NAME and environment')
+    ]
+
+
+def test_environment_is_undefined_without_env() -> None:
+    _, faults = render({"a": "{{ environment }}"}, {}, envs=("staging",))
+    assert faults == [
+        (("a",), "template: environment is not set (pass --env NAME; environments: staging)")
+    ]
+
+
+def test_the_sandbox_refuses_unsafe_access_and_huge_values() -> None:
+    _, faults = render(
+        {
+            "a": "{{ ''.__class__ }}",
+            "b": "{{ 'x' * 100000000 }}",
+            "c": "{{ 10 ** 100000 }}",
+            "d": "{{ 1 / 0 }}",
+        },
+        {},
+    )
+    assert faults == [
+        (
+            ("a",),
+            "template not allowed: access to attribute '__class__' of 'str' object is unsafe.",
+        ),
+        (("b",), "template not allowed: repetition would build more than 1000000 items"),
+        (("c",), "template not allowed: exponent too large"),
+        (("d",), "template error: division by zero"),
+    ]
+
+
+def test_syntax_errors_name_the_template_line() -> None:
+    _, faults = render({"sop": "one\n{% if x %}\nthree\n"}, {})
+    ((path, reason),) = faults
+    assert path == ("sop",)
+    assert reason.startswith("template syntax error: Unexpected end of template.")
+    assert reason.endswith("(template line 2)")
+
+
+def test_each_distinct_template_renders_once() -> None:
+    renderer = TemplateRenderer({"r": "1"})
+    calls = 0
+    original = renderer._render
+
+    def counting(source: str) -> Any:
+        nonlocal calls
+        calls += 1
+        return original(source)
+
+    renderer._render = counting  # type: ignore[method-assign]
+    data = [{"x": "v{{ vars.r }}"} for _ in range(50)]
+    assert renderer.render_in_place(data) == []
+    assert calls == 1
+    assert all(item == {"x": "v1"} for item in data)
