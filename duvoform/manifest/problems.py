@@ -158,6 +158,8 @@ def _message(kind: str, msg: str, ctx: dict[str, Any], value: Any) -> str:
     if kind == "string_too_short":
         minimum = int(ctx.get("min_length", 1))
         return "must not be empty" if minimum == 1 else f"must be at least {minimum} characters"
+    if kind in ("too_short", "too_long") and isinstance(value, str):
+        kind = f"string_{kind}"
     if kind == "string_too_long":
         got = f" (got {len(value)})" if isinstance(value, str) else ""
         return f"must be at most {ctx.get('max_length')} characters{got}"

@@ -53,7 +53,9 @@ class Browsing(ManifestModel):
     """The browser / computer-use model (``config.data.models.browsing``)."""
 
     provider: Literal["google", "anthropic"]
+    """Who runs the browsing model."""
     model: NonEmpty
+    """The browsing model, e.g. claude-sonnet-4-5 or gemini-2.5-pro."""
 
 
 DEFAULT_BROWSING = Browsing(provider="anthropic", model="claude-sonnet-4-5")
@@ -68,18 +70,31 @@ class BuildSpec(ManifestModel):
     """
 
     model: NonEmpty
+    """The agent model, e.g. claude-sonnet-4-6 (new models are allowed)."""
     browsing: Browsing = Field(default_factory=lambda: DEFAULT_BROWSING)
+    """Browsing model; default: duvoform.yaml defaults.browsing, else claude-sonnet-4-5."""
     sop: NonEmpty | None = None
+    """The SOP (instructions), inline. Exactly one of sop and sop_file."""
     sop_file: RelativePath | None = Field(default=None, validate_default=True)
+    """A file holding the SOP, relative to this manifest and inside the manifest root."""
     skills: Items = ()
+    """Skill ids (team or system skills)."""
     files: Items = ()
+    """Team file ids."""
     plugins: Items = ()
+    """Built-in plugin names or GitHub URLs."""
     sub_agents: Names = ()
+    """Assignments this one may call as sub-agents (by name)."""
     handover_to: Names = ()
+    """Assignments this one may hand work over to (by name)."""
     connections: Names = ()
+    """Connections this build uses (by name)."""
     options: dict[str, Any] = Field(default_factory=dict)
+    """Runtime options, sent as config.data.options (e.g. browserProvider)."""
     revision_name: Annotated[str, StringConstraints(min_length=1, max_length=80)] | None = None
+    """A readable label for the build (1-80 characters)."""
     revision_description: Annotated[str, StringConstraints(max_length=500)] | None = None
+    """A readable description of the build (up to 500 characters)."""
 
     _sop_text: str | None = PrivateAttr(default=None)
 
@@ -126,11 +141,17 @@ class AssignmentSpec(ManifestModel):
     """Where the assignment lives, its delivery flags (omitted = false), and its build."""
 
     folder: FolderRef | None = None
+    """The folder: its name, or its path (Finance/Accounts Payable). Omit for the root."""
     slack_enabled: bool = False
+    """Deliver via Slack (omitted = false)."""
     microsoft_teams_enabled: bool = False
+    """Deliver via Microsoft Teams (omitted = false)."""
     agentic_memory_enabled: bool = False
+    """Let the assignment keep agentic memory (omitted = false)."""
     build: BuildSpec
+    """The build that should be live."""
     ensure: Literal["present"] = "present"
+    """Always present: the v1 API cannot delete assignments."""
 
     @field_validator("ensure", mode="before")
     @classmethod

@@ -35,6 +35,7 @@ __all__ = [
     "Name",
     "Reference",
     "Resource",
+    "check_name",
     "unique_items",
 ]
 
@@ -49,10 +50,13 @@ _IN_MEMORY = Location("<memory>")
 class ManifestModel(BaseModel):
     """Base of every manifest model: unknown fields are errors, values are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, use_attribute_docstrings=True
+    )
 
 
-def _check_name(value: str) -> str:
+def check_name(value: str) -> str:
+    """Reject names the API would store differently: surrounding spaces, control characters."""
     if value != value.strip():
         raise PydanticCustomError("name_whitespace", "must not start or end with whitespace")
     if not value.isprintable():
@@ -60,7 +64,7 @@ def _check_name(value: str) -> str:
     return value
 
 
-Name = Annotated[str, StringConstraints(min_length=1), AfterValidator(_check_name)]
+Name = Annotated[str, StringConstraints(min_length=1), AfterValidator(check_name)]
 """A display name as the Duvo API stores it: one printable line, no surrounding spaces."""
 
 
@@ -86,11 +90,17 @@ class Metadata(ManifestModel):
     """
 
     name: Name
+    """The identity: the display name in Duvo."""
     id: UUID | None = None
+    """Pin this manifest to one live object by its id."""
     previous_names: Annotated[tuple[Name, ...], AfterValidator(unique_items)] = ()
+    """Former names: a live object with one of them is renamed, not recreated."""
     protected: bool = False
+    """Never delete or rename the live object."""
     labels: dict[str, str] = Field(default_factory=dict)
+    """Free-form labels for people and tools; never sent to Duvo."""
     annotations: dict[str, str] = Field(default_factory=dict)
+    """Free-form notes for people and tools; never sent to Duvo."""
 
 
 @dataclass(frozen=True)

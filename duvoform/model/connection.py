@@ -62,7 +62,9 @@ class HeaderSet(ManifestModel):
     """Headers sent to a custom MCP server: ``plaintext`` values, and ``secret`` references."""
 
     plaintext: dict[HeaderName, str] = Field(default_factory=dict)
+    """Header values stored as plain text (and committed to git)."""
     secret: dict[HeaderName, SecretRef] = Field(default_factory=dict)
+    """Secret header values, as references: {env: NAME} or {file: PATH}."""
 
     @model_validator(mode="after")
     def _distinct_names(self) -> HeaderSet:
@@ -86,8 +88,11 @@ class CustomMcpConnectionSpec(ManifestModel):
 
     type: Literal["custom_mcp"]
     server_url: HttpsUrl
+    """The MCP server's https:// URL."""
     auth_method: AuthMethod = "url"
+    """How the server authenticates; default: headers when headers are given, else url."""
     shared: bool = False
+    """Share the connection with the team (needs the manager role)."""
     headers: HeaderSet = Field(default_factory=HeaderSet)
     ensure: Ensure = "present"
 

@@ -18,9 +18,9 @@ from duvoform.model.base import (
     Ensure,
     ManifestModel,
     Metadata,
-    Name,
     Reference,
     Resource,
+    check_name,
     unique_items,
 )
 from duvoform.model.registry import register
@@ -41,7 +41,10 @@ def _check_folder_name(value: str) -> str:
 
 
 FolderName = Annotated[
-    Name, StringConstraints(max_length=MAX_FOLDER_NAME), AfterValidator(_check_folder_name)
+    str,
+    StringConstraints(min_length=1, max_length=MAX_FOLDER_NAME),
+    AfterValidator(check_name),
+    AfterValidator(_check_folder_name),
 ]
 
 
@@ -71,7 +74,9 @@ class FolderSpec(ManifestModel):
     """``parent``: the parent folder (omit for a root folder); ``ensure``: present or absent."""
 
     parent: FolderRef | None = None
+    """The parent folder: its name, or its path from the root. Omit for a root folder."""
     ensure: Ensure = "present"
+    """absent deletes the live folder."""
 
 
 @register
