@@ -29,120 +29,22 @@ import json
 import sqlite3
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
 from duvoform.emulator.catalog import by_id, by_slug
 from duvoform.emulator.runtime import Runtime
-from duvoform.emulator.schemas import BuildConfigV2, UuidStr
-from duvoform.emulator.settings import DEFAULT_TEAM
+from duvoform.emulator.seed_format import (
+    Seed,
+    SeedAgent,
+    SeedSchedule,
+    SeedSlot,
+    seed_config,
+    seed_error,
+)
 from duvoform.emulator.store import Row, Store
 from duvoform.emulator.web import ApiProblem, Caller, validation_message
 
 __all__ = ["Seed", "apply_seed"]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class SeedHeaders(_Strict):
-    plaintext: dict[str, str] = Field(default_factory=dict)
-    secret: dict[str, str] = Field(default_factory=dict)
-
-
-class SeedConnection(_Strict):
-    id: UuidStr | None = None
-    name: str
-    type: str = "custom_mcp"
-    provider: str = "user"
-    server_url: str | None = None
-    transport_type: str = "http"
-    auth_method: str | None = "headers"
-    shared: bool = False
-    headers: SeedHeaders = Field(default_factory=SeedHeaders)
-    custom_integration_id: UuidStr | None = None
-    integration_id: UuidStr | None = None
-    oauth_provider: str | None = None
-    oauth_scopes: list[str] | None = None
-    has_oauth_tokens: bool = False
-    composio_mcp_id: str | None = None
-    owner: str | None = None
-
-
-class SeedFolder(_Strict):
-    id: UuidStr | None = None
-    name: str
-    parent: str | None = None
-
-
-class SeedSlot(_Strict):
-    integration: str
-    pins: list[str] = Field(default_factory=list)
-
-
-class SeedBuild(_Strict):
-    id: UuidStr | None = None
-    name: str = "seed"
-    config: dict[str, Any]
-    status: str | None = None
-    revision_name: str | None = None
-    revision_description: str | None = None
-    handover_target_ids: list[UuidStr] = Field(default_factory=list)
-    integrations: list[str | SeedSlot] = Field(default_factory=list)
-
-
-class SeedAgent(_Strict):
-    id: UuidStr | None = None
-    name: str
-    folder: str | None = None
-    folder_id: UuidStr | None = None
-    slack_enabled: bool | None = None
-    microsoft_teams_enabled: bool | None = None
-    agentic_memory_enabled: bool | None = None
-    thread_id: UuidStr | None = None
-    pinned: bool = False
-    owner: str | None = None
-    builds: list[SeedBuild] = Field(default_factory=list)
-
-
-class SeedSchedule(_Strict):
-    id: UuidStr | None = None
-    agent: str
-    build_id: UuidStr | None = None
-    owner: str | None = None
-    enabled: bool = True
-    frequency: str | None = "daily"
-    time: str | None = "09:00"
-    timezone: str = "UTC"
-    day: str | None = None
-    day_of_month: int | None = None
-    cron: str | None = None
-    source: str | None = None
-    task: str | None = None
-    recurring: bool | None = True
-
-
-class Seed(_Strict):
-    team: str = DEFAULT_TEAM
-    connections: list[SeedConnection] = Field(default_factory=list)
-    folders: list[SeedFolder] = Field(default_factory=list)
-    agents: list[SeedAgent] = Field(default_factory=list)
-    schedules: list[SeedSchedule] = Field(default_factory=list)
-
-
-def _fail(where: str, reason: str) -> ApiProblem:
-    return ApiProblem(400, "invalid_seed", f"{where}: {reason}")
-
-
-def _config(raw: dict[str, Any], where: str) -> str:
-    if raw.get("version") == "v2":
-        try:
-            return json.dumps(BuildConfigV2.model_validate(raw).stored())
-        except ValidationError as exc:
-            raise _fail(where, validation_message(exc, raw)) from None
-    if raw.get("version", "v1") != "v1" or not isinstance(raw.get("data"), dict):
-        raise _fail(where, "must be a v2 config or a legacy v1 config with a 'data' object")
-    return json.dumps(raw)
 
 
 class _Seeder:
@@ -176,7 +78,7 @@ class _Seeder:
         try:
             return self.rt.key_caller(key, self.team_id)
         except KeyError:
-            raise _fail(f"{where}.owner", "not a key of this team") from None
+            raise seed_error(f"{where}.owner", "not a key of this team") from None
 
     def _remember_folder(self, folder_id: str, name: str, parent: str | None) -> None:
         prefix = self.folder_ids.get(parent or "")
@@ -195,13 +97,13 @@ class _Seeder:
             return ref
         found = self.folder_paths.get(ref.strip("/"))
         if found is None:
-            raise _fail(where, f"no folder {ref!r} (list parents before children)")
+            raise seed_error(where, f"no folder {ref!r} (list parents before children)")
         return found
 
     def connection(self, ref: str, where: str) -> Row:
         row = self.connections.get(ref) or self.connections.get(f"name:{ref}")
         if row is None:
-            raise _fail(where, f"no connection {ref!r}")
+            raise seed_error(where, f"no connection {ref!r}")
         return row
 
     def slot(self, ref: str, where: str) -> Row:
@@ -223,13 +125,13 @@ class _Seeder:
                     "integration_type": row["type"],
                     "integration_name": row["name"],
                 }
-        raise _fail(where, f"no integration {ref!r}")
+        raise seed_error(where, f"no integration {ref!r}")
 
 
 def apply_seed(runtime: Runtime, data: Any) -> dict[str, Any]:
     """Insert everything ``data`` describes; returns the ids made, in input order."""
     if not isinstance(data, dict):
-        raise _fail("body", "must be a JSON object")
+        raise seed_error("body", "must be a JSON object")
     try:
         seed = Seed.model_validate(data)
     except ValidationError as exc:
@@ -342,7 +244,7 @@ def _seed_agent(s: _Seeder, db: Store, team_id: str, a: SeedAgent, where: str) -
         s.add("agent_pins", {"agent_id": agent_id, "user_id": owner.user_id, "pinned_at": now})
     statuses = [b.status for b in a.builds]
     if sum(1 for st in statuses if st == "live") > 1:
-        raise _fail(f"{where}.builds", "at most one build can be live")
+        raise seed_error(f"{where}.builds", "at most one build can be live")
     default_live = "live" not in statuses
     build_ids = []
     previous = None
@@ -359,7 +261,7 @@ def _seed_agent(s: _Seeder, db: Store, team_id: str, a: SeedAgent, where: str) -
                 "name": b.name,
                 "revision_name": b.revision_name,
                 "revision_description": b.revision_description,
-                "config": _config(b.config, f"{bw}.config"),
+                "config": seed_config(b.config, f"{bw}.config"),
                 "status": status,
                 "revision_number": n,
                 "parent_build_id": previous,
@@ -401,7 +303,7 @@ def _seed_schedule(s: _Seeder, db: Store, item: SeedSchedule, where: str) -> str
     owner = s.owner(item.owner, where)
     agent_id = item.agent if item.agent in s.agent_ids else s.agent_names.get(item.agent)
     if agent_id is None:
-        raise _fail(f"{where}.agent", f"no agent {item.agent!r}")
+        raise seed_error(f"{where}.agent", f"no agent {item.agent!r}")
     build_id = (
         item.build_id
         or s.live_builds.get(agent_id)
@@ -412,7 +314,7 @@ def _seed_schedule(s: _Seeder, db: Store, item: SeedSchedule, where: str) -> str
         )
     )
     if build_id is None:
-        raise _fail(f"{where}.build_id", "the agent has no build")
+        raise seed_error(f"{where}.build_id", "the agent has no build")
     now = db.ids.now()
     schedule_id = item.id or db.ids.new_id()
     s.add(
