@@ -31,7 +31,7 @@ def test_examples_load_with_sop_files_defaults_and_templates() -> None:
     audit = get(manifests, "Assignment", "Expense audit")
     assert audit.spec.build.browsing.provider == "google"  # the manifest's own value wins
     assert triage.source == EXAMPLES / "finance/accounts-payable.yaml"
-    assert triage.location.line == 2
+    assert triage.location.line == 3
     assert triage.location.file.endswith("examples/manifests/finance/accounts-payable.yaml")
     assert manifests.project.root == EXAMPLES
     assert manifests.warnings == ()
