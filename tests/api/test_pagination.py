@@ -3,10 +3,13 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
+import httpx
 import pytest
 
 from duvoform.api.pagination import Page, fetch_all
+from duvoform.emulator import EmulatorControl
 from duvoform.errors import InconsistentListError
+from tests.api.helpers import WatchedTransport, agents_seed, client_for, v2_config
 
 
 @dataclass
@@ -106,3 +109,69 @@ async def test_a_list_that_never_settles_is_an_error() -> None:
     source.on_call = [lambda: source.items.append(Item(f"x{next(counter)}"))] * 10
     with pytest.raises(InconsistentListError, match="kept changing"):
         await fetch_all(source.page, key=lambda i: i.id, max_rounds=3)
+
+
+# -- against the emulator over HTTP ----------------------------------------------------------
+
+
+async def test_250_assignments_in_three_pages_the_last_two_at_once(
+    emulator: EmulatorControl,
+) -> None:
+    emulator.seed({"agents": agents_seed(260)})
+    emulator.set_faults(latency_ms=150)
+    watched = WatchedTransport()
+    async with client_for(emulator, transport=watched) as client:
+        agents = await client.list_agents()
+    assert len(agents) == 260
+    assert len({a.id for a in agents}) == 260
+    assert emulator.stats()["by_route"] == {"GET /v1/agents": 3}
+    offsets = sorted(int(r.url.params["offset"]) for r in watched.sent)
+    assert offsets == [0, 100, 200]
+    assert {r.url.params["limit"] for r in watched.sent} == {"100"}
+    assert watched.max_in_flight == 2  # pages 2 and 3 were in flight together
+
+
+async def test_a_list_that_shifts_between_pages_is_read_again_over_http(
+    emulator: EmulatorControl,
+) -> None:
+    emulator.seed({"agents": agents_seed(250)})
+    inserted = False
+
+    def insert_once(request: httpx.Request) -> None:
+        nonlocal inserted
+        if request.url.params.get("offset") == "100" and not inserted:
+            inserted = True  # another tool creates an assignment while we read
+            emulator.seed({"agents": agents_seed(1, prefix="Late")})
+
+    watched = WatchedTransport(before=insert_once)
+    async with client_for(emulator, transport=watched) as client:
+        agents = await client.list_agents()
+    assert inserted
+    assert len(agents) == 251
+    assert len({a.id for a in agents}) == 251
+    assert "Late 00000" in {a.name for a in agents}
+    assert emulator.stats()["by_route"] == {"GET /v1/agents": 6}  # read twice
+
+
+async def test_connections_and_builds_are_paginated_too(emulator: EmulatorControl) -> None:
+    emulator.seed(
+        {
+            "connections": [
+                {"name": f"C{n}", "server_url": f"https://c{n}.example.com"} for n in range(120)
+            ],
+            "agents": [
+                {
+                    "name": "Busy",
+                    "builds": [{"name": f"b{n}", "config": v2_config()} for n in range(105)],
+                }
+            ],
+        }
+    )
+    async with client_for(emulator) as client:
+        assert len(await client.list_connections()) == 120
+        (agent,) = await client.list_agents()
+        builds = await client.list_builds(agent.id)
+    assert len(builds) == 105
+    by_route = emulator.stats()["by_route"]
+    assert by_route["GET /v1/connections"] == 2
+    assert by_route["GET /v1/agents/{agent_id}/revisions"] == 2
