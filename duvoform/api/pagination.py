@@ -6,6 +6,9 @@ it is read can yield duplicates or gaps. The read checks what it can: every page
 same ``total``, no id appears twice, and the count matches ``total``. When a check fails the
 whole list is read again, a bounded number of times.
 
+A count that differs from ``total`` on two reads that return exactly the same items is taken
+as it is (``total`` may count objects the key cannot see; the reference leaves that open).
+
 One shift is invisible to these checks: an insert and a delete between two page reads that
 leave the total unchanged and move no item across a page boundary twice. Reading all pages
 at once keeps that window short.
@@ -50,10 +53,17 @@ async def fetch_all(
     Raises ``InconsistentListError`` when the list shifted on each of ``max_rounds`` reads.
     """
     problem = ""
+    previous: _Signature | None = None
     for round_number in range(1, max_rounds + 1):
-        items, problem = await _read_once(fetch_page, key, page_size)
+        items, problem, signature = await _read_once(fetch_page, key, page_size)
         if not problem:
             return items
+        if signature is not None and signature == previous:
+            # Two reads returned the very same items and total: the list is not moving, its
+            # total just does not match what this key can see.
+            logger.info("the %s is stable but %s; using what was read", what, problem)
+            return items
+        previous = signature
         logger.info(
             "the %s changed while it was read (%s); reading it again (%d/%d)",
             what,
@@ -67,11 +77,17 @@ async def fetch_all(
     )
 
 
+_Signature = tuple[int, tuple[Hashable, ...]]
+
+
 async def _read_once(
     fetch_page: Callable[[int, int], Awaitable[Page[T]]],
     key: Callable[[T], Hashable],
     page_size: int,
-) -> tuple[list[T], str]:
+) -> tuple[list[T], str, _Signature | None]:
+    """One read of the whole list: its items, what is wrong with them (``""``: nothing), and,
+    when the only fault is a count that differs from ``total``, a signature to compare
+    with the next read."""
     first = await fetch_page(0, page_size)
     total = first.total
     step = page_size
@@ -80,19 +96,20 @@ async def _read_once(
     if 0 < len(first.items) < min(step, total):
         step = len(first.items)  # it capped the page size without saying so
     if total > 0 and not first.items:
-        return [], f"the first page was empty but the total was {total}"
+        return [], f"the first page was empty but the total was {total}", (total, ())
     rest = await gather(fetch_page(offset, step) for offset in range(step, total, step))
     items = list(first.items)
     for page in rest:
         if page.total != total:
-            return [], f"the total went from {total} to {page.total}"
+            return [], f"the total went from {total} to {page.total}", None
         items.extend(page.items)
     seen: set[Hashable] = set()
     for item in items:
         ident = key(item)
         if ident in seen:
-            return [], f"{ident} appeared twice"
+            return [], f"{ident} appeared twice", None
         seen.add(ident)
     if len(items) != total:
-        return [], f"read {len(items)} items but the total is {total}"
-    return items, ""
+        signature = (total, tuple(key(item) for item in items))
+        return items, f"read {len(items)} items but the total is {total}", signature
+    return items, "", None

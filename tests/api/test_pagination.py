@@ -20,8 +20,11 @@ class Item:
 class ListSource:
     """A server-side list served with offset pagination, optionally changing between reads."""
 
-    def __init__(self, count: int, *, cap: int | None = None, report_limit: bool = True) -> None:
+    def __init__(
+        self, count: int, *, cap: int | None = None, report_limit: bool = True, unseen: int = 0
+    ) -> None:
         self.items = [Item(f"i{n:05d}") for n in range(count)]
+        self.unseen = unseen  # counted in the total, never served
         self.cap = cap
         self.report_limit = report_limit
         self.calls: list[tuple[int, int]] = []
@@ -41,7 +44,8 @@ class ListSource:
         size = min(limit, self.cap) if self.cap else limit
         items = self.items[offset : offset + size]
         self.in_flight -= 1
-        return Page(items, len(self.items), size if self.report_limit else None)
+        total = len(self.items) + self.unseen
+        return Page(items, total, size if self.report_limit else None)
 
 
 async def test_reads_every_item_once_with_pages_after_the_first_at_once() -> None:
@@ -100,6 +104,13 @@ async def test_a_shift_with_an_unchanged_total_is_caught_by_its_duplicate() -> N
     items = await fetch_all(source.page, key=lambda i: i.id)
     assert [i.id for i in items] == [i.id for i in source.items]
     assert len(source.calls) == 4  # the first read saw i00099 twice, so the list was read again
+
+
+async def test_a_stable_list_whose_total_counts_unseen_items_is_accepted() -> None:
+    source = ListSource(150, unseen=2)
+    items = await fetch_all(source.page, key=lambda i: i.id)
+    assert len(items) == 150
+    assert len(source.calls) == 4  # read twice (two pages each), identical both times
 
 
 async def test_a_list_that_never_settles_is_an_error() -> None:
