@@ -1,8 +1,9 @@
 """The emulator's ASGI app and the pipeline every API request goes through.
 
-Order for a request outside ``/_emulator``: count it (stats) -> injected latency -> injected
-reset / 429 burst / 5xx -> authentication (401) -> rate limit (429) -> routing and the handler
-(404 for an unknown path, 405 for an unknown method on a known path) -> commit-then-drop.
+Order for a request outside ``/_emulator``: count it (stats) -> decide injected faults ->
+injected latency -> injected reset / 429 burst / 5xx -> authentication (401) -> rate limit
+(429) -> routing and the handler (404 for an unknown path, 405 for an unknown method on a
+known path) -> commit-then-drop.
 Every response that leaves carries ``x-ratelimit-limit``, ``x-ratelimit-remaining`` and
 ``x-ratelimit-reset`` (an unauthenticated caller sees the untouched numbers of a shared
 anonymous bucket). An unexpected exception in a handler becomes a JSON 500.
@@ -128,6 +129,8 @@ class Pipeline:
         template = self.template(scope)
         rt.stats.request(f"{method} {template or '(unmatched)'}")
         where = template or scope["path"]
+        # faults are decided on arrival, so a seeded run repeats whatever the latency
+        fault = rt.faults.before(method, where)
         delay = rt.faults.latency(method, where)
         if delay:
             await asyncio.sleep(delay)
@@ -135,7 +138,6 @@ class Pipeline:
         caller = rt.caller_for(key) if key else None
         bucket = caller.bucket if caller else _ANONYMOUS
 
-        fault = rt.faults.before(method, where)
         if fault is not None:
             rt.stats.fault(fault.kind)
             if fault.kind == "reset":
