@@ -50,7 +50,7 @@ DOCUMENT = st.fixed_dictionaries(
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(documents=st.lists(st.one_of(DOCUMENT, VALUES), min_size=1, max_size=4))
 def test_any_documents_load_or_raise_a_manifest_error(tmp_path: Path, documents: list[Any]) -> None:
