@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,9 @@ from duvoform.model import Assignment, Connection, CustomMcpConnectionSpec, Reso
 from duvoform.model.base import FieldPath, format_field
 from duvoform.model.text import did_you_mean, quote
 
-__all__ = ["Manifests", "load_manifests"]
+__all__ = ["Manifests", "load_manifests", "manifest_digest"]
+
+_Locate = Callable[..., Location]
 
 
 @dataclass(frozen=True)
@@ -194,7 +196,7 @@ class _Loader:
             self.resources.append(resource)
             self.warnings.extend(resource_warnings(resource, locate))
 
-    def _kind_of(self, data: Any, start: Location, locate: Any) -> type[Resource] | None:
+    def _kind_of(self, data: Any, start: Location, locate: _Locate) -> type[Resource] | None:
         known = sorted(self.kinds)
         if not isinstance(data, dict):
             self.problems.add(
@@ -223,7 +225,7 @@ class _Loader:
         if self.browsing is not None and isinstance(build, dict) and "browsing" not in build:
             build["browsing"] = dict(self.browsing)
 
-    def _check_files(self, resource: Resource, path: Path, locate: Any) -> bool:
+    def _check_files(self, resource: Resource, path: Path, locate: _Locate) -> bool:
         """Read the SOP file and check secret file paths; False when one is unusable."""
         ok = True
         if isinstance(resource, Assignment) and resource.spec.build.sop_file is not None:
