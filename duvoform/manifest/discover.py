@@ -20,7 +20,14 @@ from pathlib import Path
 from duvoform.errors import Location, Problem
 from duvoform.model.text import quote
 
-__all__ = ["PROJECT_FILES", "YAML_SUFFIXES", "discover_files", "display_path", "find_root"]
+__all__ = [
+    "PROJECT_FILES",
+    "YAML_SUFFIXES",
+    "describe_paths",
+    "discover_files",
+    "display_path",
+    "find_root",
+]
 
 PROJECT_FILES = ("duvoform.yaml", "duvoform.yml")
 YAML_SUFFIXES = (".yaml", ".yml")
