@@ -12,8 +12,9 @@ each assignment with its ``latest_build``), and the connection list. Then, only 
   guess: on the agent (``schedules``) or, as the emulator does, on its ``latest_build``; the
   latter shows the caller's schedules made against the latest build only.
 
-For a team whose assignments all have a live latest build that is 2 + ceil(assignments / 100)
-+ ceil(connections / 100) requests. ``LiveState.requests`` says how many the read took.
+For a team whose assignments all have a live latest build that is 1 + ceil(assignments / 100)
++ ceil(connections / 100) requests (each list at least one): 12 for 1,000 assignments and up
+to 100 connections. ``LiveState.requests`` says how many the read took.
 """
 
 from __future__ import annotations

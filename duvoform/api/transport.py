@@ -136,7 +136,9 @@ class Transport:
         while True:
             attempt += 1
             try:
-                response = await self._attempt(method, path, route, params, body, attempt)
+                response = await self._attempt(
+                    method, path, route, params, body, attempt, first=attempt + rate_limited == 1
+                )
             except httpx.TransportError as exc:
                 outcome = classify_transport_error(exc)
                 reason = _describe(exc)
@@ -188,9 +190,11 @@ class Transport:
         params: Mapping[str, str | int] | None,
         body: Any,
         attempt: int,
+        *,
+        first: bool,
     ) -> httpx.Response:
         request = self.http.build_request(method, path, params=params, json=body)
-        if attempt == 1 and logger.isEnabledFor(logging.DEBUG):
+        if first and logger.isEnabledFor(logging.DEBUG):
             logger.debug("request headers: %s", redact_headers(request.headers))
             if body is not None:
                 text = json.dumps(redact_body(body), default=str)
