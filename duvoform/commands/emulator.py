@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import click
+from pydantic import ValidationError
 
 from duvoform.app import App, pass_app
 from duvoform.emulator import DEFAULT_KEY, EmulatorSettings, FaultSettings, create_app
@@ -13,7 +14,7 @@ from duvoform.emulator.runtime import Runtime
 from duvoform.emulator.seed import apply_seed
 from duvoform.emulator.server import base_url_for, bind, run_server
 from duvoform.emulator.settings import parse_key, parse_rate_limit
-from duvoform.emulator.web import ApiProblem
+from duvoform.emulator.web import ApiProblem, validation_message
 from duvoform.errors import EmulatorError
 
 __all__ = ["command"]
@@ -55,6 +56,12 @@ def _masked(key: str) -> str:
     help="Fraction of API requests answered 500/503 without doing anything.",
 )
 @click.option(
+    "--faults",
+    "faults_json",
+    metavar="JSON",
+    help='More fault settings as JSON, e.g. \'{"reset_rate": 0.01, "burst_429": 5}\'.',
+)
+@click.option(
     "--seed",
     "seed_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -71,6 +78,7 @@ def command(
     rate_limit: str,
     latency_ms: int,
     fault_rate: float,
+    faults_json: str | None,
     seed_file: Path | None,
     deterministic: bool,
 ) -> None:
@@ -84,7 +92,7 @@ def command(
         keys=parsed,
         rate_limit=limit,
         rate_window=window,
-        faults=FaultSettings(latency_ms=latency_ms, error_rate=fault_rate),
+        faults=_faults(faults_json, latency_ms, fault_rate),
         deterministic=deterministic,
     )
     emulator = create_app(settings)
@@ -118,3 +126,19 @@ def _seed(runtime: Runtime, path: Path) -> None:
         apply_seed(runtime, data)
     except ApiProblem as problem:
         raise EmulatorError(f"the seed file {path} was refused: {problem.message}") from problem
+
+
+def _faults(text: str | None, latency_ms: int, fault_rate: float) -> FaultSettings:
+    extra: object = {}
+    if text is not None:
+        try:
+            extra = json.loads(text)
+        except ValueError as exc:
+            raise EmulatorError(f"--faults is not valid JSON: {exc}") from exc
+    if not isinstance(extra, dict):
+        raise EmulatorError("--faults must be a JSON object")
+    merged = {"latency_ms": latency_ms, "error_rate": fault_rate, **extra}
+    try:
+        return FaultSettings.model_validate(merged)
+    except ValidationError as exc:
+        raise EmulatorError(f"--faults: {validation_message(exc, merged)}") from None

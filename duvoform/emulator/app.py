@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import MutableMapping, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -218,7 +218,7 @@ async def _no_receive() -> Message:
     return {"type": "http.disconnect"}
 
 
-async def _disconnect(send: Send, status: int) -> None:
+async def _disconnect(send: Send, status: int) -> NoReturn:
     """Start a response, then abort it: the client sees a dropped connection."""
     await send(
         {

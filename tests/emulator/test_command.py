@@ -31,6 +31,9 @@ from duvoform.errors import EmulatorError
         (["--port", "70000"], 2, "70000"),
         (["--fault-rate", "1.5"], 2, "1.5"),
         (["--db", "no-such-dir/x.sqlite"], 1, "does not exist"),
+        (["--faults", "{"], 1, "--faults is not valid JSON"),
+        (["--faults", "[]"], 1, "--faults must be a JSON object"),
+        (["--faults", '{"reset_rate": 3}'], 1, "--faults: reset_rate: "),
     ],
 )
 def test_bad_options_are_clear_errors(args: list[str], code: int, text: str) -> None:
@@ -119,8 +122,9 @@ def test_command_serves_prints_and_persists(tmp_path: Path) -> None:
 
 
 def test_command_defaults_print_the_default_key_and_apply_faults() -> None:
-    with _running("--fault-rate", "1", "--rate-limit", "5/60") as (url, lines):
+    faults = '{"error_statuses": [503]}'
+    with _running("--fault-rate", "1", "--rate-limit", "5/60", "--faults", faults) as (url, lines):
         assert "API key: duvo-local-key (team local)" in lines
         response = httpx.get(f"{url}/v1/agents", headers={"Authorization": "Bearer duvo-local-key"})
-        assert response.status_code in (500, 503)
+        assert response.status_code == 503
         assert response.headers["x-ratelimit-limit"] == "5"

@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
 from duvoform.emulator import EmulatorControl
 from tests.emulator.spec import spec
 
-EXAMPLES = 25
+EXAMPLES = 15
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
