@@ -8,8 +8,8 @@ plan read and filled in by creates, and resolves references just before each req
 a build a step creates is kept under ``"<address>@build"``.
 
 Secret values never appear in a step: a secret header is ``{"$secret": {"env": "NAME"}}`` (or
-``{"file": PATH}``), resolved by the executor just before the request is sent, and forgotten
-after. So a step, a plan file and a journal line can never hold a secret.
+``{"file": PATH}``, with PATH relative to the manifest root), resolved by the executor just
+before the request is sent, and forgotten after. So a step, a plan file and a journal line can never hold a secret.
 
 Operations and their parameters (``ref`` = ``{"$ref": address}``)::
 
@@ -21,8 +21,11 @@ Operations and their parameters (``ref`` = ``{"$ref": address}``)::
     agent.update       agent: ref, fields: {name?, slack_enabled?, ...}
     agents.move        agents: [ref], folder: ref|None                (one request per folder)
     build.create       agent: ref, name, config, handover_targets: [ref],
-                       [revision_name], [revision_description]        -> "<address>@build"
-                       (promoted when the new build is not live)
+                       [revision_name], [revision_description],
+                       [source_build: id]                             -> "<address>@build"
+                       (promoted when the new build is not live; ``source_build`` is sent
+                       as ``source_build_id`` so that the new build keeps the integration
+                       slots and pins of the build it replaces)
     build.update       build: ref|id, [revision_name], [revision_description]
     build.wire         agent: ref, build: ref, integrations: [str|ref],
                        pins: [{integration, connection: ref}]
