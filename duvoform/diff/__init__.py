@@ -1,0 +1,59 @@
+"""Diff: desired state against live state, normalised, into unordered ``Change`` values.
+
+``diff(desired, live, matches, options) -> DiffResult``. One module per kind
+(``folder``, ``assignment`` with ``build``, ``connection``), the build digest and normalisation
+in ``digest``, and the fingerprints a plan file keeps in ``fingerprint``. Folders are diffed
+first, then connections, then assignments, and folder deletes last (a delete waits for the
+moves out of the folder). Every safety problem (protected objects, non-empty folders, mass
+deletes) is collected and raised at the end as one ``SafetyError``. ``duvoform.order`` then
+puts the changes in execution order.
+"""
+
+from __future__ import annotations
+
+from duvoform.diff.assignment import diff_assignments
+from duvoform.diff.connection import diff_connections
+from duvoform.diff.context import Context, DiffOptions, DiffResult
+from duvoform.diff.digest import build_digest, build_name, parse_digest
+from duvoform.diff.fingerprint import fingerprint, fingerprints
+from duvoform.diff.folder import diff_folders, plan_folder_deletes
+from duvoform.errors import SafetyError
+from duvoform.graph import DesiredState
+from duvoform.live import LiveState
+from duvoform.match import Matches
+
+__all__ = [
+    "DiffOptions",
+    "DiffResult",
+    "build_digest",
+    "build_name",
+    "diff",
+    "fingerprint",
+    "fingerprints",
+    "parse_digest",
+]
+
+
+def diff(
+    desired: DesiredState,
+    live: LiveState,
+    matches: Matches,
+    options: DiffOptions | None = None,
+) -> DiffResult:
+    """Every change that makes live state match ``desired`` (unordered; see ``order``).
+
+    Raises ``SafetyError`` listing every safety rail the changes would break.
+    """
+    ctx = Context(desired, live, matches, options or DiffOptions())
+    ctx.result.ids.update(matches.ids())
+    diff_folders(ctx)
+    diff_connections(ctx)
+    diff_assignments(ctx)
+    plan_folder_deletes(ctx)
+    if ctx.safety:
+        count = len(ctx.safety.problems)
+        raise SafetyError(
+            ctx.safety.problems,
+            f"the plan was refused by {count} safety rule{'s' if count != 1 else ''}",
+        )
+    return ctx.result

@@ -1,0 +1,241 @@
+"""An assignment's build: keep it, adopt it, relabel it, or make a new one (DESIGN §5).
+
+The live build is ``LiveState.live_build`` (``status == "live"``, else the newest):
+
+- its name carries the desired digest and its ``subAgents`` are the live ids of the desired
+  sub-agents: **unchanged** (a renamed or re-created sub-agent changes those ids);
+- its name carries another digest, or is the unfinished ``duvoform:bootstrap`` build of an
+  interrupted apply: **a new build**;
+- its name carries no digest (made in the web app, or before duvoform): compared field by
+  field on what the API lets us read (a v2 config; a legacy v1 config compares ``model``,
+  ``sop``, ``files`` and ``skills`` and always needs a new v2 build). Equal: **adopted** as it
+  is (a plan note says so, and that handover targets cannot be read back when the manifest
+  declares any); different: **a new build**, with a note that the live build was changed
+  outside git.
+
+A new build is ``build.create`` (POST revisions, then promote when it is not live), named
+``duvoform:<digest>``, with the whole desired config, handover targets and labels; it copies
+the live build's integration slots (``source_build``) so that wiring made elsewhere survives.
+Without a new build, a differing ``revision_name``/``revision_description`` is a
+``build.update`` (PATCH) of the live build. The changed fields are listed for reading:
+``build.model``, ``build.browsing``, ``build.sop`` (whole texts; renderers make the line diff),
+``build.skills``, ``build.files``, ``build.plugins``, ``build.sub_agents`` (names),
+``build.options``, ``build.revision_name``, ``build.revision_description``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from duvoform.api.models import Agent, Build
+from duvoform.diff.context import PATCH_BUILD, POST_BUILDS, PROMOTE_BUILD, Context
+from duvoform.diff.digest import (
+    Readable,
+    build_digest,
+    build_name,
+    desired_readable,
+    is_bootstrap,
+    jsonable,
+    live_readable,
+    normalise_sop,
+    parse_digest,
+)
+from duvoform.model import Assignment, BuildSpec
+from duvoform.plan import ApiCall, FieldChange
+from duvoform.steps import Op, ref
+
+__all__ = ["BuildOutcome", "assignment_address", "build_config", "diff_build", "readable_fields"]
+
+_NEW_BUILD = (POST_BUILDS, PROMOTE_BUILD)
+
+
+def assignment_address(name: str) -> str:
+    """The address of the assignment called ``name``."""
+    return f"{Assignment.KIND}/{name}"
+
+
+def build_config(build: BuildSpec, *, sub_agents: list[str] | None = None) -> dict[str, Any]:
+    """The v2 config for the desired build; sub-agents as references to their addresses.
+
+    ``sub_agents`` limits the sub-agents sent (the bare first build of a cycle).
+    """
+    names = list(build.sub_agents) if sub_agents is None else sub_agents
+    data: dict[str, Any] = {
+        "models": {
+            "agent": {"model": build.model},
+            "browsing": {"provider": build.browsing.provider, "model": build.browsing.model},
+        },
+        "input": normalise_sop(build.sop_text),
+        "files": list(build.files),
+        "skills": list(build.skills),
+        "plugins": list(build.plugins),
+        "subAgents": [ref(assignment_address(name)) for name in names],
+    }
+    if build.options:
+        data["options"] = jsonable(build.options)
+    return {"version": "v2", "data": data}
+
+
+def new_build_params(
+    assignment: Assignment, address: str, source_build: str | None
+) -> dict[str, Any]:
+    """Parameters of the ``build.create`` step that makes the desired build."""
+    build = assignment.spec.build
+    params: dict[str, Any] = {
+        "agent": ref(address),
+        "name": build_name(build_digest(build)),
+        "config": build_config(build),
+        "handover_targets": [ref(assignment_address(name)) for name in build.handover_to],
+    }
+    if build.revision_name is not None:
+        params["revision_name"] = build.revision_name
+    if build.revision_description is not None:
+        params["revision_description"] = build.revision_description
+    if source_build is not None:
+        params["source_build"] = source_build
+    return params
+
+
+@dataclass
+class BuildOutcome:
+    """What the build part of an assignment's change needs."""
+
+    op: Op | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    fields: list[FieldChange] = field(default_factory=list)
+    requests: tuple[ApiCall, ...] = ()
+    notes: list[str] = field(default_factory=list)
+
+
+def diff_build(ctx: Context, assignment: Assignment, address: str, agent: Agent) -> BuildOutcome:
+    """Compare the desired build of a matched assignment with its live build."""
+    spec = assignment.spec.build
+    live = ctx.live.live_build(agent.id)
+    if live is not None:
+        ctx.result.ids[f"{address}@build"] = live.id
+    wanted = _wanted_sub_agents(ctx, spec)
+    desired = desired_readable(spec, frozenset(wanted.values()))
+    current = live_readable(live)
+    outcome = BuildOutcome()
+    if live is None:
+        outcome.notes.append("the assignment has no build yet")
+        return _new(ctx, assignment, address, None, current, desired, outcome)
+    digest = parse_digest(live.name)
+    if digest == build_digest(spec):
+        if current.version == "v2" and current.sub_agents == desired.sub_agents:
+            return _labels(assignment, live, outcome)
+        outcome.notes.append("the live build's sub-agents are other assignments than the names say")
+        return _new(ctx, assignment, address, live, current, desired, outcome)
+    if digest is not None:
+        return _new(ctx, assignment, address, live, current, desired, outcome)
+    if is_bootstrap(live.name):
+        outcome.notes.append("the live build is the unfinished first build of an interrupted apply")
+        return _new(ctx, assignment, address, live, current, desired, outcome)
+    if current.version == "v2" and not readable_fields(ctx, current, desired):
+        note = f"{address}: the live build {live.id} was made outside duvoform and matches the "
+        note += "manifest, so it was adopted as it is"
+        if spec.handover_to:
+            note += " (its handover targets cannot be read back from the API, so they were not "
+            note += "compared)"
+        ctx.result.notes.append(note)
+        return _labels(assignment, live, outcome)
+    outcome.notes.append("the live build was changed outside git (it has no duvoform digest)")
+    return _new(ctx, assignment, address, live, current, desired, outcome)
+
+
+def _wanted_sub_agents(ctx: Context, spec: BuildSpec) -> dict[str, str]:
+    """name -> the live id wanted in ``subAgents`` (a placeholder for one not created yet)."""
+    return {
+        name: ctx.live_id(assignment_address(name)) or f"(new) {name}" for name in spec.sub_agents
+    }
+
+
+def _new(
+    ctx: Context,
+    assignment: Assignment,
+    address: str,
+    live: Build | None,
+    current: Readable,
+    desired: Readable,
+    outcome: BuildOutcome,
+) -> BuildOutcome:
+    outcome.op = Op.BUILD_CREATE
+    outcome.params = new_build_params(assignment, address, live.id if live else None)
+    outcome.requests = _NEW_BUILD
+    outcome.fields = readable_fields(ctx, current, desired, names=assignment.spec.build.sub_agents)
+    outcome.fields += _label_fields(assignment, live)
+    spec = assignment.spec.build
+    if not outcome.fields and (spec.handover_to or spec.connections):
+        outcome.notes.append(
+            "the readable config is unchanged: the handover targets or connections changed "
+            "(the API cannot read them back)"
+        )
+    return outcome
+
+
+def _label_fields(assignment: Assignment, live: Build | None) -> list[FieldChange]:
+    spec = assignment.spec.build
+    fields = []
+    for label in ("revision_name", "revision_description"):
+        before = getattr(live, label) if live is not None else None
+        after = getattr(spec, label)
+        if before != after:
+            fields.append(FieldChange(f"build.{label}", before, after))
+    return fields
+
+
+def _labels(assignment: Assignment, live: Build, outcome: BuildOutcome) -> BuildOutcome:
+    fields = _label_fields(assignment, live)
+    if fields:
+        outcome.op = Op.BUILD_UPDATE
+        outcome.params = {"build": live.id}
+        for change in fields:
+            outcome.params[change.path.removeprefix("build.")] = change.after
+        outcome.fields = fields
+        outcome.requests = (PATCH_BUILD,)
+    return outcome
+
+
+def readable_fields(
+    ctx: Context,
+    current: Readable,
+    desired: Readable,
+    *,
+    names: tuple[str, ...] | None = None,
+) -> list[FieldChange]:
+    """The readable differences between a live and the desired build, in a fixed order.
+
+    ``names``: the desired sub-agents' names, to show instead of ids (live ids are shown by
+    their assignment's name when it is known).
+    """
+    out: list[FieldChange] = []
+    if current.version != "v2":
+        out.append(FieldChange("build.config_version", current.version, "v2"))
+    if current.model != desired.model:
+        out.append(FieldChange("build.model", current.model, desired.model))
+    if current.version == "v2" and current.browsing != desired.browsing:
+        out.append(FieldChange("build.browsing", current.browsing, desired.browsing))
+    if current.sop != desired.sop:
+        out.append(FieldChange("build.sop", current.sop, desired.sop))
+    for label in ("skills", "files", "plugins"):
+        before, after = getattr(current, label), getattr(desired, label)
+        if before != after:
+            out.append(FieldChange(f"build.{label}", sorted(before), sorted(after)))
+    if current.version == "v2":
+        if current.sub_agents != desired.sub_agents:
+            shown_after = sorted(names) if names is not None else sorted(desired.sub_agents)
+            out.append(
+                FieldChange("build.sub_agents", _agent_names(ctx, current.sub_agents), shown_after)
+            )
+        if (current.options or {}) != (desired.options or {}):
+            out.append(FieldChange("build.options", current.options, desired.options))
+    return out
+
+
+def _agent_names(ctx: Context, ids: frozenset[str]) -> list[str]:
+    names = []
+    for agent_id in ids:
+        agent = ctx.live.agent(agent_id)
+        names.append(agent.name if agent is not None else agent_id)
+    return sorted(names)

@@ -1,0 +1,103 @@
+"""Helpers for planner tests: manifests written to disk, and live state that matches them.
+
+``converged_seed(desired)`` is the emulator seed of a team on which the manifests were already
+applied: every folder, connection and assignment exists with fixed ids (uuid5 of the address),
+and each assignment's live build carries the desired digest and config. A plan against it
+must have no changes.
+"""
+
+from __future__ import annotations
+
+import textwrap
+import uuid
+from pathlib import Path
+from typing import Any
+
+from duvoform.diff.build import build_config
+from duvoform.diff.digest import build_digest, build_name
+from duvoform.graph import DesiredState
+from duvoform.manifest import load_manifests
+from duvoform.model import Assignment, Connection, CustomMcpConnectionSpec
+from duvoform.steps import REF
+
+NAMESPACE = uuid.UUID("6f1c3a52-2a55-4d0e-9a57-6d0c2f1d4b10")
+
+
+def live_id(address: str) -> str:
+    """The fixed id a converged seed gives the object at ``address``."""
+    return str(uuid.uuid5(NAMESPACE, address))
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    """Write ``files`` (relative path -> text, dedented) under ``root``; return ``root``."""
+    (root / ".git").mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip())
+    return root
+
+
+def desired_from(root: Path) -> DesiredState:
+    """Load and resolve the manifests under ``root``."""
+    return DesiredState.build(load_manifests([root]))
+
+
+def _resolve(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {REF}:
+            return live_id(value[REF])
+        return {k: _resolve(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve(v) for v in value]
+    return value
+
+
+def converged_seed(desired: DesiredState) -> dict[str, Any]:
+    """The seed of a team on which ``desired`` was applied (see the module docstring)."""
+    seed: dict[str, Any] = {"folders": [], "connections": [], "agents": []}
+    for folder in desired.folders_in_parent_order():
+        if folder.ensure != "present":
+            continue
+        parent = desired.parent_of(folder)
+        seed["folders"].append(
+            {
+                "id": live_id(desired.address(folder)),
+                "name": folder.name,
+                "parent": live_id(desired.address(parent)) if parent else None,
+            }
+        )
+    for conn in desired.of_kind(Connection.KIND):
+        assert isinstance(conn, Connection)
+        if conn.ensure != "present":
+            continue
+        row: dict[str, Any] = {"id": live_id(desired.address(conn)), "name": conn.name}
+        if isinstance(conn.spec, CustomMcpConnectionSpec):
+            row |= {"server_url": conn.spec.server_url, "auth_method": conn.spec.auth_method}
+        else:
+            row |= {"type": "gmail", "provider": "gmail", "auth_method": "oauth"}
+        seed["connections"].append(row)
+    for agent in desired.of_kind(Assignment.KIND):
+        assert isinstance(agent, Assignment)
+        folder = desired.folder_of(agent)
+        build = agent.spec.build
+        seed["agents"].append(
+            {
+                "id": live_id(desired.address(agent)),
+                "name": agent.name,
+                "folder_id": live_id(desired.address(folder)) if folder else None,
+                "slack_enabled": agent.spec.slack_enabled,
+                "microsoft_teams_enabled": agent.spec.microsoft_teams_enabled,
+                "agentic_memory_enabled": agent.spec.agentic_memory_enabled,
+                "builds": [
+                    {
+                        "id": live_id(desired.address(agent) + "@build"),
+                        "name": build_name(build_digest(build)),
+                        "config": _resolve(build_config(build)),
+                        "revision_name": build.revision_name,
+                        "revision_description": build.revision_description,
+                    }
+                ],
+            }
+        )
+    return seed

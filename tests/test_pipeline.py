@@ -1,0 +1,119 @@
+"""The planning pipeline against the emulator over HTTP: reads, request counts, no-op plans."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+from duvoform.emulator import EmulatorControl
+from duvoform.manifest import load_manifests
+from duvoform.pipeline import PlanOptions, build_plan, plan_digest
+from duvoform.plan import Action
+from tests.api.helpers import client_for
+from tests.diff.helpers import converged_seed, desired_from, write
+
+EXAMPLES = Path(__file__).parent.parent / "examples" / "manifests"
+
+
+def _examples(tmp_path: Path) -> Path:
+    root = tmp_path / "manifests"
+    shutil.copytree(EXAMPLES, root)
+    (tmp_path / ".git").mkdir()
+    return root
+
+
+async def test_examples_on_an_empty_team_plan_every_create_in_three_requests(
+    emulator: EmulatorControl, tmp_path: Path
+) -> None:
+    manifests = load_manifests([_examples(tmp_path)])
+    emulator.clear_stats()
+    async with client_for(emulator) as client:
+        result = await build_plan(manifests, client)
+    stats = emulator.stats()
+    assert stats["total"] == result.requests == 3
+    assert stats["writes"] == 0
+    summary = result.plan.summary()
+    assert summary == {
+        "create": 19,
+        "update": 0,
+        "build": 0,
+        "delete": 0,
+        "authorize": 3,
+        "unchanged": 1,  # the Sandbox folder, already absent
+    }
+    assert {"kind": "Folder", "path": "Sandbox"} in result.expected_absent
+    assert result.manifest_digest == manifests.digest
+    assert result.fingerprints == {}
+    assert [s.id for s in result.steps][:1] == ["Folder/Finance#1"]
+    assert result.digest == plan_digest(result.steps, result.ids)
+
+
+async def test_examples_on_a_converged_team_plan_no_changes(
+    emulator: EmulatorControl, tmp_path: Path
+) -> None:
+    root = _examples(tmp_path)
+    emulator.seed(converged_seed(desired_from(root)))
+    emulator.clear_stats()
+    async with client_for(emulator) as client:
+        result = await build_plan(load_manifests([root]), client)
+    assert result.plan.changes == ()
+    assert result.plan.summary()["unchanged"] == 23
+    assert emulator.stats()["total"] == 3
+    assert len(result.fingerprints) == 7 + 5 + 10
+
+
+async def test_an_unchanged_team_of_1000_assignments_plans_in_12_requests(
+    emulator: EmulatorControl, tmp_path: Path
+) -> None:
+    docs = [
+        f"""
+        apiVersion: duvoform/v1
+        kind: Assignment
+        metadata: {{name: Assignment {n:04d}}}
+        spec:
+          folder: Team
+          slack_enabled: {str(n % 2 == 0).lower()}
+          build:
+            model: claude-sonnet-4-6
+            sop: Handle case {n}.
+            skills: [pdf-reader]
+        """
+        for n in range(1000)
+    ]
+    root = write(
+        tmp_path,
+        {
+            "folders.yaml": "apiVersion: duvoform/v1\nkind: Folder\nmetadata: {name: Team}\n",
+            "agents.yaml": "---\n".join(textwrap.dedent(doc).lstrip() for doc in docs),
+        },
+    )
+    emulator.seed(converged_seed(desired_from(root)))
+    emulator.clear_stats()
+    async with client_for(emulator) as client:
+        result = await build_plan(load_manifests([root]), client)
+    stats = emulator.stats()
+    assert not result.plan.has_changes
+    assert result.plan.summary()["unchanged"] == 1001
+    assert stats["total"] == result.requests == 12  # 1 folders + 10 agent pages + 1 connections
+    assert stats["total"] <= 15  # the budget (DESIGN §11)
+    assert stats["writes"] == 0
+
+
+async def test_targets_narrow_a_plan_to_what_they_need(
+    emulator: EmulatorControl, tmp_path: Path
+) -> None:
+    manifests = load_manifests([_examples(tmp_path)])
+    async with client_for(emulator) as client:
+        result = await build_plan(
+            manifests, client, PlanOptions(targets=("Assignment/Vendor lookup",))
+        )
+    addresses = [c.address for c in result.plan.changes]
+    assert addresses == [
+        "Folder/Finance",
+        "Folder/Finance/Accounts Payable",
+        "Connection/ERP tools",
+        "Connection/Snowflake finance",
+        "Assignment/Vendor lookup",
+    ]
+    assert all(c.action is Action.CREATE for c in result.plan.changes)
