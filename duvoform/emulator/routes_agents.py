@@ -5,7 +5,9 @@ the method does not), with an ``Allow`` header. The three delivery flags are ``n
 set") on a new agent, since the create body cannot set them. ``pinned`` in a PATCH pins or
 unpins the agent for the calling user only. Lists are ordered by ``created_at``, then ``id``
 (inferred; the docs name no order). ``include_schedules=true`` adds the caller's schedules to
-each ``latest_build``; without it ``latest_build`` carries no ``schedules`` key.
+each ``latest_build``; without it ``latest_build`` carries no ``schedules`` key. On create,
+``source_build_id`` must name a build of the team (there is no case-queue setup to copy) and
+``automation_id`` (a later addition) is accepted and ignored; neither is returned.
 """
 
 from __future__ import annotations

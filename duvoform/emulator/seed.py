@@ -60,13 +60,13 @@ class _Seeder:
         for row in store.all(
             "SELECT * FROM connections WHERE team_id = ? ORDER BY created_at", (team_id,)
         ):
-            self._remember_connection(row)
+            self.remember_connection(row)
         folders = store.all(
             "SELECT id, name, parent_folder_id FROM folders WHERE team_id = ? ORDER BY created_at",
             (team_id,),
         )
         for folder in folders:
-            self._remember_folder(folder["id"], folder["name"], folder["parent_folder_id"])
+            self.remember_folder(folder["id"], folder["name"], folder["parent_folder_id"])
         for agent in store.all("SELECT id, name FROM agents WHERE team_id = ?", (team_id,)):
             self.agent_ids.add(agent["id"])
             self.agent_names.setdefault(agent["name"], agent["id"])
@@ -80,13 +80,13 @@ class _Seeder:
         except KeyError:
             raise seed_error(f"{where}.owner", "not a key of this team") from None
 
-    def _remember_folder(self, folder_id: str, name: str, parent: str | None) -> None:
+    def remember_folder(self, folder_id: str, name: str, parent: str | None) -> None:
         prefix = self.folder_ids.get(parent or "")
         path = f"{prefix}/{name}" if prefix else name
         self.folder_paths.setdefault(path, folder_id)
         self.folder_ids[folder_id] = path
 
-    def _remember_connection(self, row: Row) -> None:
+    def remember_connection(self, row: Row) -> None:
         self.connections[row["id"]] = row
         self.connections.setdefault(f"name:{row['name']}", row)
 
@@ -128,6 +128,11 @@ class _Seeder:
         raise seed_error(where, f"no integration {ref!r}")
 
 
+def _catalog_id(kind: str) -> str | None:
+    entry = by_slug(kind)
+    return entry.id if entry is not None and kind != "custom_mcp" else None
+
+
 def apply_seed(runtime: Runtime, data: Any) -> dict[str, Any]:
     """Insert everything ``data`` describes; returns the ids made, in input order."""
     if not isinstance(data, dict):
@@ -162,7 +167,7 @@ def _seed(runtime: Runtime, db: Store, team_id: str, seed: Seed) -> dict[str, An
             "auth_method": c.auth_method,
             "custom_integration_id": c.custom_integration_id
             or (db.ids.new_id() if c.type == "custom_mcp" else None),
-            "integration_id": c.integration_id or (e.id if (e := by_slug(c.type)) else None),
+            "integration_id": c.integration_id or _catalog_id(c.type),
             "icon_url": None,
             "oauth_provider": c.oauth_provider,
             "oauth_scopes": json.dumps(c.oauth_scopes) if c.oauth_scopes is not None else None,
@@ -178,7 +183,7 @@ def _seed(runtime: Runtime, db: Store, team_id: str, seed: Seed) -> dict[str, An
             "updated_at": now,
         }
         s.add("connections", row)
-        s._remember_connection(row)
+        s.remember_connection(row)
         out["connections"].append(row["id"])
     for i, f in enumerate(seed.folders):
         now = db.ids.now()
@@ -195,7 +200,7 @@ def _seed(runtime: Runtime, db: Store, team_id: str, seed: Seed) -> dict[str, An
                 "updated_at": now,
             },
         )
-        s._remember_folder(folder_id, f.name, parent)
+        s.remember_folder(folder_id, f.name, parent)
         out["folders"].append(folder_id)
     for i, a in enumerate(seed.agents):
         out["agents"].append(_seed_agent(s, db, team_id, a, f"agents[{i}]"))
