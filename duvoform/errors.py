@@ -25,6 +25,7 @@ bug and keeps its traceback.
      │    ├── UnknownTargetError        ``--target`` names nothing
      │    └── SafetyError               protected objects, mass deletes, non-empty folders
      ├── StalePlanError                 live state changed since the plan file was written
+     ├── PlanFileError                  a saved plan file is unreadable, corrupt or foreign
      ├── ApplyError                     some changes failed; carries the report
      └── EmulatorError                  the local emulator could not start or was misconfigured
 
@@ -51,6 +52,7 @@ __all__ = [
     "ManifestError",
     "NotFoundError",
     "PlanError",
+    "PlanFileError",
     "Problem",
     "ProjectError",
     "RateLimitError",
@@ -238,6 +240,7 @@ class UncertainWriteError(TransportError):
         self.status = status
         super().__init__(method, path, reason)
         self.message = f"{method} {path}: outcome unknown ({reason}); the object may exist"
+        self.args = (self.message,)
 
 
 class InconsistentListError(DuvoformError):
@@ -270,6 +273,11 @@ class StalePlanError(DuvoformError):
             "the saved plan is stale: live state changed since it was made, so nothing was "
             f"applied. Run plan again. Changed:\n{lines}"
         )
+
+
+class PlanFileError(DuvoformError):
+    """A saved plan file cannot be used: unreadable, not JSON, not a duvoform plan, or of a
+    format version this release does not read."""
 
 
 class ApplyError(DuvoformError):
