@@ -62,3 +62,7 @@ def test_stale_plan_names_each_changed_object() -> None:
     err = StalePlanError(["Assignment/A", "Folder/F"])
     assert "Assignment/A" in err.render()
     assert "Folder/F" in err.render()
+
+
+def test_uncertain_write_str_says_the_outcome_is_unknown() -> None:
+    assert "outcome unknown" in str(UncertainWriteError("POST", "/v1/agents", "reset"))
