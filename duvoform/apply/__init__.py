@@ -1,0 +1,35 @@
+"""Apply: run a plan's steps against the Duvo API and report what happened (DESIGN §8).
+
+- ``Executor(client, parallelism=8, reveal=..., listeners=...).run(plan, ids) -> ApplyReport``
+  (``executor``): the DAG scheduler; one handler per ``Op`` (``handlers``), reconciliation of
+  creates whose outcome is unknown (``context.create_once``).
+- ``SecretReveal`` (``secrets``): secret values read at the last moment, checked before any
+  write.
+- ``Journal`` (``journal``): the append-only JSONL record under ``.duvoform/journal/``;
+  ``find_applied`` recognises a plan already applied; ``plan_digest`` names a plan.
+- ``ApplyReport``, ``StepResult``, ``StepStatus`` (``report``): what happened, for
+  ``duvoform.render.report``.
+"""
+
+from __future__ import annotations
+
+from duvoform.apply.events import ApplyListener
+from duvoform.apply.executor import DEFAULT_PARALLELISM, Executor, plan_steps
+from duvoform.apply.journal import Journal, find_applied, plan_digest, read_journal
+from duvoform.apply.report import ApplyReport, StepResult, StepStatus
+from duvoform.apply.secrets import SecretReveal
+
+__all__ = [
+    "DEFAULT_PARALLELISM",
+    "ApplyListener",
+    "ApplyReport",
+    "Executor",
+    "Journal",
+    "SecretReveal",
+    "StepResult",
+    "StepStatus",
+    "find_applied",
+    "plan_digest",
+    "plan_steps",
+    "read_journal",
+]

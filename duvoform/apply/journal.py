@@ -1,0 +1,152 @@
+"""The apply journal: an append-only JSON Lines record of each run, under ``.duvoform/journal/``.
+
+One file per run, ``<UTC time>-<plan digest prefix>.jsonl``, one JSON object per line::
+
+    {"event": "run_start", "time": ..., "plan_digest": ..., "api_url": ..., "steps": 12}
+    {"event": "step_start", "time": ..., "step": "Folder/Finance#1", "op": ..., "address": ...}
+    {"event": "step_done", "time": ..., "step": ..., "created": {"Folder/Finance": "<id>"}, ...}
+    {"event": "step_failed", ..., "error": {"type": "ServerError", "status": 503, ...}}
+    {"event": "step_skipped", ..., "because": {"step": ..., "address": ..., "pending": false}}
+    {"event": "step_pending", ..., "message": "needs a person to authorize it ..."}
+    {"event": "run_end", "time": ..., "ok": true, "summary": {...}, "requests": 40, ...}
+
+Each line is written whole and flushed at once, so a killed process loses at most the line it
+was writing (readers skip a torn last line). No line holds a secret: steps are journaled by id,
+operation and address, never by their parameters, and errors keep only the API's ``error`` and
+``message``. The journal is a record for people and for ``apply PLANFILE`` (which uses it to
+recognise a plan that was already applied); apply never needs it to converge.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from duvoform import __version__
+from duvoform.apply.events import ApplyListener
+from duvoform.apply.report import ApplyReport, StepResult
+from duvoform.steps import Step
+
+__all__ = ["JOURNAL_DIR", "Journal", "find_applied", "plan_digest", "read_journal"]
+
+JOURNAL_DIR = "journal"
+_PREFIX = 16
+
+
+def plan_digest(steps: Sequence[Step], ids: Mapping[str, str]) -> str:
+    """sha256 of the canonical JSON of the steps and the id map they start from.
+
+    The same plan (file) always has the same digest; any change to what it would do, or to the
+    live objects it names, changes it.
+    """
+    doc = {"steps": [step.to_json() for step in steps], "ids": dict(sorted(ids.items()))}
+    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class Journal(ApplyListener):
+    """Writes one run's events to ``<state_dir>/journal/<time>-<digest>.jsonl``.
+
+    The file is opened at ``run_started`` (so a run refused before it starts leaves none) and
+    closed at ``run_finished``; ``path`` is None until then.
+    """
+
+    def __init__(self, state_dir: Path, *, api_url: str) -> None:
+        self.directory = state_dir / JOURNAL_DIR
+        self.api_url = api_url
+        self.path: Path | None = None
+        self._file: IO[str] | None = None
+
+    def _open(self, digest: str) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        base = f"{stamp}-{digest[:_PREFIX]}"
+        for n in range(1, 1000):
+            candidate = self.directory / (f"{base}.jsonl" if n == 1 else f"{base}-{n}.jsonl")
+            try:
+                self._file = candidate.open("x", encoding="utf-8")
+            except FileExistsError:
+                continue
+            self.path = candidate
+            return
+        raise FileExistsError(f"too many journal files named {base}*")
+
+    def write(self, event: str, **data: Any) -> None:
+        """Append one event line and flush it."""
+        if self._file is None:
+            return
+        line = json.dumps({"event": event, "time": _now(), **data}, ensure_ascii=False)
+        self._file.write(line + "\n")
+        self._file.flush()
+
+    def close(self) -> None:
+        """Close the file (idempotent)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def run_started(self, steps: Sequence[Step], plan_digest: str) -> None:
+        self._open(plan_digest)
+        self.write(
+            "run_start",
+            plan_digest=plan_digest,
+            api_url=self.api_url,
+            steps=len(steps),
+            version=__version__,
+        )
+
+    def step_started(self, step: Step) -> None:
+        self.write("step_start", step=step.id, op=step.op.value, address=step.address)
+
+    def step_finished(self, result: StepResult) -> None:
+        self.write(f"step_{result.status.value}", **result.to_json())
+
+    def run_finished(self, report: ApplyReport) -> None:
+        self.write(
+            "run_end",
+            ok=report.ok,
+            plan_digest=report.plan_digest,
+            summary=report.counts(),
+            requests=report.requests,
+            seconds=round(report.seconds, 3),
+        )
+        self.close()
+
+
+def read_journal(path: Path) -> Iterator[dict[str, Any]]:
+    """The events of one journal file; a torn or unreadable line is skipped."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return
+    for line in text.splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(event, dict):
+            yield event
+
+
+def find_applied(state_dir: Path, digest: str) -> Path | None:
+    """The journal of a finished run of the plan with ``digest`` that ended ok, if any."""
+    directory = state_dir / JOURNAL_DIR
+    if not directory.is_dir():
+        return None
+    for path in sorted(directory.glob(f"*-{digest[:_PREFIX]}*.jsonl"), reverse=True):
+        for event in read_journal(path):
+            if (
+                event.get("event") == "run_end"
+                and event.get("plan_digest") == digest
+                and event.get("ok") is True
+            ):
+                return path
+    return None
