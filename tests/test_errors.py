@@ -66,3 +66,20 @@ def test_stale_plan_names_each_changed_object() -> None:
 
 def test_uncertain_write_str_says_the_outcome_is_unknown() -> None:
     assert "outcome unknown" in str(UncertainWriteError("POST", "/v1/agents", "reset"))
+
+
+def _subclasses(cls: type) -> set[type]:
+    found = set()
+    for sub in cls.__subclasses__():
+        found.add(sub)
+        found |= _subclasses(sub)
+    return found
+
+
+def test_the_docstring_tree_names_every_error_class() -> None:
+    import duvoform.errors as errors_module
+
+    doc = errors_module.__doc__ or ""
+    public = {c for c in _subclasses(DuvoformError) if not c.__name__.startswith("_")}
+    missing = sorted(c.__name__ for c in public if f"── {c.__name__} " not in doc)
+    assert missing == []
