@@ -230,7 +230,8 @@ def _create(
 def _create_fields(assignment: Assignment, folder_path: str | None) -> Iterable[FieldChange]:
     spec = assignment.spec
     build = spec.build
-    yield FieldChange("folder", None, folder_path)
+    if folder_path is not None:
+        yield FieldChange("folder", None, folder_path)
     for flag in FLAGS:
         if getattr(spec, flag):
             yield FieldChange(flag, None, True)

@@ -90,15 +90,19 @@ def _create(ctx: Context, folder: Folder, address: str) -> None:
             kind=Folder.KIND,
             name=_identity(address),
             action=Action.CREATE,
-            fields=(
-                FieldChange("name", None, folder.name),
-                FieldChange("parent", None, parent_path),
-            ),
+            fields=_created_fields(folder.name, parent_path),
             requests=(POST_FOLDERS,),
             depends_on=(parent_address,) if parent_address else (),
             steps=steps.tuple(),
         )
     )
+
+
+def _created_fields(name: str, parent_path: str | None) -> tuple[FieldChange, ...]:
+    fields = [FieldChange("name", None, name)]
+    if parent_path is not None:
+        fields.append(FieldChange("parent", None, parent_path))
+    return tuple(fields)
 
 
 def _update(ctx: Context, folder: Folder, address: str, live_id: str) -> bool:
@@ -264,13 +268,20 @@ def _delete(
         kind=Folder.KIND,
         name=_identity(item.address),
         action=Action.DELETE,
-        fields=(FieldChange("parent", ctx.folder_path(parent), None),),
+        fields=_deleted_fields(live.name, ctx.folder_path(parent)),
         requests=(DELETE_FOLDER,),
         depends_on=tuple(dict.fromkeys(depends)),
         notes=(f"deleted because: {reason}", *notes),
         live_id=live.id,
         steps=steps.tuple(),
     )
+
+
+def _deleted_fields(name: str, parent_path: str | None) -> tuple[FieldChange, ...]:
+    fields = [FieldChange("name", name, None)]
+    if parent_path is not None:
+        fields.append(FieldChange("parent", parent_path, None))
+    return tuple(fields)
 
 
 def _contents_notes(agents: list[str], folders: list[str]) -> list[str]:

@@ -1,0 +1,111 @@
+"""``duvoform plan [PATH...]``: what apply would change, read from the live API, changing nothing.
+
+The plan goes to stdout in the chosen ``--format`` (``json`` prints exactly one document);
+manifest warnings and the plan-file message go to stderr. ``--out FILE`` also saves the plan
+for ``duvoform apply FILE``. ``--detailed-exitcode``: 0 no changes, 2 changes, 1 error (without
+it, 0 whenever the plan was made). ``--target Kind/name`` (repeatable) narrows the plan to those
+resources and what they depend on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import click
+
+from duvoform.app import App, pass_app
+from duvoform.commands._options import ManifestOptions, manifest_options
+from duvoform.manifest import Manifests
+from duvoform.pipeline import PlanOptions, PlanResult, build_plan
+from duvoform.planfile import write_plan_file
+from duvoform.render import render_json, render_markdown, render_text
+
+__all__ = ["command"]
+
+
+async def _plan(app: App, manifests: Manifests, options: PlanOptions) -> PlanResult:
+    async with app.client() as client:
+        return await build_plan(manifests, client, options)
+
+
+@click.command("plan")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also save the plan to FILE, for `duvoform apply FILE`.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="How to print the plan.",
+)
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 0 when there are no changes, 2 when there are changes, 1 on error.",
+)
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    metavar="KIND/NAME",
+    help="Plan only this resource and what it depends on (repeatable).",
+)
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Delete live objects of the kinds duvoform.yaml puts in prune scope that no "
+    "manifest declares.",
+)
+@click.option(
+    "--allow-mass-delete",
+    is_flag=True,
+    help="Allow more deletes than duvoform.yaml's safety threshold.",
+)
+@click.option(
+    "--allow-nonempty-folder-delete",
+    is_flag=True,
+    help="Allow deleting folders that still hold assignments (they move to the root).",
+)
+@manifest_options
+@pass_app
+def command(
+    app: App,
+    paths: tuple[Path, ...],
+    out: Path | None,
+    fmt: str,
+    detailed_exitcode: bool,
+    targets: tuple[str, ...],
+    prune: bool,
+    allow_mass_delete: bool,
+    allow_nonempty_folder_delete: bool,
+    manifest_options: ManifestOptions,
+) -> None:
+    """Show what apply would change, reading the live API and changing nothing."""
+    manifests = manifest_options.load(paths)
+    for warning in manifests.warnings:
+        click.echo(f"warning: {warning.render()}", err=True)
+    options = PlanOptions(
+        targets=targets,
+        prune=prune,
+        allow_mass_delete=allow_mass_delete,
+        allow_nonempty_folder_delete=allow_nonempty_folder_delete,
+    )
+    result = asyncio.run(_plan(app, manifests, options))
+    plan = result.plan
+    if fmt == "json":
+        click.echo(render_json(plan), nl=False)
+    elif fmt == "markdown":
+        click.echo(render_markdown(plan, verbose=app.verbosity > 0), nl=False)
+    else:
+        app.out.print(render_text(plan, verbose=app.verbosity > 0))
+    if out is not None:
+        write_plan_file(out, result, api_url=app.api_url)
+        click.echo(f"Saved the plan to {out}; apply it with: duvoform apply {out}", err=True)
+    if detailed_exitcode and plan.has_changes:
+        raise click.exceptions.Exit(2)

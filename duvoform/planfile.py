@@ -1,0 +1,249 @@
+"""Plan files: a saved plan that ``apply FILE`` runs only if live state has not moved.
+
+``plan --out FILE`` writes one JSON document::
+
+    {"format_version": 1, "kind": "duvoform-plan",
+     "created_at": "2026-01-01T00:00:00Z", "api_url": "https://api.duvo.ai",
+     "manifest_digest": "<sha256>", "manifest_root": "<path the secret files are relative to>",
+     "targets": ["Kind/name", ...],
+     "plan": <Plan.to_json()>,
+     "steps": [<Step.to_json()>, ... in execution order],
+     "ids": {"<address>": "<live id>", "<address>@build": "<live build id>"},
+     "fingerprints": {"<kind>/<live id>": "<sha256>"},
+     "expected_absent": [{"kind": "Folder", "path": "A/B"}, {"kind": "Assignment", "name": "X"}]}
+
+It never holds a secret value: secret headers are ``{"$secret": {"env": NAME}}`` markers. The
+API URL is written without credentials or query. ``read_plan_file`` gives a ``PlanFile`` (the
+plan rebuilt, steps attached to their changes) or a ``PlanFileError`` saying what is wrong.
+``check_fresh`` compares the plan's fingerprints and expectations with a fresh ``LiveState``
+(read with a default ``LiveQuery``) and names every object that moved.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from duvoform.diff.fingerprint import fingerprint
+from duvoform.errors import PlanFileError
+from duvoform.live import LiveState
+from duvoform.pipeline import PlanResult, plan_digest
+from duvoform.plan import Action, ApiCall, Change, FieldChange, Plan
+from duvoform.steps import Step
+
+__all__ = [
+    "PLAN_FILE_KIND",
+    "PLAN_FILE_VERSION",
+    "PlanFile",
+    "check_fresh",
+    "plan_file_document",
+    "read_plan_file",
+    "write_plan_file",
+]
+
+PLAN_FILE_KIND = "duvoform-plan"
+PLAN_FILE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class PlanFile:
+    """A plan file as read back: the plan with its steps, and what it expects of live state."""
+
+    created_at: str
+    api_url: str
+    manifest_digest: str
+    manifest_root: str | None
+    plan: Plan
+    steps: tuple[Step, ...]
+    ids: dict[str, str]
+    fingerprints: dict[str, str]
+    expected_absent: tuple[dict[str, str], ...]
+    targets: tuple[str, ...] = ()
+
+    @property
+    def digest(self) -> str:
+        """The plan digest (``pipeline.plan_digest``), equal to the ``PlanResult.digest`` it
+        was written from."""
+        return plan_digest(self.steps, self.ids)
+
+
+def _safe_url(url: str) -> str:
+    parts = urlsplit(url)
+    if not parts.scheme:
+        return url
+    host = parts.hostname or ""
+    netloc = f"[{host}]" if ":" in host else host
+    if parts.port is not None:
+        netloc += f":{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def _shown_root(root: Path) -> str:
+    """The manifest root relative to the working directory when it is inside it."""
+    try:
+        return root.absolute().relative_to(Path.cwd()).as_posix() or "."
+    except ValueError:
+        return str(root.absolute())
+
+
+def plan_file_document(
+    result: PlanResult, *, api_url: str, created_at: str | None = None
+) -> dict[str, Any]:
+    """The plan file's JSON document for ``result`` (see the module docstring)."""
+    when = created_at or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {
+        "format_version": PLAN_FILE_VERSION,
+        "kind": PLAN_FILE_KIND,
+        "created_at": when,
+        "api_url": _safe_url(api_url),
+        "manifest_digest": result.manifest_digest,
+        "manifest_root": _shown_root(result.manifest_root),
+        "targets": list(result.targets),
+        "plan": result.plan.to_json(),
+        "steps": [step.to_json() for step in result.steps],
+        "ids": dict(result.ids),
+        "fingerprints": dict(result.fingerprints),
+        "expected_absent": [dict(entry) for entry in result.expected_absent],
+    }
+
+
+def write_plan_file(
+    path: Path, result: PlanResult, *, api_url: str, created_at: str | None = None
+) -> None:
+    """Write the plan file for ``result`` to ``path`` (atomically: all or nothing)."""
+    text = json.dumps(
+        plan_file_document(result, api_url=api_url, created_at=created_at),
+        indent=2,
+        ensure_ascii=False,
+    )
+    target = path.absolute()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=".duvoform-plan-", dir=target.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text + "\n")
+            os.replace(temp, target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise PlanFileError(f"cannot write the plan file {path}: {exc.strerror or exc}") from None
+
+
+def read_plan_file(path: Path) -> PlanFile:
+    """Read a plan file; ``PlanFileError`` when it is unreadable, corrupt or foreign."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PlanFileError(f"cannot read the plan file {path}: {exc.strerror or exc}") from None
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PlanFileError(f"{path} is not a duvoform plan file (not valid JSON: {exc})") from None
+    if not isinstance(doc, dict) or doc.get("kind") != PLAN_FILE_KIND:
+        raise PlanFileError(
+            f'{path} is not a duvoform plan file (expected "kind": "{PLAN_FILE_KIND}"); '
+            "write one with `duvoform plan --out FILE`"
+        )
+    version = doc.get("format_version")
+    if version != PLAN_FILE_VERSION:
+        raise PlanFileError(
+            f"{path} is a plan file of format version {version!r}; this duvoform reads version "
+            f"{PLAN_FILE_VERSION}. Run plan again with this version"
+        )
+    try:
+        return _parse(doc)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise PlanFileError(
+            f"{path} is a damaged duvoform plan file ({type(exc).__name__}: {exc}); run plan again"
+        ) from None
+
+
+def _strings(value: Any) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise TypeError("expected an object of strings")
+    return {str(k): str(v) for k, v in value.items()}
+
+
+def _parse(doc: dict[str, Any]) -> PlanFile:
+    steps = tuple(Step.from_json(item) for item in doc["steps"])
+    by_address: dict[str, list[Step]] = {}
+    for step in steps:
+        by_address.setdefault(step.address, []).append(step)
+    plan_doc = doc["plan"]
+    changes = tuple(_change(item, by_address) for item in plan_doc["changes"])
+    plan = Plan(
+        changes=changes,
+        unchanged=int(plan_doc["summary"]["unchanged"]),
+        warnings=tuple(str(w) for w in plan_doc.get("warnings", ())),
+        notes=tuple(str(n) for n in plan_doc.get("notes", ())),
+    )
+    return PlanFile(
+        created_at=str(doc["created_at"]),
+        api_url=str(doc["api_url"]),
+        manifest_digest=str(doc["manifest_digest"]),
+        manifest_root=None if doc.get("manifest_root") is None else str(doc["manifest_root"]),
+        plan=plan,
+        steps=steps,
+        ids=_strings(doc["ids"]),
+        fingerprints=_strings(doc["fingerprints"]),
+        expected_absent=tuple(_strings(entry) for entry in doc["expected_absent"]),
+        targets=tuple(str(t) for t in doc.get("targets", ())),
+    )
+
+
+def _change(item: Mapping[str, Any], steps: Mapping[str, list[Step]]) -> Change:
+    kind, name = str(item["kind"]), str(item["name"])
+    return Change(
+        kind=kind,
+        name=name,
+        action=Action(item["action"]),
+        fields=tuple(
+            FieldChange(str(f["path"]), f.get("before"), f.get("after")) for f in item["fields"]
+        ),
+        requests=tuple(ApiCall(str(r["method"]), str(r["path"])) for r in item["requests"]),
+        depends_on=tuple(str(d) for d in item.get("depends_on", ())),
+        notes=tuple(str(n) for n in item.get("notes", ())),
+        live_id=None if item.get("live_id") is None else str(item["live_id"]),
+        steps=tuple(steps.get(f"{kind}/{name}", ())),
+    )
+
+
+def check_fresh(planfile: PlanFile, live: LiveState) -> list[str]:
+    """Every object that moved since the plan was made, as ``"<address>: <what>"``.
+
+    Empty when the plan may be applied: every fingerprinted object still exists with the same
+    fingerprint, and nothing the plan expects to be absent exists.
+    """
+    names: dict[str, str] = {}
+    for address, live_id in planfile.ids.items():
+        if not address.endswith("@build"):
+            names.setdefault(live_id, address)
+    out: list[str] = []
+    for key, expected in sorted(planfile.fingerprints.items()):
+        kind, _, live_id = key.partition("/")
+        address = names.get(live_id, key)
+        now = fingerprint(kind, live_id, live)
+        if now is None:
+            out.append(f"{address}: deleted since the plan")
+        elif now != expected:
+            out.append(f"{address}: changed since the plan")
+    for entry in planfile.expected_absent:
+        kind = entry.get("kind", "")
+        if kind == "Folder":
+            path = entry.get("path", "")
+            if live.folders.find(path.split("/")):
+                out.append(f"Folder/{path}: now exists")
+        elif kind == "Assignment" and live.agents_named(entry.get("name", "")):
+            out.append(f"Assignment/{entry['name']}: now exists")
+        elif kind == "Connection" and live.connections_named(entry.get("name", "")):
+            out.append(f"Connection/{entry['name']}: now exists")
+    return out
