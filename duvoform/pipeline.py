@@ -173,6 +173,9 @@ def _absent_address(entry: dict[str, str]) -> str:
 # -- targets ------------------------------------------------------------------------------
 
 
+_NOT_PLANNED = "nothing was planned"
+
+
 def _resolve_target(target: str, plan: Plan, desired: DesiredState, live: LiveState) -> str:
     """The address ``target`` names; ``UnknownTargetError`` when it names nothing."""
     kind, sep, name = target.partition("/")
@@ -187,7 +190,8 @@ def _resolve_target(target: str, plan: Plan, desired: DesiredState, live: LiveSt
                         + ", ".join(known_kinds),
                     ),
                 )
-            ]
+            ],
+            _NOT_PLANNED,
         )
     resource = desired.get(kind, name)
     if resource is not None:
@@ -207,7 +211,8 @@ def _resolve_target(target: str, plan: Plan, desired: DesiredState, live: LiveSt
                     "live" + did_you_mean(target, candidates),
                 ),
             )
-        ]
+        ],
+        _NOT_PLANNED,
     )
 
 
