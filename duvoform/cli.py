@@ -21,6 +21,7 @@ __all__ = ["cli", "main"]
 
 # command name -> module under duvoform.commands exposing a click command called ``command``
 COMMANDS: dict[str, str] = {
+    "apply": "apply",
     "emulator": "emulator",
     "plan": "plan",
     "schema": "schema",

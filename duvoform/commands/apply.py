@@ -1,0 +1,264 @@
+"""``duvoform apply [PATH... | PLANFILE]``: make live state match the manifests (DESIGN §8).
+
+Manifest mode (paths to manifests, default ``.``): plan exactly as ``duvoform plan`` does, show
+the plan, ask for confirmation (unless ``--auto-approve``), then run it. Without
+``--auto-approve`` stdin must be a terminal: apply refuses, before reading anything, rather
+than wait for an answer nobody can give (CI).
+
+Plan-file mode (one path to a file written by ``plan --out``): read it, check that it was made
+for this API, re-read live state and refuse, naming every object that moved, when the plan is
+stale; nothing is written then. A saved plan was reviewed already, so it runs without a
+prompt. When it is stale only because it was applied already (the journal says this exact
+plan ended ok), apply says so and exits 0.
+
+Every secret the steps need is read once before anything is written (a missing variable or
+file is an error naming it). The run is journaled under ``.duvoform/journal/``, shows a progress
+bar on a terminal, and ends with a report (``--format json``: one JSON document on stdout).
+Exit 0 when everything was done (OAuth authorizations left to a person do not count as
+failures), 1 when anything failed. Running apply again after an interruption converges.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from duvoform.api.client import DuvoClient
+from duvoform.api.config import normalise_base_url
+from duvoform.app import App, pass_app
+from duvoform.apply import (
+    ApplyListener,
+    ApplyReport,
+    Executor,
+    Journal,
+    SecretReveal,
+    StepResult,
+    find_applied,
+)
+from duvoform.commands._options import ManifestOptions, manifest_options
+from duvoform.errors import ApplyError, DuvoformError, StalePlanError, UsageError
+from duvoform.live import read_live_state
+from duvoform.pipeline import PlanOptions, build_plan
+from duvoform.plan import Plan
+from duvoform.planfile import PlanFile, check_fresh, read_plan_file
+from duvoform.render import render_text
+from duvoform.render.report import render_report, render_report_json
+from duvoform.steps import Step
+
+__all__ = ["command"]
+
+_MANIFEST_SUFFIXES = frozenset({".yaml", ".yml"})
+
+
+class _ProgressBar(ApplyListener):
+    """A rich progress bar on stderr, advanced as steps end (only on a terminal)."""
+
+    def __init__(self, app: App) -> None:
+        self._progress = Progress(
+            TextColumn("Applying"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+            console=app.err,
+            transient=True,
+        )
+        self._task = self._progress.add_task("", total=0)
+
+    def run_started(self, steps: Sequence[Step], plan_digest: str) -> None:
+        self._progress.update(self._task, total=len(steps))
+        self._progress.start()
+
+    def step_finished(self, result: StepResult) -> None:
+        self._progress.update(self._task, advance=1, description=result.address)
+
+    def run_finished(self, report: ApplyReport) -> None:
+        self._progress.stop()
+
+
+def _is_plan_file(paths: tuple[Path, ...]) -> bool:
+    return len(paths) == 1 and paths[0].is_file() and paths[0].suffix not in _MANIFEST_SUFFIXES
+
+
+def _same_api(plan_url: str, app_url: str) -> bool:
+    if plan_url == app_url:
+        return True
+    try:
+        return normalise_base_url(plan_url) == normalise_base_url(app_url)
+    except DuvoformError:
+        return False
+
+
+class _Apply:
+    """One apply invocation: its options, and the output around the executor."""
+
+    def __init__(self, app: App, *, parallelism: int, fmt: str, auto_approve: bool) -> None:
+        self.app = app
+        self.parallelism = parallelism
+        self.fmt = fmt
+        self.auto_approve = auto_approve
+
+    def show_plan(self, plan: Plan) -> None:
+        # In JSON mode stdout holds only the report; the plan goes to stderr for the log.
+        console = self.app.err if self.fmt == "json" else self.app.out
+        console.print(render_text(plan, verbose=self.app.verbosity > 0))
+
+    def confirm(self) -> None:
+        if self.auto_approve:
+            return
+        self.app.err.print()
+        answer = click.prompt(
+            "Apply these changes? Only 'yes' is accepted", default="", show_default=False
+        )
+        if answer.strip() != "yes":
+            raise ApplyError("apply cancelled: nothing was changed")
+
+    async def execute(
+        self, client: DuvoClient, steps: Sequence[Step], ids: dict[str, str], root: Path
+    ) -> ApplyReport:
+        listeners: list[ApplyListener] = [Journal(self.app.state_dir, api_url=self.app.api_url)]
+        if self.app.err.is_terminal and self.fmt != "json":
+            listeners.append(_ProgressBar(self.app))
+        executor = Executor(
+            client,
+            parallelism=self.parallelism,
+            reveal=SecretReveal(root),
+            listeners=listeners,
+        )
+        return await executor.run(steps, ids)
+
+    def finish(self, report: ApplyReport) -> None:
+        if self.fmt == "json":
+            click.echo(render_report_json(report), nl=False)
+        elif report.results:  # with nothing to do, the plan has said so already
+            self.app.out.print()
+            self.app.out.print(render_report(report, verbose=self.app.verbosity > 0))
+        if not report.ok:
+            failed = len(report.failed)
+            raise ApplyError(
+                f"{failed} step{'s' if failed != 1 else ''} failed; what they need was "
+                "skipped. Fix the cause and run apply again: it picks up where this run "
+                "stopped.",
+                report,
+            )
+
+    # -- the two modes -------------------------------------------------------------------
+
+    async def from_manifests(
+        self, paths: tuple[Path, ...], options: PlanOptions, manifest_options: ManifestOptions
+    ) -> ApplyReport:
+        manifests = manifest_options.load(paths)
+        for warning in manifests.warnings:
+            click.echo(f"warning: {warning.render()}", err=True)
+        async with self.app.client(concurrency=self.parallelism) as client:
+            result = await build_plan(manifests, client, options)
+            self.show_plan(result.plan)
+            if not result.plan.has_changes:
+                return ApplyReport()
+            reveal = SecretReveal(result.manifest_root)
+            reveal.check(result.steps)  # before the prompt: a missing secret stops it here
+            self.confirm()
+            return await self.execute(client, result.steps, result.ids, result.manifest_root)
+
+    async def from_plan_file(self, path: Path) -> ApplyReport:
+        planfile = read_plan_file(path)
+        if not _same_api(planfile.api_url, self.app.api_url):
+            raise UsageError(
+                f"the plan in {path} was made for {planfile.api_url}, not {self.app.api_url}; "
+                "apply it with the same --api-url, or make a new plan"
+            )
+        root = Path(planfile.manifest_root) if planfile.manifest_root else Path(".")
+        async with self.app.client(concurrency=self.parallelism) as client:
+            live = await read_live_state(client)
+            moved = check_fresh(planfile, live)
+            if moved:
+                self._refuse_stale(planfile, moved)
+            self.show_plan(planfile.plan)
+            if not planfile.steps:
+                return ApplyReport()
+            return await self.execute(client, planfile.steps, planfile.ids, root)
+
+    def _refuse_stale(self, planfile: PlanFile, moved: list[str]) -> None:
+        applied = find_applied(self.app.state_dir, planfile.digest)
+        if applied is not None:
+            click.echo(
+                f"This plan was already applied (see {applied}); live state has moved on "
+                "since, so there is nothing to do. Run plan again to see where things stand.",
+                err=True,
+            )
+            raise click.exceptions.Exit(0)
+        raise StalePlanError(moved)
+
+
+@click.command("apply")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--auto-approve", is_flag=True, help="Apply without asking (needed when not at a terminal)."
+)
+@click.option(
+    "--parallelism",
+    type=click.IntRange(min=1, max=64),
+    default=8,
+    show_default=True,
+    help="How many changes may run at once.",
+)
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    metavar="KIND/NAME",
+    help="Apply only this resource and what it depends on (repeatable; manifest mode).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How to print the report (json: one document on stdout).",
+)
+@click.option("--prune", is_flag=True, help="As for plan: delete undeclared objects in scope.")
+@click.option("--allow-mass-delete", is_flag=True, help="As for plan.")
+@click.option("--allow-nonempty-folder-delete", is_flag=True, help="As for plan.")
+@manifest_options
+@pass_app
+def command(
+    app: App,
+    paths: tuple[Path, ...],
+    auto_approve: bool,
+    parallelism: int,
+    targets: tuple[str, ...],
+    fmt: str,
+    prune: bool,
+    allow_mass_delete: bool,
+    allow_nonempty_folder_delete: bool,
+    manifest_options: ManifestOptions,
+) -> None:
+    """Make live state match the manifests, or run a plan saved with `plan --out`."""
+    run = _Apply(app, parallelism=parallelism, fmt=fmt, auto_approve=auto_approve)
+    if _is_plan_file(paths):
+        if targets or prune or allow_mass_delete or allow_nonempty_folder_delete:
+            raise UsageError(
+                "--target, --prune and --allow-* shape a plan; a saved plan was shaped when "
+                "it was made (pass them to plan --out instead)"
+            )
+        report = asyncio.run(run.from_plan_file(paths[0]))
+    else:
+        if not auto_approve and not sys.stdin.isatty():
+            raise UsageError(
+                "apply asks for confirmation, but stdin is not a terminal; review the plan "
+                "and pass --auto-approve to apply without asking (or apply a saved plan file)"
+            )
+        options = PlanOptions(
+            targets=targets,
+            prune=prune,
+            allow_mass_delete=allow_mass_delete,
+            allow_nonempty_folder_delete=allow_nonempty_folder_delete,
+        )
+        report = asyncio.run(run.from_manifests(paths, options, manifest_options))
+    run.finish(report)

@@ -1,0 +1,103 @@
+"""End to end under faults: one apply converges through 503s, lost answers and 429 bursts, and
+an apply killed with SIGKILL mid-run converges on the next apply. Never a duplicate name."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from duvoform.apply import read_journal
+from duvoform.emulator import EmulatorControl
+from tests.e2e.helpers import invoke, names, subprocess_env, write_team
+
+WORKERS = 30
+EXPECTED_AGENTS = {
+    "Vendor lookup": 1,
+    "Invoice triage": 1,
+    "Escalations": 1,
+    **{f"Worker {n:03d}": 1 for n in range(WORKERS)},
+}
+
+
+@pytest.fixture
+def team(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator: EmulatorControl) -> Path:
+    monkeypatch.chdir(tmp_path)
+    emulator.set_rate_limit(100_000, 60)
+    return write_team(tmp_path, workers=WORKERS)
+
+
+def test_faults_converge_in_one_apply_without_duplicates(
+    emulator: EmulatorControl, team: Path
+) -> None:
+    emulator.set_faults(
+        error_rate=0.1,
+        error_statuses=[503],
+        drop_after_commit_rate=0.05,
+        burst_429=6,
+        seed=5,
+    )
+    applied = invoke(emulator, "apply", "--auto-approve", str(team))
+    assert applied.exit_code == 0, applied.output
+    faults = emulator.stats()["faults"]
+    assert faults["error"] > 0
+    assert faults["drop_after_commit"] > 0
+    assert faults["burst_429"] == 6
+
+    emulator.set_faults()
+    assert names(emulator, "agents") == EXPECTED_AGENTS
+    assert names(emulator, "folders") == {"Finance": 1, "Accounts Payable": 1}
+    assert names(emulator, "connections") == {"Warehouse": 1}
+    after = invoke(emulator, "plan", "--detailed-exitcode", str(team))
+    assert after.exit_code == 0, after.stdout
+
+
+def test_an_apply_killed_mid_run_converges_on_the_next_apply(
+    emulator: EmulatorControl, team: Path, tmp_path: Path
+) -> None:
+    emulator.set_faults(latency_ms=60)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "duvoform",
+            "apply",
+            "--auto-approve",
+            "--parallelism",
+            "2",
+            "manifests",
+        ],
+        cwd=tmp_path,
+        env=subprocess_env(emulator),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while emulator.stats()["writes"] < 10:
+            assert process.poll() is None, "the apply finished before it could be killed"
+            assert time.monotonic() < deadline, "the apply made no progress"
+            time.sleep(0.02)
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    partial = names(emulator, "agents")
+    assert 0 < sum(partial.values()) < len(EXPECTED_AGENTS)
+
+    (journal,) = (tmp_path / ".duvoform" / "journal").glob("*.jsonl")
+    events = [event["event"] for event in read_journal(journal)]
+    assert events[0] == "run_start"
+    assert "run_end" not in events
+
+    emulator.set_faults()
+    resumed = invoke(emulator, "apply", "--auto-approve", "manifests")
+    assert resumed.exit_code == 0, resumed.output
+    assert names(emulator, "agents") == EXPECTED_AGENTS
+    assert names(emulator, "folders") == {"Finance": 1, "Accounts Payable": 1}
+    assert invoke(emulator, "plan", "--detailed-exitcode", "manifests").exit_code == 0
