@@ -1,0 +1,145 @@
+"""``duvoform apply``: confirmation, refusals before any write, plan-file checks, the local API."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from duvoform.cli import cli
+from duvoform.emulator import EmulatorControl
+from tests.e2e.helpers import TOKEN_ENV, invoke, names, subprocess_env, write_team
+
+SIMPLE = """\
+apiVersion: duvoform/v1
+kind: Folder
+metadata: {name: Finance}
+spec: {}
+---
+apiVersion: duvoform/v1
+kind: Assignment
+metadata: {name: Invoice triage}
+spec:
+  folder: Finance
+  build: {model: claude-sonnet-4-6, sop: Triage invoices.}
+"""
+
+
+@pytest.fixture
+def team(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator: EmulatorControl) -> Path:
+    monkeypatch.chdir(tmp_path)
+    emulator.set_rate_limit(100_000, 60)
+    return write_team(tmp_path)
+
+
+def test_without_auto_approve_and_no_terminal_apply_refuses_before_any_request(
+    emulator: EmulatorControl, team: Path
+) -> None:
+    emulator.clear_stats()
+    result = invoke(emulator, "apply", str(team))
+    assert result.exit_code == 2
+    assert "stdin is not a terminal" in result.stderr
+    assert "--auto-approve" in result.stderr
+    assert emulator.stats()["total"] == 0
+
+
+@pytest.mark.parametrize(("answer", "applied"), [("yes", True), ("no", False)])
+def test_at_a_terminal_apply_asks_and_only_yes_applies(
+    emulator: EmulatorControl, team: Path, tmp_path: Path, answer: str, applied: bool
+) -> None:
+    master, slave = pty.openpty()
+    try:
+        os.write(master, f"{answer}\n".encode())
+        result = subprocess.run(
+            [sys.executable, "-m", "duvoform", "apply", "manifests"],
+            cwd=tmp_path,
+            env=subprocess_env(emulator),
+            stdin=slave,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert "Apply these changes?" in result.stdout
+    if applied:
+        assert result.returncode == 0, result.stderr
+        assert "Apply complete:" in result.stdout
+        assert names(emulator, "agents")["Invoice triage"] == 1
+    else:
+        assert result.returncode == 1
+        assert "apply cancelled: nothing was changed" in result.stderr
+        assert emulator.stats()["writes"] == 0
+
+
+def test_a_missing_secret_is_named_and_nothing_is_written(
+    emulator: EmulatorControl, team: Path
+) -> None:
+    emulator.clear_stats()
+    result = invoke(emulator, "apply", "--auto-approve", str(team), **{TOKEN_ENV: ""})
+    assert result.exit_code == 1
+    assert f"environment variable {TOKEN_ENV} is set but empty" in result.stderr
+    assert "nothing was applied" in result.stderr
+    assert emulator.stats()["writes"] == 0
+
+
+def test_a_plan_file_takes_no_plan_shaping_flags(
+    emulator: EmulatorControl, team: Path, tmp_path: Path
+) -> None:
+    plan_file = tmp_path / "plan.json"
+    assert invoke(emulator, "plan", "--out", str(plan_file), str(team)).exit_code == 0
+    result = invoke(emulator, "apply", str(plan_file), "--target", "Folder/Finance")
+    assert result.exit_code == 2
+    assert "a saved plan was shaped when it was made" in result.stderr
+
+
+def test_a_file_that_is_not_a_plan_is_refused(emulator: EmulatorControl, tmp_path: Path) -> None:
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"hello": "world"}))
+    emulator.clear_stats()
+    result = invoke(emulator, "apply", str(other))
+    assert result.exit_code == 1
+    assert "is not a duvoform plan file" in result.stderr
+    assert emulator.stats()["total"] == 0
+
+
+def test_a_plan_made_for_another_api_is_refused(
+    emulator: EmulatorControl, team: Path, tmp_path: Path
+) -> None:
+    plan_file = tmp_path / "plan.json"
+    assert invoke(emulator, "plan", "--out", str(plan_file), str(team)).exit_code == 0
+    result = CliRunner().invoke(
+        cli, ["--api-url", "local", "apply", str(plan_file)], catch_exceptions=False
+    )
+    assert result.exit_code == 2
+    assert f"was made for {emulator.base_url}, not local" in result.stderr
+    assert not Path(".duvoform/emulator.sqlite3").exists()
+
+
+def test_the_embedded_local_api_plans_applies_and_then_has_nothing_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "team.yaml").write_text(SIMPLE)
+    runner = CliRunner()
+    env = {"NO_COLOR": "1"}
+    applied = runner.invoke(
+        cli, ["--api-url", "local", "apply", "--auto-approve", "team.yaml"], env=env
+    )
+    assert applied.exit_code == 0, applied.output
+    assert "Apply complete: 3 done, 0 failed" in applied.stdout
+    after = runner.invoke(
+        cli, ["--api-url", "local", "plan", "--detailed-exitcode", "team.yaml"], env=env
+    )
+    assert after.exit_code == 0, after.output
+    assert "No changes" in after.stdout
+    assert (tmp_path / ".duvoform" / "emulator.sqlite3").is_file()
+    assert len(list((tmp_path / ".duvoform" / "journal").glob("*.jsonl"))) == 1
