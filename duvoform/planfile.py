@@ -227,15 +227,16 @@ def check_fresh(planfile: PlanFile, live: LiveState) -> list[str]:
     for address, live_id in planfile.ids.items():
         if not address.endswith("@build"):
             names.setdefault(live_id, address)
-    out: list[str] = []
-    for key, expected in sorted(planfile.fingerprints.items()):
+    moved: list[str] = []
+    for key, expected in planfile.fingerprints.items():
         kind, _, live_id = key.partition("/")
         address = names.get(live_id, key)
         now = fingerprint(kind, live_id, live)
         if now is None:
-            out.append(f"{address}: deleted since the plan")
+            moved.append(f"{address}: deleted since the plan")
         elif now != expected:
-            out.append(f"{address}: changed since the plan")
+            moved.append(f"{address}: changed since the plan")
+    out = sorted(moved)
     for entry in planfile.expected_absent:
         kind = entry.get("kind", "")
         if kind == "Folder":

@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import textwrap
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from duvoform.api.models import Agent, Build, FolderListItem
+from duvoform.api.models import Connection as LiveConnection
 from duvoform.diff.build import build_config
 from duvoform.diff.digest import build_digest, build_name
 from duvoform.graph import DesiredState
+from duvoform.live import FolderTree, LiveState
 from duvoform.manifest import load_manifests
 from duvoform.model import Assignment, Connection, CustomMcpConnectionSpec
+from duvoform.pipeline import PlanOptions, PlanResult, plan_against
 from duvoform.steps import REF
 
 NAMESPACE = uuid.UUID("6f1c3a52-2a55-4d0e-9a57-6d0c2f1d4b10")
@@ -101,3 +106,72 @@ def converged_seed(desired: DesiredState) -> dict[str, Any]:
             }
         )
     return seed
+
+
+# -- hand-made live state (for pure planning tests) ------------------------------------------
+
+
+def v2(sop: str = "Do it.", model: str = "claude-sonnet-4-6", **data: Any) -> dict[str, Any]:
+    """A v2 build config as the API returns it."""
+    body: dict[str, Any] = {
+        "models": {
+            "agent": {"model": model},
+            "browsing": {"provider": "anthropic", "model": "claude-sonnet-4-5"},
+        },
+        "input": sop,
+        "files": [],
+        "skills": [],
+        "plugins": [],
+        "subAgents": [],
+    }
+    body.update(data)
+    return {"version": "v2", "data": body}
+
+
+def build(ident: str, name: str, config: dict[str, Any], **fields: Any) -> Build:
+    """A live build (``status="live"`` unless given)."""
+    fields.setdefault("status", "live")
+    return Build.model_validate({"id": ident, "name": name, "config": config, **fields})
+
+
+def agent(ident: str, name: str, latest: Build | None = None, **fields: Any) -> Agent:
+    """A live assignment as the list returns it."""
+    return Agent.model_validate({"id": ident, "name": name, "latest_build": latest, **fields})
+
+
+def folder(ident: str, name: str, parent: str | None = None) -> FolderListItem:
+    """A live folder."""
+    return FolderListItem(id=ident, name=name, parent_folder_id=parent)
+
+
+def connection(ident: str, name: str, **fields: Any) -> LiveConnection:
+    """A live connection."""
+    return LiveConnection.model_validate({"id": ident, "name": name, **fields})
+
+
+def live_state(
+    folders: Iterable[FolderListItem] = (),
+    agents: Iterable[Agent] = (),
+    connections: Iterable[LiveConnection] = (),
+    builds: dict[str, tuple[Build, ...]] | None = None,
+) -> LiveState:
+    """A ``LiveState`` from hand-made objects."""
+    return LiveState(
+        folders=FolderTree(folders),
+        agents=tuple(agents),
+        connections=tuple(connections),
+        builds=builds or {},
+    )
+
+
+def plan_for(root: Path, files: dict[str, str], live: LiveState, **options: Any) -> PlanResult:
+    """Write ``files`` under ``root`` and plan them against ``live`` (no API)."""
+    write(root, files)
+    return plan_against(desired_from(root), live, PlanOptions(**options))
+
+
+def digest_name(root: Path, name: str) -> str:
+    """The build name duvoform gives the desired build of assignment ``name`` under ``root``."""
+    resource = desired_from(root).get("Assignment", name)
+    assert isinstance(resource, Assignment)
+    return build_name(build_digest(resource.spec.build))
