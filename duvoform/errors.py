@@ -20,6 +20,7 @@ bug and keeps its traceback.
      ├── TransportError                 no usable answer (connection refused, reset, timeout)
      │    └── UncertainWriteError       a create was sent; whether it happened is unknown
      ├── InconsistentListError          a paginated list kept shifting while it was read
+     ├── AddressError                   an address (``Kind/name``) names no live object, or several
      ├── PlanError                      the plan cannot be made safely; carries Problems
      │    ├── AmbiguousIdentityError    two live objects share one identity
      │    ├── UnknownTargetError        ``--target`` names nothing
@@ -40,6 +41,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
+    "AddressError",
     "AmbiguousIdentityError",
     "ApiError",
     "ApplyError",
@@ -245,6 +247,18 @@ class UncertainWriteError(TransportError):
 
 class InconsistentListError(DuvoformError):
     """A paginated list changed under us on every attempt to read it."""
+
+
+class AddressError(DuvoformError):
+    """An address such as ``Assignment/Invoice triage`` names no live object, or several.
+
+    ``candidates`` holds what the user may have meant: close names for an unknown one, the ids
+    (with where they live) for an ambiguous one.
+    """
+
+    def __init__(self, message: str, candidates: Sequence[str] = ()) -> None:
+        self.candidates = tuple(candidates)
+        super().__init__(message)
 
 
 class PlanError(_ProblemsError):
