@@ -93,14 +93,8 @@ def match(desired: DesiredState, live: LiveState) -> Matches:
     """
     matcher = _Matcher(desired, live)
     matcher.folders()
-    matcher.named(
-        desired.of_kind(Assignment.KIND), {a.id: a for a in live.agents}, live.agents_named
-    )
-    matcher.named(
-        desired.of_kind(Connection.KIND),
-        {c.id: c for c in live.connections},
-        live.connections_named,
-    )
+    matcher.named(desired.of_kind(Assignment.KIND), live.agents)
+    matcher.named(desired.of_kind(Connection.KIND), live.connections)
     matcher.raise_problems()
     claimed = matcher.claimed
     return Matches(
@@ -178,18 +172,23 @@ class _Matcher:
     # -- assignments and connections --------------------------------------------------------
 
     def named(
-        self,
-        resources: Sequence[Resource],
-        by_id: dict[str, Agent] | dict[str, LiveConnection],
-        named: Callable[[str], tuple[Agent, ...] | tuple[LiveConnection, ...]],
+        self, resources: Sequence[Resource], objects: Sequence[Agent] | Sequence[LiveConnection]
     ) -> None:
+        by_id = {o.id for o in objects}
+        by_name: dict[str, list[str]] = {}
+        for o in objects:
+            by_name.setdefault(o.name, []).append(o.id)
+
+        def named(name: str) -> list[str]:
+            return by_name.get(name, [])
+
         waiting: list[Resource] = []
         for resource in resources:
             if not self.pinned(resource, lambda i: i in by_id):
                 waiting.append(resource)
         later: list[Resource] = []
         for resource in waiting:
-            candidates = [o.id for o in named(resource.name) if o.id not in self.claimed]
+            candidates = [i for i in named(resource.name) if i not in self.claimed]
             if len(candidates) == 1:
                 self.claim(resource, candidates[0], "name")
             elif len(candidates) > 1:
@@ -200,14 +199,10 @@ class _Matcher:
         for resource in later:
             self.previous(resource, named)
 
-    def previous(
-        self,
-        resource: Resource,
-        named: Callable[[str], tuple[Agent, ...] | tuple[LiveConnection, ...]],
-    ) -> None:
+    def previous(self, resource: Resource, named: Callable[[str], list[str]]) -> None:
         if resource.ensure == "present":
             for old in resource.metadata.previous_names:
-                candidates = [o.id for o in named(old) if o.id not in self.claimed]
+                candidates = [i for i in named(old) if i not in self.claimed]
                 if len(candidates) == 1:
                     self.claim(resource, candidates[0], "previous_name")
                     return

@@ -38,9 +38,9 @@ from dataclasses import replace
 
 from duvoform.errors import PlanError, Problem
 from duvoform.plan import Action, Change, Plan
-from duvoform.steps import Op, Step, build_key
+from duvoform.steps import REF, Op, Step, build_key
 
-__all__ = ["KIND_ORDER", "order", "steps_in_order"]
+__all__ = ["KIND_ORDER", "order", "order_with_steps", "steps_in_order"]
 
 KIND_ORDER: dict[str, int] = {"Folder": 0, "Connection": 1, "Assignment": 2}
 
@@ -54,6 +54,23 @@ def _change_key(change: Change) -> tuple[int, int, str]:
         KIND_ORDER.get(change.kind, len(KIND_ORDER)),
         change.address,
     )
+
+
+def _references(value: object) -> set[str]:
+    """Every address referenced in ``value`` (``steps.refs_in``, without generators: this
+    runs for every step of a plan)."""
+    found: set[str] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if len(item) == 1 and REF in item:
+                found.add(str(item[REF]))
+            else:
+                stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return found
 
 
 def _edges(changes: Sequence[Change]) -> dict[str, tuple[str, ...]]:
@@ -74,7 +91,7 @@ def _edges(changes: Sequence[Change]) -> dict[str, tuple[str, ...]]:
             after: list[str] = [a for a in step.after if a in known]
             if previous is not None:
                 after.append(previous)
-            for address in sorted(step.references()):
+            for address in sorted(_references(step.params)):
                 producer = producers.get(address)
                 if producer is not None and producer != step.id:
                     after.append(producer)
@@ -101,7 +118,8 @@ def _sorted_steps(changes: Sequence[Change], edges: dict[str, tuple[str, ...]]) 
     out: list[Step] = []
     while ready:
         _, sid = heapq.heappop(ready)
-        out.append(replace(steps[sid], after=edges[sid]))
+        step = steps[sid]
+        out.append(Step(step.id, step.op, step.address, step.params, edges[sid]))
         for nxt in followers[sid]:
             waiting[nxt] -= 1
             if waiting[nxt] == 0:
@@ -130,6 +148,17 @@ def order(
     notes: Sequence[str] = (),
 ) -> Plan:
     """The plan: ``changes`` in execution order, each step's ``after`` filled in."""
+    return order_with_steps(changes, unchanged=unchanged, warnings=warnings, notes=notes)[0]
+
+
+def order_with_steps(
+    changes: Iterable[Change],
+    *,
+    unchanged: int = 0,
+    warnings: Sequence[str] = (),
+    notes: Sequence[str] = (),
+) -> tuple[Plan, tuple[Step, ...]]:
+    """``order``, and the plan's steps in execution order (``steps_in_order`` of it)."""
     listed = sorted(changes, key=_change_key)
     edges = _edges(listed)
     ordered = _sorted_steps(listed, edges)
@@ -141,12 +170,13 @@ def order(
         first = min((position[s.id] for s in steps), default=len(position))
         placed.append((first, _change_key(change), replace(change, steps=steps)))
     placed.sort(key=lambda item: (item[0], item[1]))
-    return Plan(
+    plan = Plan(
         changes=tuple(change for _, _, change in placed),
         unchanged=unchanged,
         warnings=tuple(warnings),
         notes=tuple(notes),
     )
+    return plan, tuple(ordered)
 
 
 def steps_in_order(plan: Plan) -> tuple[Step, ...]:

@@ -30,7 +30,7 @@ from duvoform.manifest import Manifests
 from duvoform.match import Matches, match
 from duvoform.model import Folder, kinds
 from duvoform.model.text import did_you_mean, quote
-from duvoform.order import order, steps_in_order
+from duvoform.order import order_with_steps
 from duvoform.plan import Change, Plan
 from duvoform.steps import Step
 
@@ -136,7 +136,7 @@ def plan_against(
     options = options or PlanOptions()
     matches = match(desired, live)
     result = diff(desired, live, matches, options.diff_options())
-    plan = order(
+    plan, steps = order_with_steps(
         result.changes,
         unchanged=result.unchanged,
         warnings=result.warnings,
@@ -146,13 +146,13 @@ def plan_against(
     absent = list(result.expected_absent)
     if options.targets:
         scope = _scope(plan, options.targets, desired, live)
-        plan = _narrow(plan, scope, desired)
+        plan, steps = _narrow(plan, scope, desired)
         owner = {live_id: address for address, live_id in result.ids.items()}
         read = {(k, i) for k, i in read if owner.get(i) in scope}
         absent = [e for e in absent if _absent_address(e) in scope]
     return PlanResult(
         plan=plan,
-        steps=steps_in_order(plan),
+        steps=steps,
         desired=desired,
         live=live,
         matches=matches,
@@ -250,7 +250,7 @@ def _scope(plan: Plan, targets: Iterable[str], desired: DesiredState, live: Live
     return scope
 
 
-def _narrow(plan: Plan, scope: set[str], desired: DesiredState) -> Plan:
+def _narrow(plan: Plan, scope: set[str], desired: DesiredState) -> tuple[Plan, tuple[Step, ...]]:
     kept: list[Change] = [c for c in plan.changes if c.address in scope]
     changed = {c.address for c in kept}
     unchanged = sum(
@@ -258,7 +258,7 @@ def _narrow(plan: Plan, scope: set[str], desired: DesiredState) -> Plan:
         for r in desired.resources
         if desired.address(r) in scope and desired.address(r) not in changed
     )
-    return order(
+    return order_with_steps(
         kept,
         unchanged=unchanged,
         warnings=[w for w in plan.warnings if _about(w, scope)],

@@ -59,12 +59,13 @@ def diff_assignments(ctx: Context) -> None:
     assignments = [a for a in ctx.desired.of_kind(Assignment.KIND) if isinstance(a, Assignment)]
     new = {ctx.address(a): a for a in assignments if ctx.live_id(ctx.address(a)) is None}
     bare = bare_assignments({address: _new_sub_agents(a, new) for address, a in new.items()})
+    new_addresses = set(new)
     for assignment in assignments:
         address = ctx.address(assignment)
         live_id = ctx.live_id(address)
         ctx.read(Assignment.KIND, live_id)
         if live_id is None:
-            _create(ctx, assignment, address, address in bare, set(new))
+            _create(ctx, assignment, address, address in bare, new_addresses)
             continue
         agent = ctx.live.agent(live_id)
         assert agent is not None  # matched ids come from the assignment list

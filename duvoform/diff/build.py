@@ -114,18 +114,24 @@ def diff_build(ctx: Context, assignment: Assignment, address: str, agent: Agent)
     live = ctx.live.live_build(agent.id)
     if live is not None:
         ctx.result.ids[f"{address}@build"] = live.id
-    wanted = _wanted_sub_agents(ctx, spec)
-    desired = desired_readable(spec, frozenset(wanted.values()))
+    wanted = frozenset(_wanted_sub_agents(ctx, spec).values())
     current = live_readable(live)
     outcome = BuildOutcome()
     if live is None:
         outcome.notes.append("the assignment has no build yet")
-        return _new(ctx, assignment, address, None, current, desired, outcome)
+        return _new(
+            ctx, assignment, address, None, current, desired_readable(spec, wanted), outcome
+        )
     digest = parse_digest(live.name)
-    if digest == build_digest(spec):
-        if current.version == "v2" and current.sub_agents == desired.sub_agents:
-            return _labels(assignment, live, outcome)
-        outcome.notes.append("the live build's sub-agents are other assignments than the names say")
+    expected = build_digest(spec)
+    if digest == expected and current.version == "v2" and current.sub_agents == wanted:
+        return _labels(assignment, live, outcome)
+    desired = desired_readable(spec, wanted)
+    if digest == expected:
+        outcome.notes.append(
+            "the live build's sub-agents are not the assignments the manifest names "
+            "(one was re-created, or its config was changed without a new build)"
+        )
         return _new(ctx, assignment, address, live, current, desired, outcome)
     if digest is not None:
         return _new(ctx, assignment, address, live, current, desired, outcome)

@@ -68,6 +68,8 @@ def normalise_sop(text: str) -> str:
 
 def jsonable(value: Any) -> Any:
     """``value`` as plain JSON data (YAML dates and other scalars become strings)."""
+    if not value and isinstance(value, dict):
+        return {}
     return json.loads(json.dumps(value, default=str, ensure_ascii=False))
 
 

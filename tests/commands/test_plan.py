@@ -139,3 +139,70 @@ def test_the_local_emulator_works_on_a_fresh_machine(manifests: Path) -> None:
     )
     assert result.exit_code == 2, result.output
     assert Path(".duvoform/emulator.sqlite3").exists()
+
+
+def test_the_json_shape_is_the_contract(emulator: EmulatorControl, manifests: Path) -> None:
+    emulator.seed(
+        {
+            "folders": [{"name": "Finance"}],
+            "agents": [
+                {
+                    "name": "Cash report",
+                    "folder": "Finance",
+                    "builds": [
+                        {
+                            "name": "Initial setup",
+                            "config": {
+                                "version": "v2",
+                                "data": {
+                                    "models": {
+                                        "agent": {"model": "claude-sonnet-4-6"},
+                                        "browsing": {
+                                            "provider": "anthropic",
+                                            "model": "claude-sonnet-4-5",
+                                        },
+                                    },
+                                    "input": "Report the cash position.",
+                                },
+                            },
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+    doc = json.loads(run(emulator, "plan", "m", "--format", "json").stdout)
+    assert set(doc) == {"format_version", "summary", "changes", "warnings", "notes"}
+    assert doc["format_version"] == 1
+    assert doc["summary"] == {
+        "create": 0,
+        "update": 0,
+        "build": 1,
+        "delete": 0,
+        "authorize": 0,
+        "unchanged": 1,
+    }
+    (change,) = doc["changes"]
+    assert list(change) == [
+        "address",
+        "kind",
+        "name",
+        "action",
+        "fields",
+        "requests",
+        "depends_on",
+        "notes",
+        "live_id",
+    ]
+    assert change["address"] == "Assignment/Cash report"
+    assert change["action"] == "build"
+    assert all(set(f) == {"path", "before", "after"} for f in change["fields"])
+    assert change["fields"][0]["path"] == "build.sop"
+    assert change["fields"][0]["after"].endswith("Explain every movement above EUR 5000.")
+    assert change["requests"] == [
+        {"method": "POST", "path": "/v1/agents/{agent_id}/revisions"},
+        {"method": "POST", "path": "/v1/revisions/{build_id}/promote"},
+    ]
+    assert change["depends_on"] == ["Folder/Finance"]
+    assert isinstance(change["live_id"], str)
+    assert doc["warnings"] == []
