@@ -23,8 +23,10 @@ __all__ = ["cli", "main"]
 COMMANDS: dict[str, str] = {
     "apply": "apply",
     "emulator": "emulator",
+    "import": "import_",
     "plan": "plan",
     "schema": "schema",
+    "show": "show",
     "validate": "validate",
 }
 

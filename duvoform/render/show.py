@@ -1,0 +1,400 @@
+"""``show``'s three renderings of one live object: text, JSON and a manifest document (YAML).
+
+- ``facts_*``: the object as plain JSON data (what ``--format json`` prints under ``object``);
+- ``render_show_text``: those facts for a person, with the SOP in full and, when manifests
+  were given, the plan's own rendering of how the object differs from its manifest;
+- ``render_show_json``: ``{"format_version": 1, "kind", "object", "manifest", "diff"}``, one
+  document (``diff`` is the ``plan --format json`` contract narrowed to this object, or null);
+- ``render_show_yaml``: the manifest document ``import`` would write (SOP inline), ready to
+  paste into a repository.
+
+Secret header values are never in any of them: the API does not return them, and a header the
+API reports with a blank value is shown as ``secret (set)``. Every string from the API goes
+through ``printable`` before it reaches a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rich.text import Text
+
+from duvoform.api.models import Build, BuildConfigV1, BuildConfigV2, Schedule
+from duvoform.export.document import Document, Skipped
+from duvoform.export.mapping import FLAGS, schedule_comments, sop_text
+from duvoform.export.yamlout import render_documents
+from duvoform.inspect.compare import Comparison
+from duvoform.inspect.reads import AssignmentView, ConnectionView, FolderView
+from duvoform.render.text import render_plan
+from duvoform.render.values import format_value, printable
+
+__all__ = [
+    "HISTORY_SHOWN",
+    "SHOW_FORMAT_VERSION",
+    "facts_assignment",
+    "facts_connection",
+    "facts_folder",
+    "facts_of",
+    "render_show_json",
+    "render_show_text",
+    "render_show_yaml",
+]
+
+SHOW_FORMAT_VERSION = 1
+HISTORY_SHOWN = 10
+"""How many builds the history shows (newest first)."""
+
+View = AssignmentView | ConnectionView | FolderView
+
+
+# -- facts -------------------------------------------------------------------------------
+
+
+def facts_assignment(view: AssignmentView) -> dict[str, Any]:
+    """The assignment, its live build, history, slots and schedules as JSON data."""
+    agent = view.agent
+    newest = sorted(view.builds, key=_build_order, reverse=True)
+    return {
+        "id": agent.id,
+        "name": agent.name,
+        "folder": "/".join(view.folder_path) or None,
+        "flags": {flag: bool(getattr(agent, flag)) for flag in FLAGS},
+        "live_build": _build_facts(view.live_build, view.agent_names),
+        "history": [_history_item(build) for build in newest[:HISTORY_SHOWN]],
+        "builds_total": len(view.builds),
+        "slots": [
+            {
+                "slot_id": wired.slot.slot_id,
+                "integration": wired.slot.integration,
+                "type": wired.slot.type,
+                "name": wired.slot.name,
+                "pinned": [
+                    {"id": ident, "name": _connection_name(view, ident)}
+                    for ident in wired.pinned_ids
+                ],
+                "pins_known_by": wired.how,
+            }
+            for wired in view.wiring
+        ],
+        "schedules": [_schedule(s) for s in view.schedules],
+    }
+
+
+def _build_order(build: Build) -> tuple[float, str]:
+    return (float(build.revision_number or 0), build.created_at or "")
+
+
+def _connection_name(view: AssignmentView, ident: str) -> str | None:
+    return next((c.name for c in view.connections if c.id == ident), None)
+
+
+def _history_item(build: Build) -> dict[str, Any]:
+    return {
+        "id": build.id,
+        "number": build.revision_number,
+        "name": build.name,
+        "revision_name": build.revision_name,
+        "status": build.status,
+        "created_at": build.created_at,
+        "created_by": build.created_by_name or build.created_by,
+    }
+
+
+def _build_facts(build: Build | None, names: Mapping[str, str]) -> dict[str, Any] | None:
+    if build is None:
+        return None
+    facts = _history_item(build)
+    facts["revision_description"] = build.revision_description
+    config = build.config
+    if isinstance(config, BuildConfigV2):
+        data = config.data
+        browsing = data.models.browsing
+        sop, _structured = sop_text(data.input)
+        facts.update(
+            config_version="v2",
+            model=data.models.agent.model,
+            browsing=None if browsing is None else browsing.model_dump(),
+            skills=list(data.skills),
+            files=list(data.files),
+            plugins=list(data.plugins),
+            sub_agents=[{"id": i, "name": names.get(i)} for i in data.sub_agents],
+            options=None
+            if data.options is None
+            else data.options.model_dump(mode="json", by_alias=True, exclude_none=True),
+            sop=sop,
+        )
+    elif isinstance(config, BuildConfigV1):
+        data1 = config.data
+        sop, _structured = sop_text(data1.input)
+        legacy = {
+            key: getattr(data1, key)
+            for key in ("temperature", "max_output_tokens", "top_p", "store", "text")
+            if getattr(data1, key) is not None
+        }
+        facts.update(
+            config_version="v1",
+            model=data1.model,
+            skills=list(data1.skills),
+            files=list(data1.files),
+            legacy_settings=legacy,
+            sop=sop,
+        )
+    else:
+        facts.update(config_version=getattr(config, "version", None))
+    return facts
+
+
+def _schedule(schedule: Schedule) -> dict[str, Any]:
+    return schedule.model_dump(mode="json", exclude_none=True)
+
+
+def facts_connection(
+    view: ConnectionView, declared: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The connection and its headers as JSON data: names, plaintext values, and ``set`` or
+    ``unset`` for secrets. ``declared``: header name -> ``secret``/``plaintext`` from its
+    manifest, so that a declared header the live connection lacks shows as unset."""
+    c = view.connection
+    headers: list[dict[str, Any]] = []
+    live = view.credentials.headers if view.credentials is not None else {}
+    for name in sorted(live, key=str.casefold):
+        value = live[name]
+        if value:
+            headers.append({"name": name, "type": "plaintext", "state": "set", "value": value})
+        else:
+            headers.append({"name": name, "type": "secret", "state": "set"})
+    for name, kind in sorted((declared or {}).items()):
+        if name not in live:
+            headers.append({"name": name, "type": kind, "state": "unset"})
+    return {
+        "id": c.id,
+        "name": c.name,
+        "type": c.type,
+        "provider": c.provider,
+        "server_url": c.server_url,
+        "transport_type": c.transport_type,
+        "auth_method": c.auth_method,
+        "shared": bool(c.shared),
+        "oauth_provider": c.oauth_provider,
+        "oauth_scopes": list(c.oauth_scopes),
+        "has_oauth_tokens": c.has_oauth_tokens,
+        "integration_id": c.integration_id,
+        "custom_integration_id": c.custom_integration_id,
+        "composio_mcp_id": c.composio_mcp_id,
+        "owner": c.user_id,
+        "created_at": c.created_at,
+        "updated_at": c.updated_at,
+        "broken_at": c.broken_at,
+        "broken_reason": c.broken_reason,
+        "headers": headers,
+    }
+
+
+def facts_folder(view: FolderView) -> dict[str, Any]:
+    """The folder, its path, its subfolders and the assignments directly in it."""
+    folder = view.folder
+    tree = view.tree
+    parent = tree.get(folder.parent_folder_id)
+    return {
+        "id": folder.id,
+        "name": folder.name,
+        "path": "/".join(tree.path_of(folder.id)),
+        "parent": None if parent is None else "/".join(tree.path_of(parent.id)),
+        "subfolders": [
+            {"id": child.id, "name": child.name, "assignments": child.agent_count}
+            for child in sorted(tree.children(folder.id), key=lambda f: (f.name, f.id))
+        ],
+        "assignments": [
+            {"id": agent.id, "name": agent.name}
+            for agent in sorted(view.assignments, key=lambda a: (a.name, a.id))
+        ],
+    }
+
+
+def facts_of(view: View, declared: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The facts of any shown object."""
+    if isinstance(view, AssignmentView):
+        return facts_assignment(view)
+    if isinstance(view, ConnectionView):
+        return facts_connection(view, declared)
+    return facts_folder(view)
+
+
+# -- renderings ----------------------------------------------------------------------------
+
+
+def render_show_yaml(document: Document) -> str:
+    """The manifest document (with its comments), as ``import`` writes it (SOP inline)."""
+    return render_documents([document])
+
+
+def render_show_json(
+    kind: str,
+    facts: Mapping[str, Any],
+    document: Document | Skipped,
+    comparison: Comparison | None,
+) -> str:
+    """One JSON document: the facts, the manifest mapping (null when the object cannot be
+    written as a manifest; ``manifest_notes`` says why), and the diff (or null)."""
+    doc = {
+        "format_version": SHOW_FORMAT_VERSION,
+        "kind": kind,
+        "object": dict(facts),
+        "manifest": document.data if isinstance(document, Document) else None,
+        "manifest_notes": _notes(document),
+        "diff": None,
+    }
+    if comparison is not None:
+        diff = comparison.plan.to_json()
+        diff["address"] = comparison.address
+        doc["diff"] = diff
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_show_text(
+    kind: str,
+    facts: Mapping[str, Any],
+    document: Document | Skipped,
+    comparison: Comparison | None,
+) -> Text:
+    """The object for a person, then the manifest notes, then the diff when there is one."""
+    out = Text()
+    out.append(f"{kind} {format_value(facts['name'], None)}\n")
+    if kind == "Assignment":
+        _assignment_text(out, facts)
+    elif kind == "Connection":
+        _connection_text(out, facts)
+    else:
+        _folder_text(out, facts)
+    notes = _notes(document)
+    if notes:
+        out.append("\nWhat a manifest cannot say about it:\n")
+        for note in notes:
+            _line(out, "  - ", note)
+    if comparison is not None:
+        out.append("\n")
+        if comparison.address is None:
+            out.append("No manifest in the given paths describes it.\n")
+        else:
+            out.append(f"Compared with the manifest {printable(comparison.address)}:\n")
+            out.append_text(render_plan(comparison.plan))
+            out.append("\n")
+    return out
+
+
+def _notes(document: Document | Skipped) -> list[str]:
+    """The manifest notes without their address prefix (the object is the subject)."""
+    if isinstance(document, Skipped):
+        return [f"it cannot be written as a manifest: {document.reason}"]
+    prefix = f"{document.address}: "
+    return [note.removeprefix(prefix) for note in document.notes]
+
+
+def _line(out: Text, label: str, value: Any) -> None:
+    text = value if isinstance(value, str) else format_value(value, None)
+    out.append(f"{label}{printable(text)}\n")
+
+
+def _names(items: Sequence[str]) -> str:
+    return ", ".join(items) if items else "-"
+
+
+def _assignment_text(out: Text, facts: Mapping[str, Any]) -> None:
+    _line(out, "  id: ", facts["id"])
+    _line(out, "  folder: ", facts["folder"] or "(root)")
+    on = [
+        flag.removesuffix("_enabled").replace("_", " ") for flag, v in facts["flags"].items() if v
+    ]
+    _line(out, "  enabled: ", _names(on))
+    build = facts["live_build"]
+    if build is None:
+        out.append("  live build: none\n")
+    else:
+        _build_text(out, build)
+    out.append(f"  builds ({facts['builds_total']}, newest first):\n")
+    for item in facts["history"]:
+        label = item["revision_name"] or item["name"] or ""
+        who = f" by {item['created_by']}" if item["created_by"] else ""
+        number = f"#{item['number']:g}" if isinstance(item["number"], int | float) else "#?"
+        _line(out, "    ", f"{number} {item['status'] or '-'} {label} ({item['created_at']}{who})")
+    if facts["builds_total"] > len(facts["history"]):
+        out.append(f"    ... and {facts['builds_total'] - len(facts['history'])} older\n")
+    out.append("  integration slots:" + ("\n" if facts["slots"] else " none\n"))
+    for slot in facts["slots"]:
+        label = slot["name"] or slot["type"] or slot["integration"] or slot["slot_id"]
+        pins = [p["name"] or p["id"] for p in slot["pinned"]]
+        how = " (inferred)" if slot["pins_known_by"] == "inferred" else ""
+        state = f"pinned: {_names(pins)}{how}" if pins else "no connection of yours pinned"
+        _line(out, "    ", f"{label}: {state}")
+    out.append("  schedules:" + ("\n" if facts["schedules"] else " none\n"))
+    for line in schedule_comments([Schedule.model_validate(s) for s in facts["schedules"]])[1:]:
+        _line(out, "  ", line)
+
+
+def _build_text(out: Text, build: Mapping[str, Any]) -> None:
+    number = f"#{build['number']:g} " if isinstance(build["number"], int | float) else ""
+    _line(out, "  live build: ", f"{number}{build['name'] or ''} ({build['id']})")
+    for key in ("revision_name", "revision_description", "created_at", "created_by"):
+        if build.get(key):
+            _line(out, f"    {key.replace('_', ' ')}: ", build[key])
+    _line(out, "    config: ", build.get("config_version") or "unknown")
+    if build.get("model") is not None:
+        _line(out, "    model: ", build["model"])
+    browsing = build.get("browsing")
+    if browsing:
+        _line(out, "    browsing: ", f"{browsing['provider']} {browsing['model']}")
+    for key in ("skills", "files", "plugins"):
+        if key in build:
+            _line(out, f"    {key}: ", _names(build[key]))
+    if "sub_agents" in build:
+        subs = [f"{s['name'] or '(unknown name)'} ({s['id']})" for s in build["sub_agents"]]
+        _line(out, "    sub-agents: ", _names(subs))
+        out.append("    handover targets: not readable from the API\n")
+    if build.get("options"):
+        _line(out, "    options: ", build["options"])
+    if build.get("legacy_settings"):
+        _line(out, "    legacy settings: ", build["legacy_settings"])
+    sop = build.get("sop")
+    if sop is not None:
+        lines = sop.splitlines() or [""]
+        out.append(f"    SOP ({len(lines)} line{'s' if len(lines) != 1 else ''}):\n")
+        for text in lines:
+            _line(out, "      | ", text)
+
+
+def _connection_text(out: Text, facts: Mapping[str, Any]) -> None:
+    for key in ("id", "type", "provider", "server_url", "transport_type", "auth_method"):
+        if facts.get(key) is not None:
+            _line(out, f"  {key.replace('_', ' ')}: ", facts[key])
+    _line(out, "  shared: ", "yes" if facts["shared"] else "no")
+    if facts.get("oauth_provider"):
+        scopes = f" ({', '.join(facts['oauth_scopes'])})" if facts["oauth_scopes"] else ""
+        _line(out, "  oauth: ", f"{facts['oauth_provider']}{scopes}")
+    for key in ("owner", "created_at", "updated_at", "broken_at", "broken_reason"):
+        if facts.get(key):
+            _line(out, f"  {key.replace('_', ' ')}: ", facts[key])
+    out.append("  headers:" + ("\n" if facts["headers"] else " none\n"))
+    for header in facts["headers"]:
+        if header["type"] == "secret":
+            state = f"secret ({header['state']})"
+        elif header["state"] == "unset":
+            state = "plaintext (unset)"
+        else:
+            state = f"plaintext {format_value(header['value'])}"
+        _line(out, "    ", f"{header['name']}: {state}")
+
+
+def _folder_text(out: Text, facts: Mapping[str, Any]) -> None:
+    _line(out, "  id: ", facts["id"])
+    _line(out, "  path: ", facts["path"])
+    _line(out, "  parent: ", facts["parent"] or "(root)")
+    subfolders = facts["subfolders"]
+    out.append(f"  subfolders ({len(subfolders)}):" + ("\n" if subfolders else " none\n"))
+    for child in subfolders:
+        _line(out, "    ", f"{child['name']} ({child['id']})")
+    assignments = facts["assignments"]
+    out.append(f"  assignments ({len(assignments)}):" + ("\n" if assignments else " none\n"))
+    for agent in assignments:
+        _line(out, "    ", f"{agent['name']} ({agent['id']})")
