@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from duvoform.api.client import DuvoClient
-from duvoform.diff import DiffOptions, diff, fingerprints
+from duvoform.diff import DiffOptions, diff, fingerprints, safety_error
 from duvoform.errors import Problem, UnknownTargetError
 from duvoform.graph import DesiredState
 from duvoform.live import LiveQuery, LiveState, read_live_state
@@ -31,7 +31,7 @@ from duvoform.match import Matches, match
 from duvoform.model import Folder, kinds
 from duvoform.model.text import did_you_mean, quote
 from duvoform.order import order_with_steps
-from duvoform.plan import Change, Plan
+from duvoform.plan import Action, Change, Plan
 from duvoform.steps import Step
 
 __all__ = [
@@ -135,7 +135,7 @@ def plan_against(
     """The pure part of planning: match, diff, order, narrow, fingerprint."""
     options = options or PlanOptions()
     matches = match(desired, live)
-    result = diff(desired, live, matches, options.diff_options())
+    result = diff(desired, live, matches, options.diff_options(), check_safety=False)
     plan, steps = order_with_steps(
         result.changes,
         unchanged=result.unchanged,
@@ -144,12 +144,22 @@ def plan_against(
     )
     read = set(result.read)
     absent = list(result.expected_absent)
+    scope: set[str] | None = None
     if options.targets:
         scope = _scope(plan, options.targets, desired, live)
         plan, steps = _narrow(plan, scope, desired)
         owner = {live_id: address for address, live_id in result.ids.items()}
         read = {(k, i) for k, i in read if owner.get(i) in scope}
         absent = [e for e in absent if _absent_address(e) in scope]
+    deletes = any(change.action is Action.DELETE for change in plan.changes)
+    refused = [
+        problem
+        for address, problem in result.safety
+        if (address is None and deletes)
+        or (address is not None and (scope is None or address in scope))
+    ]
+    if refused:
+        raise safety_error(refused)
     return PlanResult(
         plan=plan,
         steps=steps,

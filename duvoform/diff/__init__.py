@@ -11,13 +11,15 @@ puts the changes in execution order.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from duvoform.diff.assignment import diff_assignments
 from duvoform.diff.connection import diff_connections
 from duvoform.diff.context import Context, DiffOptions, DiffResult
 from duvoform.diff.digest import build_digest, build_name, parse_digest
 from duvoform.diff.fingerprint import fingerprint, fingerprints
 from duvoform.diff.folder import diff_folders, plan_folder_deletes
-from duvoform.errors import SafetyError
+from duvoform.errors import Problem, SafetyError
 from duvoform.graph import DesiredState
 from duvoform.live import LiveState
 from duvoform.match import Matches
@@ -31,6 +33,7 @@ __all__ = [
     "fingerprint",
     "fingerprints",
     "parse_digest",
+    "safety_error",
 ]
 
 
@@ -39,10 +42,13 @@ def diff(
     live: LiveState,
     matches: Matches,
     options: DiffOptions | None = None,
+    *,
+    check_safety: bool = True,
 ) -> DiffResult:
     """Every change that makes live state match ``desired`` (unordered; see ``order``).
 
-    Raises ``SafetyError`` listing every safety rail the changes would break.
+    Raises ``SafetyError`` listing every safety rail the changes would break, unless
+    ``check_safety`` is False (the caller then raises ``safety_error`` for the part it keeps).
     """
     ctx = Context(desired, live, matches, options or DiffOptions())
     ctx.result.ids.update(matches.ids())
@@ -50,10 +56,15 @@ def diff(
     diff_connections(ctx)
     diff_assignments(ctx)
     plan_folder_deletes(ctx)
-    if ctx.safety:
-        count = len(ctx.safety.problems)
-        raise SafetyError(
-            ctx.safety.problems,
-            f"the plan was refused by {count} safety rule{'s' if count != 1 else ''}",
-        )
+    if check_safety and ctx.result.safety:
+        raise safety_error(problem for _, problem in ctx.result.safety)
     return ctx.result
+
+
+def safety_error(problems: Iterable[Problem]) -> SafetyError:
+    """One ``SafetyError`` for every safety rail broken."""
+    listed = list(problems)
+    count = len(listed)
+    return SafetyError(
+        listed, f"the plan was refused by {count} safety rule{'s' if count != 1 else ''}"
+    )

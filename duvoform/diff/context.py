@@ -2,7 +2,9 @@
 
 A differ reads ``Context.desired``, ``Context.live`` and ``Context.matches`` and appends to
 ``Context.result``; safety problems (protected objects, non-empty folders, mass deletes) go to
-``Context.safety`` and are raised together as one ``SafetyError`` at the end.
+``DiffResult.safety`` with the address they are about, and are raised together as one
+``SafetyError`` at the end (by ``diff``, or by the pipeline once ``--target`` has narrowed the
+plan, so that a refusal elsewhere does not block a targeted plan).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from duvoform.errors import ProblemCollector
+from duvoform.errors import Location, Problem
 from duvoform.graph import DesiredState
 from duvoform.live import LiveState
 from duvoform.match import Matches
@@ -74,7 +76,9 @@ class DiffResult:
     ``ids``: address -> live id, the executor's id map seed (``"<address>@build"`` -> the live
     build id). ``read``: ``(kind, live id)`` of every live object the diff compared, to be
     fingerprinted. ``expected_absent``: ``{"kind", "name"|"path"}`` of every object the plan
-    expects not to exist (creates, and ``ensure: absent`` objects already gone).
+    expects not to exist (creates, and ``ensure: absent`` objects already gone). ``safety``:
+    each safety rail the changes break, with the address it is about (None: the plan as a
+    whole, such as too many deletes).
     """
 
     changes: list[Change] = field(default_factory=list)
@@ -84,6 +88,7 @@ class DiffResult:
     ids: dict[str, str] = field(default_factory=dict)
     read: set[tuple[str, str]] = field(default_factory=set)
     expected_absent: list[dict[str, str]] = field(default_factory=list)
+    safety: list[tuple[str | None, Problem]] = field(default_factory=list)
 
 
 class StepList:
@@ -122,7 +127,6 @@ class Context:
     matches: Matches
     options: DiffOptions
     result: DiffResult = field(default_factory=DiffResult)
-    safety: ProblemCollector = field(default_factory=ProblemCollector)
 
     def address(self, resource: Resource) -> str:
         """``Kind/identity`` of a manifest."""
@@ -159,9 +163,20 @@ class Context:
         if live_id is not None:
             self.result.read.add((kind, live_id))
 
+    def refuse(
+        self,
+        address: str | None,
+        location: Location | None,
+        reason: str,
+        label: str | None = None,
+    ) -> None:
+        """Record a safety rail the plan breaks, about ``address`` (None: the whole plan)."""
+        self.result.safety.append((address, Problem(location, (reason,), label)))
+
     def protected(self, resource: Resource, what: str, field_path: tuple[str, ...]) -> None:
         """Report that ``protected: true`` forbids ``what`` (e.g. "renaming it")."""
-        self.safety.add(
+        self.refuse(
+            self.address(resource),
             self.desired.manifests.locate(resource, field_path),
             f"metadata.protected: duvoform never deletes or renames a protected {resource.KIND}, "
             f"but this plan would be {what}; remove 'protected: true' to allow it",

@@ -253,7 +253,8 @@ def _delete(
             if item.resource is not None
             else None
         )
-        ctx.safety.add(
+        ctx.refuse(
+            item.address,
             where,
             f"{item.address} is not empty: "
             + "; ".join(notes)
@@ -310,7 +311,8 @@ def _mass_delete_check(ctx: Context, count: int) -> None:
     live_count = len(ctx.live.folders)
     limit = safety.max_deletes(Folder.KIND, live_count)
     if count > limit and not ctx.options.allow_mass_delete:
-        ctx.safety.add(
+        ctx.refuse(
+            None,
             None,
             f"this plan would delete {count} of {live_count} live folders, more than the "
             f"safety limit of {limit} (duvoform.yaml safety); pass --allow-mass-delete if "

@@ -157,3 +157,14 @@ def test_mass_deletes_are_refused_above_the_threshold(tmp_path: Path) -> None:
         plan_for(tmp_path, files, live, prune=True)
     result = plan_for(tmp_path, files, live, prune=True, allow_mass_delete=True)
     assert result.plan.summary()["delete"] == 3
+
+
+def test_a_refused_delete_blocks_only_plans_that_include_it(tmp_path: Path) -> None:
+    files = docs(doc("Sandbox", spec="ensure: absent"), doc("New"))
+    live = live_state(folders=[folder(F, "Sandbox")], agents=[agent(H, "Stray", folder_id=F)])
+    targeted = plan_for(tmp_path, files, live, targets=("Folder/New",))
+    assert [c.address for c in targeted.plan.changes] == ["Folder/New"]
+    with pytest.raises(SafetyError, match="Folder/Sandbox is not empty"):
+        plan_for(tmp_path, files, live, targets=("Folder/Sandbox",))
+    with pytest.raises(SafetyError):
+        plan_for(tmp_path, files, live)
