@@ -172,7 +172,10 @@ class _Apply:
                 f"the plan in {path} was made for {planfile.api_url}, not {self.app.api_url}; "
                 "apply it with the same --api-url, or make a new plan"
             )
-        root = Path(planfile.manifest_root) if planfile.manifest_root else Path(".")
+        # Secret files are relative to the manifest root the plan was made in; a plan made
+        # in another checkout falls back to the current directory.
+        recorded = Path(planfile.manifest_root) if planfile.manifest_root else None
+        root = recorded if recorded is not None and recorded.is_dir() else Path(".")
         async with self.app.client(concurrency=self.parallelism) as client:
             live = await read_live_state(client)
             moved = check_fresh(planfile, live)

@@ -8,6 +8,7 @@ from pathlib import Path
 from duvoform.apply import Executor, Journal, SecretReveal, find_applied, plan_digest
 from duvoform.apply.journal import read_journal
 from duvoform.emulator import EmulatorControl
+from duvoform.pipeline import plan_digest as pipeline_digest
 from duvoform.steps import Op, secret
 from tests.api.helpers import client_for
 from tests.apply.helpers import folder_step, ref, step
@@ -105,3 +106,12 @@ def test_the_digest_changes_with_the_steps_and_the_ids() -> None:
     assert base != plan_digest(steps, {"Folder/A": "2"})
     renamed = [step(Op.FOLDER_UPDATE, "Folder/A", folder=ref("Folder/A"), name="C")]
     assert base != plan_digest(renamed, {"Folder/A": "1"})
+
+
+def test_the_digest_is_the_one_plan_files_are_named_by() -> None:
+    steps = [
+        step(Op.FOLDER_UPDATE, "Folder/A", folder=ref("Folder/A"), name="Ä"),
+        folder_step("B", after=("Folder/A#1",)),
+    ]
+    ids = {"Folder/Z": "2", "Folder/A": "1"}
+    assert plan_digest(steps, ids) == pipeline_digest(steps, ids)
