@@ -19,8 +19,10 @@ recognise a plan that was already applied); apply never needs it to converge.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import logging
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,9 +31,12 @@ from typing import IO, Any
 from duvoform import __version__
 from duvoform.apply.events import ApplyListener
 from duvoform.apply.report import ApplyReport, StepResult
+from duvoform.errors import ApplyError
 from duvoform.steps import Step
 
 __all__ = ["JOURNAL_DIR", "Journal", "find_applied", "plan_digest", "read_journal"]
+
+logger = logging.getLogger("duvoform.apply")
 
 JOURNAL_DIR = "journal"
 _PREFIX = 16
@@ -66,31 +71,47 @@ class Journal(ApplyListener):
         self._file: IO[str] | None = None
 
     def _open(self, digest: str) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         base = f"{stamp}-{digest[:_PREFIX]}"
-        for n in range(1, 1000):
-            candidate = self.directory / (f"{base}.jsonl" if n == 1 else f"{base}-{n}.jsonl")
-            try:
-                self._file = candidate.open("x", encoding="utf-8")
-            except FileExistsError:
-                continue
-            self.path = candidate
-            return
-        raise FileExistsError(f"too many journal files named {base}*")
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            for n in range(1, 1000):
+                name = f"{base}.jsonl" if n == 1 else f"{base}-{n}.jsonl"
+                try:
+                    self._file = (self.directory / name).open("x", encoding="utf-8")
+                except FileExistsError:
+                    continue
+                self.path = self.directory / name
+                return
+        except OSError as exc:
+            raise ApplyError(
+                f"cannot write the apply journal in {self.directory}: "
+                f"{exc.strerror or exc}; nothing was applied"
+            ) from None
+        raise ApplyError(f"too many journal files named {base}* in {self.directory}")
 
     def write(self, event: str, **data: Any) -> None:
-        """Append one event line and flush it."""
+        """Append one event line and flush it.
+
+        A write that fails once the run has started (a full disk) stops the journal with a
+        warning in the log rather than the apply half-way: the journal is a record, and apply
+        never needs it to converge.
+        """
         if self._file is None:
             return
         line = json.dumps({"event": event, "time": _now(), **data}, ensure_ascii=False)
-        self._file.write(line + "\n")
-        self._file.flush()
+        try:
+            self._file.write(line + "\n")
+            self._file.flush()
+        except OSError as exc:
+            logger.warning("the apply journal %s stopped: %s", self.path, exc.strerror or exc)
+            self.close()
 
     def close(self) -> None:
         """Close the file (idempotent)."""
         if self._file is not None:
-            self._file.close()
+            with contextlib.suppress(OSError):
+                self._file.close()
             self._file = None
 
     def run_started(self, steps: Sequence[Step], plan_digest: str) -> None:

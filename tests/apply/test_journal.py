@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from duvoform.apply import Executor, Journal, SecretReveal, find_applied, plan_digest
 from duvoform.apply.journal import read_journal
 from duvoform.emulator import EmulatorControl
+from duvoform.errors import ApplyError
 from duvoform.pipeline import plan_digest as pipeline_digest
 from duvoform.steps import Op, secret
 from tests.api.helpers import client_for
@@ -115,3 +118,16 @@ def test_the_digest_is_the_one_plan_files_are_named_by() -> None:
     ]
     ids = {"Folder/Z": "2", "Folder/A": "1"}
     assert plan_digest(steps, ids) == pipeline_digest(steps, ids)
+
+
+async def test_an_unwritable_journal_stops_apply_before_any_request(
+    emulator: EmulatorControl, tmp_path: Path
+) -> None:
+    (tmp_path / "journal").write_text("a file where the directory should be")
+    emulator.clear_stats()
+    async with client_for(emulator) as client:
+        executor = Executor(client, listeners=[Journal(tmp_path, api_url="local")])
+        with pytest.raises(ApplyError, match="cannot write the apply journal") as caught:
+            await executor.run([folder_step("A")])
+    assert "nothing was applied" in caught.value.message
+    assert emulator.stats()["total"] == 0
