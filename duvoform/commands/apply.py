@@ -69,16 +69,24 @@ class _ProgressBar(ApplyListener):
             transient=True,
         )
         self._task = self._progress.add_task("", total=0)
+        self._running = False
 
     def run_started(self, steps: Sequence[Step], plan_digest: str) -> None:
         self._progress.update(self._task, total=len(steps))
         self._progress.start()
+        self._running = True
 
     def step_finished(self, result: StepResult) -> None:
         self._progress.update(self._task, advance=1, description=result.address)
 
     def run_finished(self, report: ApplyReport) -> None:
-        self._progress.stop()
+        self.stop()
+
+    def stop(self) -> None:
+        """Remove the bar (idempotent)."""
+        if self._running:
+            self._running = False
+            self._progress.stop()
 
 
 def _is_plan_file(paths: tuple[Path, ...]) -> bool:
@@ -121,16 +129,23 @@ class _Apply:
     async def execute(
         self, client: DuvoClient, steps: Sequence[Step], ids: dict[str, str], root: Path
     ) -> ApplyReport:
-        listeners: list[ApplyListener] = [Journal(self.app.state_dir, api_url=self.app.api_url)]
-        if self.app.err.is_terminal and self.fmt != "json":
-            listeners.append(_ProgressBar(self.app))
+        journal = Journal(self.app.state_dir, api_url=self.app.api_url)
+        listeners: list[ApplyListener] = [journal]
+        bar = _ProgressBar(self.app) if self.app.err.is_terminal and self.fmt != "json" else None
+        if bar is not None:
+            listeners.append(bar)
         executor = Executor(
             client,
             parallelism=self.parallelism,
             reveal=SecretReveal(root),
             listeners=listeners,
         )
-        return await executor.run(steps, ids)
+        try:
+            return await executor.run(steps, ids)
+        finally:  # also when interrupted: leave the terminal as it was, close the journal
+            if bar is not None:
+                bar.stop()
+            journal.close()
 
     def finish(self, report: ApplyReport) -> None:
         if self.fmt == "json":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import select
 import subprocess
 import sys
 from pathlib import Path
@@ -143,3 +144,49 @@ def test_the_embedded_local_api_plans_applies_and_then_has_nothing_to_do(
     assert "No changes" in after.stdout
     assert (tmp_path / ".duvoform" / "emulator.sqlite3").is_file()
     assert len(list((tmp_path / ".duvoform" / "journal").glob("*.jsonl"))) == 1
+
+
+def _run_in_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, str]:
+    """Run ``python -m duvoform ARGS`` with a pseudo-terminal as stdin, stdout and stderr."""
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "duvoform", *args],
+        cwd=cwd,
+        env={**env, "COLUMNS": "120", "TERM": "xterm"},
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+    )
+    os.close(slave)
+    chunks: list[bytes] = []
+    while True:
+        ready, _, _ = select.select([master], [], [], 0.1)
+        if ready:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # the terminal closed: the process is gone
+                break
+            if not data:
+                break
+            chunks.append(data)
+        elif process.poll() is not None:
+            break
+    os.close(master)
+    return process.wait(timeout=60), b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_a_progress_bar_shows_on_a_terminal_only(
+    emulator: EmulatorControl, team: Path, tmp_path: Path
+) -> None:
+    not_a_terminal = invoke(emulator, "apply", "--auto-approve", str(team))
+    assert "Apply complete:" in not_a_terminal.stdout
+    assert "Applying" not in not_a_terminal.output
+
+    emulator.reset()
+    emulator.set_rate_limit(100_000, 60)
+    code, output = _run_in_terminal(
+        ["apply", "--auto-approve", "manifests"], tmp_path, subprocess_env(emulator)
+    )
+    assert code == 0, output
+    assert "Applying" in output
+    assert "Apply complete:" in output
