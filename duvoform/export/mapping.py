@@ -61,6 +61,8 @@ HANDOVER_NOTE = (
     "handover targets cannot be read back from the Duvo API, so no manifest says handover_to; "
     "add it by hand where an assignment hands work over"
 )
+BUILD_KEYS = tuple(BuildSpec.model_fields)
+"""The order of ``spec.build`` keys: the order of the manifest model's fields."""
 _V1_EXTRA = ("tools", "temperature", "max_output_tokens", "top_p", "store", "text")
 
 
@@ -178,6 +180,7 @@ def assignment_document(
         build_data["connections"] = connections
     notes += wiring_notes
     _labels(build, build_data)
+    build_data = {key: build_data[key] for key in BUILD_KEYS if key in build_data}
     notes += _digest_note(build, build_data)
     metadata: dict[str, Any] = {"name": agent.name}
     if pin_id:

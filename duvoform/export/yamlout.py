@@ -37,7 +37,7 @@ from duvoform.manifest.parse import parse_documents
 
 __all__ = ["FOLD_AT", "render_documents"]
 
-FOLD_AT = 88
+FOLD_AT = 76
 """A one-line text longer than this is written as a folded block, broken near this width."""
 
 _STR_TAG = "tag:yaml.org,2002:str"
