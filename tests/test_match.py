@@ -59,7 +59,7 @@ def test_two_live_assignments_with_one_name_is_an_error_naming_both_ids(tmp_path
     with pytest.raises(AmbiguousIdentityError) as info:
         match(desired, live_state(agents=[agent(B, "Ops"), agent(A, "Ops")]))
     text = info.value.render()
-    assert f"2 live assignments are named \"Ops\" ({A}, {B})" in text
+    assert f'2 live assignments are named "Ops" ({A}, {B})' in text
     assert "metadata.id" in text
     assert "a.yaml:3:" in text  # points at metadata.name
 
@@ -129,9 +129,7 @@ def test_folders_match_by_path_not_by_name(tmp_path: Path) -> None:
     text = folders(("Finance", None, ""), ("Reports", "Finance", ""), ("Ops", None, ""))
     text += "---\n" + folders(("Reports", "Ops", ""))
     desired = desired_from(write(tmp_path, {"f.yaml": text}))
-    live = live_state(
-        folders=[folder(A, "Ops"), folder(B, "Reports", A), folder(C, "Finance")]
-    )
+    live = live_state(folders=[folder(A, "Ops"), folder(B, "Reports", A), folder(C, "Finance")])
     matches = match(desired, live)
     assert matches.live_id("Folder/Ops/Reports") == B
     assert matches.live_id("Folder/Finance") == C
@@ -175,8 +173,7 @@ def test_two_live_folders_at_one_path_is_an_error(tmp_path: Path) -> None:
 
 def test_an_absent_folder_is_never_looked_for_elsewhere(tmp_path: Path) -> None:
     text = (
-        "apiVersion: duvoform/v1\nkind: Folder\nmetadata: {name: Sandbox}\n"
-        "spec: {ensure: absent}\n"
+        "apiVersion: duvoform/v1\nkind: Folder\nmetadata: {name: Sandbox}\nspec: {ensure: absent}\n"
     )
     desired = desired_from(write(tmp_path, {"f.yaml": text}))
     live = live_state(folders=[folder(A, "Team"), folder(B, "Sandbox", A)])
