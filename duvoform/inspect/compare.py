@@ -9,18 +9,22 @@ answer depends only on the object itself. Other manifests are matched against th
 state too and their changes are dropped unseen.
 
 Sub-agents that the name index knows are given to the planner by id and name only: enough to
-match a manifest's ``sub_agents`` names to the ids in the live build.
+match a manifest's ``sub_agents`` names to the ids in the live build. Objects that manifests pin
+with ``metadata.id`` but ``show`` did not read are assumed to exist the same way (``plan``,
+which reads everything, is where a pinned id that is gone is reported).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from duvoform.api.models import Agent
+from duvoform.api.models import Agent, Connection, FolderListItem
 from duvoform.graph import DesiredState
 from duvoform.inspect.reads import AssignmentView, ConnectionView, FolderView
 from duvoform.live import FolderTree, LiveState
 from duvoform.manifest import Manifests
+from duvoform.model import Assignment, Folder
+from duvoform.model import Connection as ConnectionKind
 from duvoform.pipeline import plan_against
 from duvoform.plan import Plan
 
@@ -41,9 +45,39 @@ class Comparison:
         return self.plan.has_changes
 
 
+def _assume_pinned(desired: DesiredState, live: LiveState) -> LiveState:
+    """``live`` plus a bare stand-in for every object a manifest pins that was not read."""
+    agents = list(live.agents)
+    connections = list(live.connections)
+    folders = list(live.folders.folders)
+    for resource in desired.resources:
+        pinned = resource.metadata.id
+        if pinned is None:
+            continue
+        ident = str(pinned)
+        if isinstance(resource, Assignment) and live.agent(ident) is None:
+            agents.append(Agent(id=ident, name=resource.name))
+        elif isinstance(resource, ConnectionKind) and live.connection(ident) is None:
+            connections.append(Connection(id=ident, name=resource.name))
+        elif isinstance(resource, Folder) and live.folders.get(ident) is None:
+            folders.append(FolderListItem(id=ident, name=resource.name))
+    if (
+        len(agents) == len(live.agents)
+        and len(connections) == len(live.connections)
+        and len(folders) == len(live.folders)
+    ):
+        return live
+    return replace(
+        live,
+        folders=FolderTree(folders),
+        agents=tuple(agents),
+        connections=tuple(connections),
+    )
+
+
 def _compare(manifests: Manifests, live: LiveState, live_id: str) -> Comparison:
     desired = DesiredState.build(manifests)
-    result = plan_against(desired, live)
+    result = plan_against(desired, _assume_pinned(desired, live))
     address = result.matches.address_of(live_id)
     if address is None:
         return Comparison(None, Plan())
