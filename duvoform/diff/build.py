@@ -7,11 +7,11 @@ The live build is ``LiveState.live_build`` (``status == "live"``, else the newes
 - its name carries another digest, or is the unfinished ``duvoform:bootstrap`` build of an
   interrupted apply: **a new build**;
 - its name carries no digest (made in the web app, or before duvoform): compared field by
-  field on what the API lets us read (a v2 config; a legacy v1 config compares ``model``,
-  ``sop``, ``files`` and ``skills`` and always needs a new v2 build). Equal: **adopted** as it
-  is (a plan note says so, and that handover targets cannot be read back when the manifest
-  declares any); different: **a new build**, with a note that the live build was changed
-  outside git.
+  field on what the API lets us read: a v2 config; a legacy v1 config on ``model``, ``sop``,
+  ``files`` and ``skills`` (its browsing model does not exist, and a manifest that sets
+  plugins, sub-agents or options differs from it). Equal: **adopted** as it is (a plan note
+  says so, and that handover targets cannot be read back when the manifest declares any);
+  different: **a new build** (v2), with a note that the live build was changed outside git.
 
 A new build is ``build.create`` (POST revisions, then promote when it is not live), named
 ``duvoform:<digest>``, with the whole desired config, handover targets and labels; it copies
@@ -138,9 +138,11 @@ def diff_build(ctx: Context, assignment: Assignment, address: str, agent: Agent)
     if is_bootstrap(live.name):
         outcome.notes.append("the live build is the unfinished first build of an interrupted apply")
         return _new(ctx, assignment, address, live, current, desired, outcome)
-    if current.version == "v2" and not readable_fields(ctx, current, desired):
+    if current.version != "other" and not readable_fields(ctx, current, desired):
         note = f"{address}: the live build {live.id} was made outside duvoform and matches the "
         note += "manifest, so it was adopted as it is"
+        if current.version == "v1":
+            note += " (a legacy v1 config: its browsing model cannot be compared)"
         if spec.handover_to:
             note += " (its handover targets cannot be read back from the API, so they were not "
             note += "compared)"
@@ -170,6 +172,8 @@ def _new(
     outcome.params = new_build_params(assignment, address, live.id if live else None)
     outcome.requests = _NEW_BUILD
     outcome.fields = readable_fields(ctx, current, desired, names=assignment.spec.build.sub_agents)
+    if current.version == "v1":
+        outcome.fields.insert(0, FieldChange("build.config_version", "v1", "v2"))
     outcome.fields += _label_fields(assignment, live)
     spec = assignment.spec.build
     if not outcome.fields and (spec.handover_to or spec.connections):
@@ -216,7 +220,7 @@ def readable_fields(
     their assignment's name when it is known).
     """
     out: list[FieldChange] = []
-    if current.version != "v2":
+    if current.version == "other":
         out.append(FieldChange("build.config_version", current.version, "v2"))
     if current.model != desired.model:
         out.append(FieldChange("build.model", current.model, desired.model))
@@ -228,6 +232,15 @@ def readable_fields(
         before, after = getattr(current, label), getattr(desired, label)
         if before != after:
             out.append(FieldChange(f"build.{label}", sorted(before), sorted(after)))
+    if current.version == "v1":
+        # A legacy config has no place for these: a manifest that sets them differs.
+        if desired.plugins:
+            out.append(FieldChange("build.plugins", [], sorted(desired.plugins)))
+        if desired.sub_agents:
+            shown = sorted(names) if names is not None else sorted(desired.sub_agents)
+            out.append(FieldChange("build.sub_agents", [], shown))
+        if desired.options:
+            out.append(FieldChange("build.options", None, desired.options))
     if current.version == "v2":
         if current.sub_agents != desired.sub_agents:
             shown_after = sorted(names) if names is not None else sorted(desired.sub_agents)

@@ -322,3 +322,26 @@ def test_unmanaged_assignments_are_noted_not_touched(tmp_path: Path) -> None:
 def test_desired_state_helpers_are_consistent(tmp_path: Path) -> None:
     write(tmp_path, {"a.yaml": doc("Bot")})
     assert desired_from(tmp_path).get("Assignment", "Bot") is not None
+
+
+LEGACY = {
+    "data": {"model": "gpt-4o", "tools": [], "input": "Do it.\n", "files": [], "skills": ["a"]}
+}
+
+
+def test_a_legacy_v1_build_that_matches_is_adopted(tmp_path: Path) -> None:
+    result = _one(tmp_path, "model: gpt-4o, sop: Do it., skills: [a]", build(BUILD, "x", LEGACY))
+    assert not result.plan.has_changes
+    (note,) = result.plan.notes
+    assert "adopted" in note
+    assert "legacy v1 config" in note
+
+
+def test_a_legacy_v1_build_cannot_hold_plugins_so_it_is_replaced(tmp_path: Path) -> None:
+    body = "model: gpt-4o, sop: Do it., skills: [a], plugins: [p]"
+    result = _one(tmp_path, body, build(BUILD, "x", LEGACY))
+    (change,) = result.plan.changes
+    assert [(f.path, f.before, f.after) for f in change.fields] == [
+        ("build.config_version", "v1", "v2"),
+        ("build.plugins", [], ["p"]),
+    ]
