@@ -233,9 +233,7 @@ def readable_fields(
         if before != after:
             out.append(FieldChange(f"build.{label}", sorted(before), sorted(after)))
     if current.version == "v1":
-        # A legacy config has no place for these: a manifest that sets them differs.
-        if desired.plugins:
-            out.append(FieldChange("build.plugins", [], sorted(desired.plugins)))
+        # A legacy config has no place for these (plugins are compared above, as empty).
         if desired.sub_agents:
             shown = sorted(names) if names is not None else sorted(desired.sub_agents)
             out.append(FieldChange("build.sub_agents", [], shown))
