@@ -28,16 +28,17 @@ that are not imported (a sub-agent in another folder with ``folders``, a connect
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from duvoform.api.client import DuvoClient
-from duvoform.api.models import Agent, ConnectionCredentials, FolderListItem
+from duvoform.api.models import Agent, ConnectionCredentials
 from duvoform.api.tasks import gather
 from duvoform.errors import UsageError
 from duvoform.export.connections import SecretVariable, connection_document, flavour
 from duvoform.export.document import Document, Skipped
+from duvoform.export.folders import parents_first, select_folders, subtrees, with_ancestors
 from duvoform.export.layout import OutputFile, layout
 from duvoform.export.mapping import HANDOVER_NOTE, assignment_document, folder_document, folder_ref
 from duvoform.export.names import UniqueNames
@@ -45,7 +46,7 @@ from duvoform.export.wiring import WiredSlot, read_wiring, slots_from_configs
 from duvoform.live import FolderTree, LiveQuery, LiveState, read_live_state
 from duvoform.model import Assignment, Folder
 from duvoform.model import Connection as ConnectionKind
-from duvoform.model.text import did_you_mean, quote
+from duvoform.model.text import quote
 
 __all__ = [
     "KINDS",
@@ -135,36 +136,6 @@ async def _wiring(client: DuvoClient, live: LiveState, agent: Agent) -> tuple[Wi
     return await read_wiring(client, agent.id, build.id, slots, live.connections)
 
 
-def select_folders(tree: FolderTree, wanted: Sequence[str]) -> set[str]:
-    """The ids of the folders in the subtrees ``wanted`` names (names, paths or ids).
-
-    ``UsageError`` for a name that matches no folder (with a "did you mean") or several.
-    """
-    chosen: set[str] = set()
-    paths = {"/".join(tree.path_of(f.id)): f for f in tree.folders}
-    for ref in wanted:
-        found = [f for f in tree.folders if ref in (f.id, f.name)] or [
-            f for p, f in paths.items() if p == ref.strip("/")
-        ]
-        if not found:
-            raise UsageError(
-                f"--folder {quote(ref)}: no live folder has that name or path"
-                + did_you_mean(ref, [*paths, *(f.name for f in tree.folders)])
-            )
-        if len(found) > 1:
-            where = ", ".join(sorted(quote(p) for p, f in paths.items() if f in found))
-            raise UsageError(
-                f"--folder {quote(ref)}: {len(found)} folders have that name ({where}); "
-                "give its path"
-            )
-        pending = [found[0].id]
-        while pending:
-            current = pending.pop()
-            chosen.add(current)
-            pending.extend(child.id for child in tree.children(current))
-    return chosen
-
-
 def _oldest_first(items: Iterable[tuple[str, str]]) -> tuple[set[str], dict[str, list[str]]]:
     """(ids to import, name -> every id) for ``(identity, id)`` pairs in creation order."""
     by_identity: dict[str, list[str]] = {}
@@ -194,10 +165,10 @@ def plan_import(source: ImportSource, options: ImportOptions) -> ImportResult:
 
     # Folders: identity is the path; a folder is importable when its parent is.
     firsts, by_path = _oldest_first(
-        ("/".join(tree.path_of(f.id)), f.id) for f in _parents_first(tree)
+        ("/".join(tree.path_of(f.id)), f.id) for f in parents_first(tree)
     )
     folder_docs: dict[str, Document] = {}
-    for folder in _parents_first(tree):
+    for folder in parents_first(tree):
         path = "/".join(tree.path_of(folder.id))
         parent = folder.parent_folder_id
         parent_ok = parent not in tree.by_id or parent in folder_docs
@@ -271,7 +242,7 @@ def plan_import(source: ImportSource, options: ImportOptions) -> ImportResult:
 
     # Selection.
     if scope is not None:
-        keep = _with_ancestors(tree, scope)
+        keep = with_ancestors(tree, scope)
         folder_docs = {i: d for i, d in folder_docs.items() if i in keep}
         in_scope = {a.id for a in live.agents if a.folder_id in scope}
         assignment_docs = {i: d for i, d in assignment_docs.items() if i in in_scope}
@@ -287,7 +258,7 @@ def plan_import(source: ImportSource, options: ImportOptions) -> ImportResult:
     notes.extend(_outside(chosen_agents.values(), chosen_folders, chosen_conns, options, tree))
     if chosen_agents:
         notes.append(HANDOVER_NOTE)
-    trees = _subtrees(tree, chosen_folders)
+    trees = subtrees(tree, chosen_folders)
     files = layout(trees, list(chosen_agents.values()), list(chosen_conns.values()))
     wanted_skips = [s for s in skipped if options.wants(s.kind)]
     return ImportResult(
@@ -315,38 +286,6 @@ def _assignment(
             Assignment.KIND, agent.name, agent.id, f"its folder {quote(path)} was not imported"
         )
     return None
-
-
-def _parents_first(tree: FolderTree) -> list[FolderListItem]:
-    order: list[FolderListItem] = []
-    pending = list(reversed(tree.children(None)))
-    while pending:
-        folder = pending.pop()
-        order.append(folder)
-        pending.extend(reversed(tree.children(folder.id)))
-    return order
-
-
-def _with_ancestors(tree: FolderTree, ids: set[str]) -> set[str]:
-    keep = set(ids)
-    for ident in ids:
-        current = tree.get(ident)
-        while current is not None and current.parent_folder_id is not None:
-            keep.add(current.parent_folder_id)
-            current = tree.get(current.parent_folder_id)
-    return keep
-
-
-def _subtrees(tree: FolderTree, docs: dict[str, Document]) -> list[list[Document]]:
-    trees: list[list[Document]] = []
-    for folder in _parents_first(tree):
-        if folder.id not in docs:
-            continue
-        parent = folder.parent_folder_id
-        if parent not in docs:
-            trees.append([])
-        trees[-1].append(docs[folder.id])
-    return trees
 
 
 def _outside(

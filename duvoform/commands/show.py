@@ -39,16 +39,12 @@ from duvoform.inspect import (
     read_folder,
 )
 from duvoform.inspect.compare import Comparison
+from duvoform.inspect.facts import facts_of
 from duvoform.inspect.reads import AssignmentView, ConnectionView, FolderView
 from duvoform.manifest import Manifests
 from duvoform.model import Assignment, CustomMcpConnectionSpec
 from duvoform.model import Connection as ConnectionKind
-from duvoform.render.show import (
-    facts_of,
-    render_show_json,
-    render_show_text,
-    render_show_yaml,
-)
+from duvoform.render.show import render_show_json, render_show_text, render_show_yaml
 from duvoform.render.text import render_plan
 
 __all__ = ["command"]

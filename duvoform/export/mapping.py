@@ -15,7 +15,7 @@ A build maps like this:
 - **legacy v1 config**: ``data.model`` -> ``model``, ``input`` -> ``sop``, ``files`` and
   ``skills``; ``browsing`` gets the default (v1 had none). What v2 cannot hold (``tools``,
   ``temperature``, ``max_output_tokens``, ``top_p``, ``store``, ``text``) is reported in a
-  note, as is the fact that the next apply makes a v2 build from the manifest.
+  note. The planner adopts such a build while those four fields match; a new build is v2.
 - **handover targets** cannot be read back from the API: never written, always a note.
 - **connections**: the caller's connections pinned to the live build's slots (``wiring``);
   a slot nobody of the caller pinned cannot be written (a manifest lists connections), so it
@@ -236,8 +236,9 @@ def _build(build: Build, agent_names: Mapping[str, str], notes: list[str]) -> di
         lost = [name for name in _V1_EXTRA if getattr(data1, name) not in (None, [], {})]
         lost += sorted(data1.model_extra or {})
         note = (
-            "the live build has a legacy v1 config; the manifest has the v2 shape (browsing "
-            "set to the default), so the next apply makes a v2 build from it"
+            "the live build has a legacy v1 config; the manifest has the v2 shape, with the "
+            "default browsing model (v1 had none): plan keeps the build while its model, SOP, "
+            "files and skills match, and any new build is v2"
         )
         if lost:
             note += "; left out, as v2 has no place for them: " + ", ".join(lost)

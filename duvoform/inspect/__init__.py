@@ -3,7 +3,8 @@
 - ``address``: ``Kind/NAME`` and ``Kind/ID`` addresses;
 - ``index``: the local name -> id index that keeps showing an assignment by name cheap;
 - ``reads``: the few direct reads per kind (values, no printing);
-- ``compare``: the live object against its manifest, through the planner (``plan_against``).
+- ``compare``: the live object against its manifest, through the planner (``plan_against``);
+- ``facts``: a shown object as plain JSON data (never a secret value).
 
 ``duvoform.export`` maps what is read here to a manifest document; ``duvoform.render.show``
 prints it.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from duvoform.inspect.address import SHOWN_KINDS, Address, parse_address
 from duvoform.inspect.compare import compare_assignment, compare_connection, compare_folder
+from duvoform.inspect.facts import facts_of
 from duvoform.inspect.index import NameIndex
 from duvoform.inspect.reads import (
     AssignmentView,
@@ -34,6 +36,7 @@ __all__ = [
     "compare_assignment",
     "compare_connection",
     "compare_folder",
+    "facts_of",
     "find_assignment",
     "parse_address",
     "read_assignment",

@@ -1,10 +1,10 @@
 """A varied live team for import and show tests, and a way to run the CLI against it.
 
-Nested folders (two called ``Reports``), legacy v1 build configs in history, sub-agents (one
-pair calling each other), handover targets, connections of every kind (custom MCP with secret
-and plaintext headers, custom MCP without headers, native OAuth, MCP OAuth, Composio), pins,
-schedules, labels, options, two assignments that share a name, and awkward names (unicode,
-slashes, quotes, YAML words, names whose file names collide).
+Nested folders (two called ``Reports``), legacy v1 build configs (live, and in history),
+sub-agents (one pair calling each other), handover targets, connections of every kind (custom
+MCP with secret and plaintext headers, custom MCP without headers, native OAuth, MCP OAuth,
+Composio), pins, schedules, labels, options, two assignments that share a name, and awkward
+names (unicode, slashes, quotes, YAML words, names whose file names collide).
 """
 
 from __future__ import annotations
@@ -82,8 +82,8 @@ TEAM: dict[str, Any] = {
             "name": "Vendor lookup",
             "folder": "Finance/Accounts Payable",
             "builds": [
-                {"name": "legacy", "config": LEGACY},
                 {"name": "web app", "config": v2(sop="Look vendors up in the ERP.")},
+                {"name": "legacy", "config": LEGACY},  # the live build: a legacy v1 config
             ],
         },
         {
