@@ -337,3 +337,16 @@ def test_an_object_no_manifest_describes(
     result = invoke(emulator, "show", "Folder/Finance", "m.yaml")
     assert result.exit_code == 0, result.output
     assert "No manifest in the given paths describes it.\n" in result.stdout
+
+
+def test_yaml_of_an_object_no_manifest_can_describe_is_an_error(
+    emulator: EmulatorControl, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    emulator.seed({"folders": [{"name": "A/B"}]})
+    assert invoke(emulator, "show", "Folder/A/B").exit_code == 0
+    result = invoke(emulator, "show", "--format", "yaml", "Folder/A/B")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("Error: Folder/A/B cannot be written as a manifest: ")
+    assert "cannot contain '/'" in result.stderr
