@@ -9,7 +9,8 @@ a build a step creates is kept under ``"<address>@build"``.
 
 Secret values never appear in a step: a secret header is ``{"$secret": {"env": "NAME"}}`` (or
 ``{"file": PATH}``, with PATH relative to the manifest root), resolved by the executor just
-before the request is sent, and forgotten after. So a step, a plan file and a journal line can never hold a secret.
+before the request is sent, and forgotten after. So a step, a plan file and a journal line can
+never hold a secret.
 
 Operations and their parameters (``ref`` = ``{"$ref": address}``)::
 
