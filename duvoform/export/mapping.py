@@ -320,8 +320,8 @@ def _digest_note(build: Build, data: dict[str, Any]) -> list[str]:
         return []
     return [
         "the live build was made by duvoform from a manifest that said more than the API "
-        "gives back (handover_to, or connections pinned by another user); until the manifest "
-        "says it again, plan proposes a new build"
+        "gives back (handover_to, or connections that are not pinned to it for you); until "
+        "the manifest says it again, plan proposes a new build"
     ]
 
 
