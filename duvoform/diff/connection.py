@@ -1,6 +1,6 @@
-"""Connections: identity, creates of custom MCP connections, and OAuth authorizations.
+"""Connections: creates, updates and renames of custom MCP connections; OAuth authorizations.
 
-What this release plans for a Connection manifest:
+What a plan does for a Connection manifest:
 
 - not live, ``type: custom_mcp``: **create** (``connection.create``; ``POST /v1/connections``)
   with its plaintext headers and its secret headers as ``$secret`` markers, never values;
@@ -8,14 +8,25 @@ What this release plans for a Connection manifest:
 - not live, ``oauth: {...}``: **authorize** (``connection.authorize``): a person must finish
   the flow in a browser (``duvoform connect NAME``), so apply reports it as pending.
 - not live, ``ensure: absent``: nothing to do (expected absent).
-- live: matched by name (or pinned id, or a previous name), so that builds referring to it
-  resolve, and fingerprinted; its settings are not compared yet (``_existing`` is where the
-  update and delete of live connections plug in), and ``ensure: absent`` on a live connection
-  is reported as a warning rather than silently ignored.
+- live, ``type: custom_mcp``: compared on ``name`` (a rename through ``previous_names``;
+  refused when ``protected``), ``server_url``, ``auth_method``, ``shared`` and the headers
+  (``duvoform.diff.headers``: names through ``/credentials``, plaintext values); any difference
+  is one **update** (``connection.update``, one PATCH). Secret values are sent only where a
+  header is new or was plaintext, or when ``--rotate-secrets`` names the connection.
+- live, ``oauth: {...}``: matched by name *and type* (native: the provider slug; MCP: the
+  ``integration_type``, else ``custom_mcp``, and the server URL; Composio: the app). Its name
+  and ``shared`` are updated like a custom connection's; what it connects to cannot be changed
+  through the API, so a live connection of another type or server is a warning.
+- a live connection of another kind than the manifest (an OAuth connection where the manifest
+  describes a custom MCP server, or the reverse) is a warning, and is left as it is.
+- live, ``ensure: absent``: reported as a warning (deletes are planned elsewhere).
 
 A secret ``{file: PATH}`` is written into the marker relative to the manifest root (the
 manifest names it relative to itself), so the executor resolves it with
 ``resolve_secret(ref, source=None, root=<manifest root>)``.
+
+``credential_reads(desired)`` names the connections whose credentials a plan reads (those
+whose manifests declare headers): ``pipeline.live_query`` asks for them.
 """
 
 from __future__ import annotations
@@ -24,23 +35,99 @@ import os
 from pathlib import Path
 from typing import Any
 
+from duvoform.api.models import Connection as LiveConnection
 from duvoform.diff.context import PATCH_CONNECTION, POST_CONNECTIONS, Context, StepList
-from duvoform.model import Connection, CustomMcpConnectionSpec, OAuthConnectionSpec, SecretRef
+from duvoform.diff.headers import diff_headers
+from duvoform.errors import PlanError, Problem
+from duvoform.graph import DesiredState
+from duvoform.model import (
+    ComposioOAuth,
+    Connection,
+    CustomMcpConnectionSpec,
+    McpOAuth,
+    NativeOAuth,
+    OAuthConnectionSpec,
+    SecretRef,
+)
+from duvoform.model.text import did_you_mean, quote
 from duvoform.plan import Action, ApiCall, Change, FieldChange
-from duvoform.steps import Op, secret
+from duvoform.steps import Op, ref, secret
 
-__all__ = ["diff_connections", "secret_marker"]
+__all__ = [
+    "credential_reads",
+    "diff_connections",
+    "expected_type",
+    "identities",
+    "rotation_targets",
+    "secret_marker",
+]
+
+
+def identities(resource: Connection | Any) -> set[str]:
+    """The names and pinned id a live object of this manifest may carry (for ``LiveQuery``)."""
+    found = {resource.name, *resource.metadata.previous_names}
+    if resource.metadata.id is not None:
+        found.add(str(resource.metadata.id))
+    return found
+
+
+def credential_reads(desired: DesiredState) -> frozenset[str]:
+    """Names (and pinned ids) of the connections whose manifests declare headers."""
+    out: set[str] = set()
+    for connection in desired.of_kind(Connection.KIND):
+        spec = connection.spec if isinstance(connection, Connection) else None
+        if isinstance(spec, CustomMcpConnectionSpec) and (
+            spec.headers.plaintext or spec.headers.secret
+        ):
+            out |= identities(connection)
+    return frozenset(out)
+
+
+def rotation_targets(desired: DesiredState, rotate: bool | frozenset[str]) -> frozenset[str]:
+    """The addresses whose secrets ``--rotate-secrets`` sends again.
+
+    ``True``: every custom MCP connection with secret headers. A set of names: those
+    connections; a name that is not a Connection manifest with secret headers is a
+    ``PlanError`` (with a "did you mean").
+    """
+    if rotate is False:
+        return frozenset()
+    with_secrets = {
+        connection.name: desired.address(connection)
+        for connection in desired.of_kind(Connection.KIND)
+        if isinstance(connection, Connection) and connection.secret_refs()
+    }
+    if rotate is True:
+        return frozenset(with_secrets.values())
+    problems: list[str] = []
+    for name in sorted(rotate):
+        if name in with_secrets:
+            continue
+        resource = desired.get(Connection.KIND, name)
+        if resource is not None:
+            problems.append(
+                f"--rotate-secrets {quote(name)}: the connection has no secret headers to rotate"
+            )
+        else:
+            problems.append(
+                f"--rotate-secrets {quote(name)}: no Connection of that name in the manifests"
+                + did_you_mean(name, list(with_secrets))
+            )
+    if problems:
+        raise PlanError([Problem(None, (reason,)) for reason in problems])
+    return frozenset(with_secrets[name] for name in rotate)
 
 
 def diff_connections(ctx: Context) -> None:
-    """Creates and authorizations for connections that are not live."""
+    """Creates, updates and authorizations for every declared connection."""
+    rotating = rotation_targets(ctx.desired, ctx.options.rotate_secrets)
     for connection in ctx.desired.of_kind(Connection.KIND):
         assert isinstance(connection, Connection)
         address = ctx.address(connection)
         live_id = ctx.live_id(address)
         ctx.read(Connection.KIND, live_id)
         if live_id is not None:
-            _existing(ctx, connection, address, live_id)
+            _existing(ctx, connection, address, live_id, address in rotating)
         elif connection.ensure == "absent":
             ctx.result.expected_absent.append({"kind": Connection.KIND, "name": connection.name})
             ctx.result.unchanged += 1
@@ -50,14 +137,172 @@ def diff_connections(ctx: Context) -> None:
             _authorize(ctx, connection, connection.spec, address)
 
 
-def _existing(ctx: Context, connection: Connection, address: str, live_id: str) -> None:
-    """A live connection: compared and changed in a later release; counted as unchanged."""
+def _existing(
+    ctx: Context, connection: Connection, address: str, live_id: str, rotate: bool
+) -> None:
+    """A live connection: compared, and updated where it differs."""
     if connection.ensure == "absent":
         ctx.result.warnings.append(
             f"{address}: marked 'ensure: absent', but this version of duvoform does not delete "
             f"connections yet; the live connection {live_id} was left as it is"
         )
-    ctx.result.unchanged += 1
+        ctx.result.unchanged += 1
+        return
+    live = ctx.live.connection(live_id)
+    assert live is not None  # matched ids come from the connection list
+    spec = connection.spec
+    mismatch = _kind_mismatch(spec, live)
+    if mismatch is not None:
+        ctx.result.warnings.append(f"{address}: {mismatch}; it was left as it is")
+        ctx.result.unchanged += 1
+        return
+    if isinstance(spec, CustomMcpConnectionSpec):
+        changed = _update_custom(ctx, connection, spec, address, live, rotate)
+    else:
+        assert isinstance(spec, OAuthConnectionSpec)
+        changed = _update_oauth(ctx, connection, spec, address, live)
+    if not changed:
+        ctx.result.unchanged += 1
+
+
+def expected_type(flow: NativeOAuth | McpOAuth | ComposioOAuth) -> str:
+    """The ``type`` a live connection made by this OAuth flow carries (its integration slug)."""
+    if isinstance(flow, NativeOAuth):
+        return flow.provider
+    if isinstance(flow, McpOAuth):
+        return flow.integration_type or "custom_mcp"
+    return flow.app
+
+
+def _is_oauth(live: LiveConnection) -> bool:
+    return live.auth_method == "oauth" or live.provider not in (None, "user")
+
+
+def _kind_mismatch(spec: Any, live: LiveConnection) -> str | None:
+    """Why the live connection is not the kind of connection the manifest describes."""
+    if isinstance(spec, CustomMcpConnectionSpec):
+        oauth = live.provider not in (None, "user") or (
+            live.auth_method == "oauth" and spec.auth_method != "oauth"
+        )
+        if live.type not in (None, "custom_mcp") or oauth:
+            return (
+                f"the live connection {live.id} is an OAuth connection "
+                f"(type {quote(live.type or '?')}), but the manifest describes a custom MCP "
+                "server; delete it in Duvo (or rename one of them) so that apply can create it"
+            )
+        return None
+    assert isinstance(spec, OAuthConnectionSpec)
+    flow = spec.oauth
+    wanted = expected_type(flow)
+    if live.type is not None and live.type != wanted:
+        return (
+            f"the live connection {live.id} is of type {quote(live.type)}, but the manifest "
+            f"describes a {flow.flow} OAuth connection of type {quote(wanted)}; what an OAuth "
+            "connection connects to cannot be changed through the API: delete it in Duvo and "
+            f'run duvoform connect "{live.name}"'
+        )
+    if isinstance(flow, McpOAuth):
+        if not _is_oauth(live):
+            return (
+                f"the live connection {live.id} is a custom MCP connection authenticated by "
+                f"{quote(live.auth_method or '?')}, but the manifest describes an MCP OAuth "
+                "connection"
+            )
+        if live.server_url and live.server_url != flow.server_url:
+            return (
+                f"the live connection {live.id} was authorized for {quote(live.server_url)}, "
+                f"not {quote(flow.server_url)}; tokens cannot move to another server: delete "
+                f'it in Duvo and run duvoform connect "{live.name}"'
+            )
+    return None
+
+
+def _rename(
+    ctx: Context, connection: Connection, live: LiveConnection, body: dict[str, Any]
+) -> list[FieldChange]:
+    if live.name == connection.name:
+        return []
+    if connection.metadata.protected:
+        ctx.protected(connection, f"renaming it from {quote(live.name)}", ("metadata", "name"))
+    body["name"] = connection.name
+    return [FieldChange("name", live.name, connection.name)]
+
+
+def _update_custom(
+    ctx: Context,
+    connection: Connection,
+    spec: CustomMcpConnectionSpec,
+    address: str,
+    live: LiveConnection,
+    rotate: bool,
+) -> bool:
+    body: dict[str, Any] = {}
+    fields = _rename(ctx, connection, live, body)
+    for name in ("server_url", "auth_method"):
+        before, after = getattr(live, name), getattr(spec, name)
+        if before != after:
+            body[name] = after
+            fields.append(FieldChange(name, before, after))
+    if bool(live.shared) != spec.shared:
+        body["shared"] = spec.shared
+        fields.append(FieldChange("shared", bool(live.shared), spec.shared))
+    headers = diff_headers(
+        spec.headers,
+        live,
+        ctx.live.credentials.get(live.id),
+        lambda secret_ref: secret_marker(ctx, connection, secret_ref),
+        rotate=rotate,
+    )
+    if headers.changed:
+        body["headers"] = headers.value
+        fields += headers.fields
+    if not body:
+        return False
+    _add_update(ctx, connection, address, live, body, fields, headers.notes)
+    return True
+
+
+def _update_oauth(
+    ctx: Context,
+    connection: Connection,
+    spec: OAuthConnectionSpec,
+    address: str,
+    live: LiveConnection,
+) -> bool:
+    body: dict[str, Any] = {}
+    fields = _rename(ctx, connection, live, body)
+    if bool(live.shared) != spec.shared:
+        body["shared"] = spec.shared
+        fields.append(FieldChange("shared", bool(live.shared), spec.shared))
+    if not body:
+        return False
+    _add_update(ctx, connection, address, live, body, fields, [])
+    return True
+
+
+def _add_update(
+    ctx: Context,
+    connection: Connection,
+    address: str,
+    live: LiveConnection,
+    body: dict[str, Any],
+    fields: list[FieldChange],
+    notes: list[str],
+) -> None:
+    steps = StepList(address)
+    steps.add(Op.CONNECTION_UPDATE, {"connection": ref(address), "body": body})
+    ctx.add(
+        Change(
+            kind=Connection.KIND,
+            name=connection.name,
+            action=Action.UPDATE,
+            fields=tuple(fields),
+            requests=(PATCH_CONNECTION,),
+            notes=tuple(notes),
+            live_id=live.id,
+            steps=steps.tuple(),
+        )
+    )
 
 
 def secret_marker(ctx: Context, connection: Connection, ref: SecretRef) -> dict[str, Any]:
