@@ -23,6 +23,8 @@ from pathlib import Path
 
 from duvoform.api.client import DuvoClient
 from duvoform.diff import DiffOptions, diff, fingerprints, safety_error
+from duvoform.diff.connection import credential_reads
+from duvoform.diff.wiring import slot_reads
 from duvoform.errors import Problem, UnknownTargetError
 from duvoform.graph import DesiredState
 from duvoform.live import LiveQuery, LiveState, read_live_state
@@ -49,13 +51,15 @@ class PlanOptions:
     """What a plan may do and how far it reaches.
 
     ``targets``: ``Kind/name`` addresses; the plan narrows to them and what they depend on.
-    ``prune``, ``allow_mass_delete``, ``allow_nonempty_folder_delete``: see ``DiffOptions``.
+    ``prune``, ``allow_mass_delete``, ``allow_nonempty_folder_delete``, ``rotate_secrets``:
+    see ``DiffOptions``.
     """
 
     targets: tuple[str, ...] = ()
     prune: bool = False
     allow_mass_delete: bool = False
     allow_nonempty_folder_delete: bool = False
+    rotate_secrets: bool | frozenset[str] = False
 
     def diff_options(self) -> DiffOptions:
         """The part of these options the differ uses."""
@@ -63,6 +67,7 @@ class PlanOptions:
             prune=self.prune,
             allow_mass_delete=self.allow_mass_delete,
             allow_nonempty_folder_delete=self.allow_nonempty_folder_delete,
+            rotate_secrets=self.rotate_secrets,
         )
 
 
@@ -106,13 +111,11 @@ def plan_digest(steps: Sequence[Step], ids: dict[str, str]) -> str:
 
 
 def live_query(desired: DesiredState) -> LiveQuery:
-    """What the plan reads beyond the always-read lists.
-
-    Nothing yet: folders, assignments (with their live builds) and connections come from the
-    lists. The connection diff (header names: ``credentials_for``) and build wiring (slots
-    and pins: ``slots_for``) add their names here.
-    """
-    return LiveQuery()
+    """What the plan reads beyond the always-read lists (folders, assignments with their live
+    builds, connections): the header names of the connections whose manifests declare headers
+    (``credentials_for``), and the slots and pins of the live builds of the assignments whose
+    builds name connections (``slots_for``). A team with neither reads only the lists."""
+    return LiveQuery(credentials_for=credential_reads(desired), slots_for=slot_reads(desired))
 
 
 async def build_plan(

@@ -10,13 +10,15 @@
      "steps": [<Step.to_json()>, ... in execution order],
      "ids": {"<address>": "<live id>", "<address>@build": "<live build id>"},
      "fingerprints": {"<kind>/<live id>": "<sha256>"},
-     "expected_absent": [{"kind": "Folder", "path": "A/B"}, {"kind": "Assignment", "name": "X"}]}
+     "expected_absent": [{"kind": "Folder", "path": "A/B"}, {"kind": "Assignment", "name": "X"}],
+     "reads": {"credentials_for": ["<connection id>"], "slots_for": ["<assignment id>"]}}
 
 It never holds a secret value: secret headers are ``{"$secret": {"env": NAME}}`` markers. The
 API URL is written without credentials or query. ``read_plan_file`` gives a ``PlanFile`` (the
 plan rebuilt, steps attached to their changes) or a ``PlanFileError`` saying what is wrong.
 ``check_fresh`` compares the plan's fingerprints and expectations with a fresh ``LiveState``
-(read with a default ``LiveQuery``) and names every object that moved.
+(read with ``PlanFile.reads``: the credentials and slots the plan read, by id; ``reads`` is
+absent from older plan files, which read none) and names every object that moved.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import json
 import os
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,7 +35,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from duvoform.diff.fingerprint import fingerprint
 from duvoform.errors import PlanFileError
-from duvoform.live import LiveState
+from duvoform.live import LiveQuery, LiveState
 from duvoform.pipeline import PlanResult, plan_digest
 from duvoform.plan import Action, ApiCall, Change, FieldChange, Plan
 from duvoform.steps import Step
@@ -66,6 +68,8 @@ class PlanFile:
     fingerprints: dict[str, str]
     expected_absent: tuple[dict[str, str], ...]
     targets: tuple[str, ...] = ()
+    reads: LiveQuery = field(default_factory=LiveQuery)
+    """What to read beyond the lists to check the fingerprints (credentials, slots)."""
 
     @property
     def digest(self) -> str:
@@ -111,6 +115,10 @@ def plan_file_document(
         "ids": dict(result.ids),
         "fingerprints": dict(result.fingerprints),
         "expected_absent": [dict(entry) for entry in result.expected_absent],
+        "reads": {
+            "credentials_for": sorted(result.live.credentials),
+            "slots_for": sorted({agent_id for agent_id, _ in result.live.slots}),
+        },
     }
 
 
@@ -197,6 +205,16 @@ def _parse(doc: dict[str, Any]) -> PlanFile:
         fingerprints=_strings(doc["fingerprints"]),
         expected_absent=tuple(_strings(entry) for entry in doc["expected_absent"]),
         targets=tuple(str(t) for t in doc.get("targets", ())),
+        reads=_reads(doc.get("reads") or {}),
+    )
+
+
+def _reads(value: Any) -> LiveQuery:
+    if not isinstance(value, Mapping):
+        raise TypeError("reads must be an object")
+    return LiveQuery(
+        credentials_for=frozenset(str(i) for i in value.get("credentials_for", ())),
+        slots_for=frozenset(str(i) for i in value.get("slots_for", ())),
     )
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from duvoform.emulator import EmulatorControl
 from duvoform.manifest import load_manifests
-from duvoform.model import Connection
+from duvoform.model import Assignment, Connection
 from duvoform.pipeline import PlanOptions, build_plan, plan_digest
 from duvoform.plan import Action
 from tests.api.helpers import client_for
@@ -63,7 +63,18 @@ async def test_examples_on_a_converged_team_plan_no_changes(
     assert result.plan.changes == ()
     resources = desired_from(root).resources
     assert result.plan.summary()["unchanged"] == len(resources)
-    assert emulator.stats()["total"] == 3
+    # the lists, the credentials of connections with headers, and the slots (one request)
+    # and pins (one per slot) of the builds that name connections
+    with_headers = [
+        r
+        for r in resources
+        if isinstance(r, Connection) and not r.is_oauth and r.ensure == "present"
+    ]
+    wired = [r for r in resources if isinstance(r, Assignment) and r.spec.build.connections]
+    slot_reads = sum(1 + len(r.spec.build.connections) for r in wired)
+    assert with_headers
+    assert wired
+    assert emulator.stats()["total"] == result.requests == 3 + len(with_headers) + slot_reads
     present = [r for r in resources if r.ensure == "present"]
     assert len(result.fingerprints) == len(present)
 

@@ -12,10 +12,15 @@ prompt. When it is stale only because it was applied already (the journal says t
 plan ended ok), apply says so and exits 0.
 
 Every secret the steps need is read once before anything is written (a missing variable or
-file is an error naming it). The run is journaled under ``.duvoform/journal/``, shows a progress
-bar on a terminal, and ends with a report (``--format json``: one JSON document on stdout).
-Exit 0 when everything was done (OAuth authorizations left to a person do not count as
-failures), 1 when anything failed. Running apply again after an interruption converges.
+file is an error naming it). Secret header values are sent when a connection is created, when a
+header is new, and with ``--rotate-secrets [NAME]`` (repeatable; without a NAME: every custom
+MCP connection with secret headers; write ``--rotate-secrets=NAME`` or put it after the paths,
+so that a path is not taken for a NAME). The run is journaled under ``.duvoform/journal/``,
+shows a progress bar on a terminal, and ends with a report (``--format json``: one JSON
+document on stdout).
+Exit 0 when everything was done (OAuth authorizations left to a person, and the wiring that
+waits for them, are reported as pending and do not count as failures: exit 0), 1 when anything
+failed. Running apply again after an interruption converges.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from duvoform.apply import (
     find_applied,
 )
 from duvoform.commands._options import ManifestOptions, manifest_options
+from duvoform.commands._secrets import rotate_secrets_option
 from duvoform.errors import ApplyError, DuvoformError, StalePlanError, UsageError
 from duvoform.live import read_live_state
 from duvoform.pipeline import PlanOptions, build_plan
@@ -192,7 +198,7 @@ class _Apply:
         recorded = Path(planfile.manifest_root) if planfile.manifest_root else None
         root = recorded if recorded is not None and recorded.is_dir() else Path(".")
         async with self.app.client(concurrency=self.parallelism) as client:
-            live = await read_live_state(client)
+            live = await read_live_state(client, planfile.reads)
             moved = check_fresh(planfile, live)
             if moved:
                 self._refuse_stale(planfile, moved)
@@ -243,6 +249,7 @@ class _Apply:
 @click.option("--prune", is_flag=True, help="As for plan: delete undeclared objects in scope.")
 @click.option("--allow-mass-delete", is_flag=True, help="As for plan.")
 @click.option("--allow-nonempty-folder-delete", is_flag=True, help="As for plan.")
+@rotate_secrets_option
 @manifest_options
 @pass_app
 def command(
@@ -255,15 +262,16 @@ def command(
     prune: bool,
     allow_mass_delete: bool,
     allow_nonempty_folder_delete: bool,
+    rotate_secrets: bool | frozenset[str],
     manifest_options: ManifestOptions,
 ) -> None:
     """Make live state match the manifests, or run a plan saved with `plan --out`."""
     run = _Apply(app, parallelism=parallelism, fmt=fmt, auto_approve=auto_approve)
     if _is_plan_file(paths):
-        if targets or prune or allow_mass_delete or allow_nonempty_folder_delete:
+        if targets or prune or allow_mass_delete or allow_nonempty_folder_delete or rotate_secrets:
             raise UsageError(
-                "--target, --prune and --allow-* shape a plan; a saved plan was shaped when "
-                "it was made (pass them to plan --out instead)"
+                "--target, --prune, --allow-* and --rotate-secrets shape a plan; a saved plan "
+                "was shaped when it was made (pass them to plan --out instead)"
             )
         report = asyncio.run(run.from_plan_file(paths[0]))
     else:
@@ -277,6 +285,7 @@ def command(
             prune=prune,
             allow_mass_delete=allow_mass_delete,
             allow_nonempty_folder_delete=allow_nonempty_folder_delete,
+            rotate_secrets=rotate_secrets,
         )
         report = asyncio.run(run.from_manifests(paths, options, manifest_options))
     run.finish(report)

@@ -17,6 +17,10 @@ connected group of new assignments, the one with the smallest address, until no 
 **Update**: ``agent.update`` for the name (a rename through ``previous_names``; forbidden when
 ``protected``) and the flags (``null`` and absent count as false), ``agents.move`` when the
 folder differs (into a folder, or to the root), and the build (``duvoform.diff.build``).
+
+**Wiring**: a build that names connections gets a ``build.wire`` step after the step that makes
+it (create, or a new build), or, when the build is kept, when its live slots and pins lack one
+of them (``duvoform.diff.wiring``).
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from duvoform.diff.context import (
 )
 from duvoform.diff.digest import BOOTSTRAP_NAME, build_digest, build_name
 from duvoform.diff.digest import desired_readable as readable_of
+from duvoform.diff.wiring import new_build_wiring, wiring_drift
 from duvoform.model import Assignment
 from duvoform.model.text import quote
 from duvoform.plan import Action, ApiCall, Change, FieldChange
@@ -213,6 +218,12 @@ def _create(
                 labels[label] = getattr(build, label)
         steps.add(Op.BUILD_UPDATE, labels)
         requests.append(PATCH_BUILD)
+    wiring = new_build_wiring(ctx, assignment, address)
+    if wiring is not None:
+        for params, after in wiring.steps:
+            steps.add(Op.BUILD_WIRE, params, after=after)
+        requests += wiring.requests
+        notes += wiring.notes
     ctx.result.expected_absent.append({"kind": Assignment.KIND, "name": assignment.name})
     ctx.add(
         Change(
@@ -283,6 +294,14 @@ def _update(ctx: Context, assignment: Assignment, address: str, agent: Agent) ->
         steps.add(outcome.op, outcome.params)
         requests += outcome.requests
         fields += outcome.fields
+    notes = list(outcome.notes)
+    wiring = wiring_drift(ctx, assignment, address, agent, new_build=outcome.op is Op.BUILD_CREATE)
+    if wiring is not None:
+        for params, after in wiring.steps:
+            steps.add(Op.BUILD_WIRE, params, after=after)
+        requests += wiring.requests
+        fields += wiring.fields
+        notes += wiring.notes
     if not steps:
         return False
     ctx.add(
@@ -293,7 +312,7 @@ def _update(ctx: Context, assignment: Assignment, address: str, agent: Agent) ->
             fields=tuple(fields),
             requests=tuple(requests),
             depends_on=_depends_on(ctx, assignment),
-            notes=tuple(outcome.notes),
+            notes=tuple(notes),
             live_id=agent.id,
             steps=steps.tuple(),
         )

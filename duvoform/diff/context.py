@@ -61,12 +61,14 @@ class DiffOptions:
     ``prune``: delete live objects of the kinds ``duvoform.yaml`` puts in prune scope that no
     manifest declares. ``allow_mass_delete``: pass the mass-delete threshold.
     ``allow_nonempty_folder_delete``: delete folders that still hold assignments (they move to
-    the root) or undeclared subfolders.
+    the root) or undeclared subfolders. ``rotate_secrets``: send the secret header values of
+    custom MCP connections again (True: every connection; a set: the connections so named).
     """
 
     prune: bool = False
     allow_mass_delete: bool = False
     allow_nonempty_folder_delete: bool = False
+    rotate_secrets: bool | frozenset[str] = False
 
 
 @dataclass

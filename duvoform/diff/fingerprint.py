@@ -7,9 +7,14 @@ job run (``last_run_at``, ``updated_at``) or a new schedule does not make a plan
 - Folder: ``name`` and the parent (``None`` for the root, or a parent not in the list).
 - Assignment: ``name``, the three flags (``null`` as false), ``folder_id``, and its live build
   (``LiveState.live_build``): ``id``, ``name``, ``status``, the labels and the whole config.
-- Connection: ``name``, ``type``, ``provider``, ``server_url``, ``auth_method``, ``shared``.
+- Connection: ``name``, ``type``, ``provider``, ``server_url``, ``auth_method``, ``shared``,
+  ``has_headers``, and the credentials (header names; secret values are ``""``) when the plan
+  read them.
+- Assignment, when the plan read its live build's slots: the slots' integrations and the
+  caller's pins on each.
 
-Everything here reads only what ``read_live_state`` reads with a default ``LiveQuery``.
+Credentials and slots count only when they were read, so ``apply FILE`` re-reads live state
+with the same ``LiveQuery`` (the plan file records which objects they were read for).
 """
 
 from __future__ import annotations
@@ -63,7 +68,8 @@ def _view(kind: str, live_id: str, live: LiveState) -> dict[str, Any] | None:
         if agent is None:
             return None
         build = live.live_build(live_id)
-        return {
+        wiring = None if build is None else _wiring(live, live_id, build.id)
+        view: dict[str, Any] = {
             "name": agent.name,
             "slack_enabled": bool(agent.slack_enabled),
             "microsoft_teams_enabled": bool(agent.microsoft_teams_enabled),
@@ -82,6 +88,9 @@ def _view(kind: str, live_id: str, live: LiveState) -> dict[str, Any] | None:
                 else build.config.model_dump(mode="json", by_alias=True, exclude_none=True),
             },
         }
+        if wiring is not None:
+            view["wiring"] = wiring
+        return view
     if kind == "Connection":
         conn = live.connection(live_id)
         if conn is None:
@@ -93,5 +102,26 @@ def _view(kind: str, live_id: str, live: LiveState) -> dict[str, Any] | None:
             "server_url": conn.server_url,
             "auth_method": conn.auth_method,
             "shared": bool(conn.shared),
+            "has_headers": conn.has_headers,
+            **(
+                {"headers": dict(sorted(live.credentials[live_id].headers.items()))}
+                if live_id in live.credentials
+                else {}
+            ),
         }
     return None
+
+
+def _wiring(live: LiveState, agent_id: str, build_id: str) -> list[Any] | None:
+    """The slots (integrations) and the caller's pins of a build, if they were read."""
+    slots = live.slots.get((agent_id, build_id))
+    if slots is None:
+        return None
+    return sorted(
+        [
+            slot.integration_id or "",
+            slot.custom_integration_id or "",
+            sorted(pin.connection_id for pin in live.pins.get((agent_id, build_id, slot.id), ())),
+        ]
+        for slot in slots
+    )

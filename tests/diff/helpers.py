@@ -2,8 +2,9 @@
 
 ``converged_seed(desired)`` is the emulator seed of a team on which the manifests were already
 applied: every folder, connection and assignment exists with fixed ids (uuid5 of the address),
-and each assignment's live build carries the desired digest and config. A plan against it
-must have no changes.
+connections with their settings and header names (OAuth ones as their flow leaves them), and
+each assignment's live build carries the desired digest and config, and a slot and a pin for
+each connection it names. A plan against it must have no changes.
 """
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ from duvoform.diff.digest import build_digest, build_name
 from duvoform.graph import DesiredState
 from duvoform.live import FolderTree, LiveState
 from duvoform.manifest import load_manifests
-from duvoform.model import Assignment, Connection, CustomMcpConnectionSpec
+from duvoform.model import (
+    Assignment,
+    Connection,
+    CustomMcpConnectionSpec,
+    McpOAuth,
+    NativeOAuth,
+    OAuthConnectionSpec,
+)
 from duvoform.pipeline import PlanOptions, PlanResult, plan_against
 from duvoform.steps import REF
 
@@ -72,15 +80,12 @@ def converged_seed(desired: DesiredState) -> dict[str, Any]:
                 "parent": live_id(desired.address(parent)) if parent else None,
             }
         )
+    slot_refs: dict[str, str] = {}
     for conn in desired.of_kind(Connection.KIND):
         assert isinstance(conn, Connection)
         if conn.ensure != "present":
             continue
-        row: dict[str, Any] = {"id": live_id(desired.address(conn)), "name": conn.name}
-        if isinstance(conn.spec, CustomMcpConnectionSpec):
-            row |= {"server_url": conn.spec.server_url, "auth_method": conn.spec.auth_method}
-        else:
-            row |= {"type": "gmail", "provider": "gmail", "auth_method": "oauth"}
+        row, slot_refs[conn.name] = _connection_row(desired, conn)
         seed["connections"].append(row)
     for agent in desired.of_kind(Assignment.KIND):
         assert isinstance(agent, Assignment)
@@ -101,11 +106,51 @@ def converged_seed(desired: DesiredState) -> dict[str, Any]:
                         "config": _resolve(build_config(build)),
                         "revision_name": build.revision_name,
                         "revision_description": build.revision_description,
+                        "integrations": [
+                            {"integration": slot_refs[name], "pins": [name]}
+                            for name in build.connections
+                        ],
                     }
                 ],
             }
         )
     return seed
+
+
+def _connection_row(desired: DesiredState, conn: Connection) -> tuple[dict[str, Any], str]:
+    """A connection's seed row as apply (or ``duvoform connect``) leaves it, and how a seeded
+    build slot names its integration (a catalog slug, or the connection's name)."""
+    row: dict[str, Any] = {
+        "id": live_id(desired.address(conn)),
+        "name": conn.name,
+        "shared": getattr(conn.spec, "shared", False),
+    }
+    spec = conn.spec
+    if isinstance(spec, CustomMcpConnectionSpec):
+        row |= {
+            "server_url": spec.server_url,
+            "auth_method": spec.auth_method,
+            "headers": {
+                "plaintext": dict(spec.headers.plaintext),
+                "secret": {name: "seeded-secret" for name in spec.headers.secret},
+            },
+        }
+        return row, conn.name
+    assert isinstance(spec, OAuthConnectionSpec)
+    flow = spec.oauth
+    if isinstance(flow, NativeOAuth):
+        row |= {"type": flow.provider, "provider": "oauth", "auth_method": "oauth"}
+        return row, flow.provider
+    if isinstance(flow, McpOAuth):
+        row |= {
+            "type": flow.integration_type or "custom_mcp",
+            "server_url": flow.server_url,
+            "auth_method": "oauth",
+            "custom_integration_id": live_id(desired.address(conn) + "#integration"),
+        }
+        return row, conn.name
+    row |= {"type": flow.app, "provider": "composio", "auth_method": "oauth"}
+    return row, flow.app
 
 
 # -- hand-made live state (for pure planning tests) ------------------------------------------

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from duvoform.api.models import ConnectionCredentials
 from duvoform.plan import Action
 from duvoform.render import render_json
 from duvoform.steps import Op, secret
@@ -80,9 +81,23 @@ def test_an_oauth_connection_needs_a_person(tmp_path: Path) -> None:
     assert 'duvoform connect "AP inbox"' in change.notes[0]
 
 
-def test_live_connections_are_matched_and_left_alone(tmp_path: Path) -> None:
+def test_live_connections_that_match_are_unchanged(tmp_path: Path) -> None:
     files = {"c/c.yaml": CUSTOM + "---\n" + OAUTH, "secrets/erp-key.txt": "x\n"}
-    live = live_state(connections=[connection("c1", "ERP tools"), connection("c2", "AP inbox")])
+    custom = connection(
+        "c1",
+        "ERP tools",
+        type="custom_mcp",
+        provider="user",
+        server_url="https://mcp.example.com/erp",
+        auth_method="headers",
+        shared=True,
+        has_headers=True,
+    )
+    oauth = connection("c2", "AP inbox", type="gmail", provider="oauth", auth_method="oauth")
+    live = live_state(connections=[custom, oauth])
+    live.credentials["c1"] = ConnectionCredentials(
+        id="c1", headers={"X-Org": "acme", "Authorization": "", "X-Api-Key": ""}
+    )
     result = plan_for(tmp_path, files, live)
     assert not result.plan.has_changes
     assert result.plan.unchanged == 2
