@@ -1,0 +1,146 @@
+"""``duvoform connect NAME [PATH...]``: a person authorizes an OAuth connection.
+
+Finds the Connection manifest called NAME (in PATHs, default ``.``), and when no live
+connection of that name and type exists yet, starts its OAuth flow (``duvoform.connect.flows``:
+native, MCP OAuth or Composio), prints the URL the person must open (on stdout, alone on its
+line; instructions go to stderr), opens it in a browser only with ``--open``, and waits,
+polling the connection list every ``--poll-interval`` seconds, until the connection appears or
+``--timeout`` passes. Composio connections are finalized once the account is authorized. The
+new connection is then renamed to NAME and shared when the manifest says so.
+
+Exit codes: 0 connected (or already connected); 1 the flow could not start, was refused, or
+timed out; 2 bad arguments (NAME is not an OAuth Connection manifest); 130 interrupted
+(Ctrl-C while waiting: waiting only reads, so nothing is left half done; a person who finishes
+in the browser later still makes the connection, named as Duvo names it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import webbrowser
+from pathlib import Path
+
+import click
+
+from duvoform.app import App, pass_app
+from duvoform.commands._options import ManifestOptions, manifest_options
+from duvoform.connect import find_existing, finish, oauth_spec, start, wait
+from duvoform.errors import ConnectError, UsageError
+from duvoform.graph import DesiredState
+from duvoform.model import Connection
+from duvoform.model.text import did_you_mean, quote
+
+__all__ = ["command"]
+
+
+def _manifest(desired: DesiredState, name: str) -> Connection:
+    found = desired.get(Connection.KIND, name)
+    if isinstance(found, Connection):
+        return found
+    names = [r.name for r in desired.of_kind(Connection.KIND)]
+    raise UsageError(
+        f"no Connection {quote(name)} in the manifests" + did_you_mean(name, names)
+        if names
+        else f"no Connection {quote(name)} in the manifests (they declare no connections)"
+    )
+
+
+async def _connect(
+    app: App,
+    connection: Connection,
+    *,
+    open_browser: bool,
+    timeout: float,
+    interval: float,
+    return_url: str | None,
+) -> None:
+    name = quote(connection.name)
+    async with app.client() as client:
+        existing = await find_existing(client, connection)
+        if existing is not None:
+            live, done = await finish(client, connection, existing)
+            tail = f"; {', '.join(done)}" if done else ""
+            click.echo(f"{name} is already connected (connection {live.id}){tail}.")
+            return
+        flow = await start(client, connection, return_url=return_url)
+        if flow.url is not None:
+            click.echo(
+                f"Open this URL in a browser to authorize {name} ({flow.flow} OAuth):", err=True
+            )
+            click.echo(flow.url)
+            if open_browser:
+                webbrowser.open(flow.url)
+            click.echo(
+                f"Waiting up to {timeout:g} s for the connection to appear "
+                "(Ctrl-C stops waiting; nothing is lost)...",
+                err=True,
+            )
+        live = await wait(client, flow, timeout=timeout, interval=interval)
+        live, done = await finish(client, connection, live)
+        tail = f"; {', '.join(done)}" if done else ""
+        click.echo(f"Connected {name} (connection {live.id}){tail}.")
+
+
+@click.command("connect")
+@click.argument("name")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--open", "open_browser", is_flag=True, help="Also open the URL in a web browser.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=600.0,
+    show_default=True,
+    help="Seconds to wait for the person to finish.",
+)
+@click.option(
+    "--poll-interval",
+    type=click.FloatRange(min=0.05),
+    default=2.0,
+    show_default=True,
+    help="Seconds between looks at the connection list.",
+)
+@click.option(
+    "--return-url",
+    metavar="URL",
+    help="Where the browser goes after consent (for Composio, the callback URL).",
+)
+@manifest_options
+@pass_app
+def command(
+    app: App,
+    name: str,
+    paths: tuple[Path, ...],
+    open_browser: bool,
+    timeout: float,
+    poll_interval: float,
+    return_url: str | None,
+    manifest_options: ManifestOptions,
+) -> None:
+    """Authorize the OAuth connection NAME in a browser and wait until it exists."""
+    manifests = manifest_options.load(paths)
+    for warning in manifests.warnings:
+        click.echo(f"warning: {warning.render()}", err=True)
+    connection = _manifest(DesiredState.build(manifests), name)
+    try:
+        oauth_spec(connection)
+    except ConnectError as exc:  # the manifest names no OAuth connection: a usage problem
+        raise UsageError(exc.message) from None
+    try:
+        asyncio.run(
+            _connect(
+                app,
+                connection,
+                open_browser=open_browser,
+                timeout=timeout,
+                interval=poll_interval,
+                return_url=return_url,
+            )
+        )
+    except KeyboardInterrupt:
+        click.echo(
+            f"\nStopped waiting for {quote(name)}; duvoform changed nothing. If the person "
+            "still finishes in the browser, the connection appears in Duvo by itself; "
+            "duvoform plan shows whether it matches the manifest.",
+            err=True,
+        )
+        raise click.exceptions.Exit(130) from None
