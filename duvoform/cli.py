@@ -22,6 +22,7 @@ __all__ = ["cli", "main"]
 # command name -> module under duvoform.commands exposing a click command called ``command``
 COMMANDS: dict[str, str] = {
     "apply": "apply",
+    "connect": "connect",
     "emulator": "emulator",
     "import": "import_",
     "plan": "plan",

@@ -28,6 +28,7 @@ bug and keeps its traceback.
      ├── StalePlanError                 live state changed since the plan file was written
      ├── PlanFileError                  a saved plan file is unreadable, corrupt or foreign
      ├── ApplyError                     some changes failed; carries the report
+     ├── ConnectError                   an OAuth flow could not start, was refused or timed out
      └── EmulatorError                  the local emulator could not start or was misconfigured
 
 Errors carry objects (locations, requests, changes), not only strings, so that renderers can
@@ -47,6 +48,7 @@ __all__ = [
     "ApplyError",
     "AuthError",
     "ConflictError",
+    "ConnectError",
     "DuvoformError",
     "EmulatorError",
     "InconsistentListError",
@@ -300,6 +302,10 @@ class ApplyError(DuvoformError):
     def __init__(self, message: str, report: Any = None) -> None:
         self.report = report
         super().__init__(message)
+
+
+class ConnectError(DuvoformError):
+    """An OAuth flow (``duvoform connect``) could not start, was refused, or timed out."""
 
 
 class EmulatorError(DuvoformError):

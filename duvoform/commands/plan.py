@@ -5,17 +5,27 @@ manifest warnings and the plan-file message go to stderr. ``--out FILE`` also sa
 for ``duvoform apply FILE``. ``--detailed-exitcode``: 0 no changes, 2 changes, 1 error (without
 it, 0 whenever the plan was made). ``--target Kind/name`` (repeatable) narrows the plan to those
 resources and what they depend on.
+
+``--probe`` runs the pre-flight checks of ``duvoform.connect.probe`` (the MCP probe of custom
+MCP connections, with their headers; the OAuth support check of MCP OAuth servers) and adds
+what they find to the plan's warnings. ``--strict`` (implies ``--probe``) makes those findings
+errors: the plan is shown, then the command exits 1 and saves no plan file. ``--rotate-secrets
+[NAME]`` plans to send secret header values again, as ``apply --rotate-secrets`` does.
 """
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from duvoform.app import App, pass_app
 from duvoform.commands._options import ManifestOptions, manifest_options
+from duvoform.commands._secrets import rotate_secrets_option
+from duvoform.connect import Finding, preflight
+from duvoform.errors import PlanError, Problem
 from duvoform.manifest import Manifests
 from duvoform.pipeline import PlanOptions, PlanResult, build_plan
 from duvoform.planfile import write_plan_file
@@ -24,9 +34,21 @@ from duvoform.render import render_json, render_markdown, render_text
 __all__ = ["command"]
 
 
-async def _plan(app: App, manifests: Manifests, options: PlanOptions) -> PlanResult:
+async def _plan(
+    app: App, manifests: Manifests, options: PlanOptions, *, probe: bool
+) -> tuple[PlanResult, list[Finding]]:
     async with app.client() as client:
-        return await build_plan(manifests, client, options)
+        result = await build_plan(manifests, client, options)
+        if not probe:
+            return result, []
+        scope = None
+        if options.targets:
+            scope = {c.address for c in result.plan.changes} | set(options.targets)
+        findings = await preflight(client, result.desired, addresses=scope)
+    if findings:
+        warnings = result.plan.warnings + tuple(f.render() for f in findings)
+        result = replace(result, plan=replace(result.plan, warnings=warnings))
+    return result, findings
 
 
 @click.command("plan")
@@ -72,6 +94,14 @@ async def _plan(app: App, manifests: Manifests, options: PlanOptions) -> PlanRes
     is_flag=True,
     help="Allow deleting folders that still hold assignments (they move to the root).",
 )
+@click.option(
+    "--probe",
+    is_flag=True,
+    help="Also check that MCP servers answer and accept the connections' credentials "
+    "(findings are warnings).",
+)
+@click.option("--strict", is_flag=True, help="Like --probe, but its findings are errors.")
+@rotate_secrets_option
 @manifest_options
 @pass_app
 def command(
@@ -84,6 +114,9 @@ def command(
     prune: bool,
     allow_mass_delete: bool,
     allow_nonempty_folder_delete: bool,
+    probe: bool,
+    strict: bool,
+    rotate_secrets: bool | frozenset[str],
     manifest_options: ManifestOptions,
 ) -> None:
     """Show what apply would change, reading the live API and changing nothing."""
@@ -95,8 +128,9 @@ def command(
         prune=prune,
         allow_mass_delete=allow_mass_delete,
         allow_nonempty_folder_delete=allow_nonempty_folder_delete,
+        rotate_secrets=rotate_secrets,
     )
-    result = asyncio.run(_plan(app, manifests, options))
+    result, findings = asyncio.run(_plan(app, manifests, options, probe=probe or strict))
     plan = result.plan
     if fmt == "json":
         click.echo(render_json(plan), nl=False)
@@ -104,6 +138,12 @@ def command(
         click.echo(render_markdown(plan, verbose=app.verbosity > 0), nl=False)
     else:
         app.out.print(render_text(plan, verbose=app.verbosity > 0))
+    if strict and findings:
+        raise PlanError(
+            [Problem(None, (finding.render(),)) for finding in findings],
+            f"--strict: the pre-flight checks found {len(findings)} problem"
+            f"{'s' if len(findings) != 1 else ''}, so no plan was saved",
+        )
     if out is not None:
         write_plan_file(out, result, api_url=app.api_url)
         click.echo(f"Saved the plan to {out}; apply it with: duvoform apply {out}", err=True)
