@@ -5,12 +5,14 @@
     Manifests ─DesiredState.build─▶ DesiredState ─live_query─▶ LiveQuery
     client ─read_live_state─▶ LiveState
     (DesiredState, LiveState) ─match─▶ Matches ─diff─▶ changes ─order─▶ Plan ─narrow─▶ Plan
+                                                         │                  ─safety.enforce─▶
                                                          └─▶ ids, fingerprints, expected absent
 
 ``build_plan`` does the reads; ``plan_against`` is the pure rest (tests call it with a
 hand-made ``LiveState``). ``PlanResult`` holds everything apply and a plan file need: the
 plan, its steps in execution order, the id map seed, the fingerprints of every live object the
-plan read and what it expects to be absent.
+plan read and what it expects to be absent. The safety rails (``duvoform.safety``) run on the
+narrowed plan, so a refusal elsewhere does not block a targeted plan.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from duvoform.api.client import DuvoClient
-from duvoform.diff import DiffOptions, diff, fingerprints, safety_error
+from duvoform.diff import DiffOptions, diff, fingerprints
 from duvoform.diff.connection import credential_reads
 from duvoform.diff.wiring import slot_reads
 from duvoform.errors import Problem, UnknownTargetError
@@ -34,6 +36,7 @@ from duvoform.model import Folder, kinds
 from duvoform.model.text import did_you_mean, quote
 from duvoform.order import order_with_steps
 from duvoform.plan import Action, Change, Plan
+from duvoform.safety import enforce
 from duvoform.steps import Step
 
 __all__ = [
@@ -81,6 +84,7 @@ class PlanResult:
     ``expected_absent``: ``[{"kind", "name"|"path"}]`` of the objects it expects not to exist.
     ``manifest_digest``: ``Manifests.digest``. ``manifest_root``: where ``$secret`` file
     references are relative to. ``requests``: how many API requests the live read took.
+    ``options``: the options the plan was made with (a plan file records the flags).
     """
 
     plan: Plan
@@ -95,6 +99,7 @@ class PlanResult:
     manifest_root: Path
     requests: int = 0
     targets: tuple[str, ...] = field(default=())
+    options: PlanOptions = field(default_factory=PlanOptions)
 
     @property
     def digest(self) -> str:
@@ -155,14 +160,21 @@ def plan_against(
         read = {(k, i) for k, i in read if owner.get(i) in scope}
         absent = [e for e in absent if _absent_address(e) in scope]
     deletes = any(change.action is Action.DELETE for change in plan.changes)
-    refused = [
-        problem
+    differs = [
+        (address, problem)
         for address, problem in result.safety
         if (address is None and deletes)
         or (address is not None and (scope is None or address in scope))
     ]
-    if refused:
-        raise safety_error(refused)
+    enforce(
+        plan,
+        desired,
+        live,
+        ids=result.ids,
+        allow_mass_delete=options.allow_mass_delete,
+        allow_nonempty_folder_delete=options.allow_nonempty_folder_delete,
+        also=differs,
+    )
     return PlanResult(
         plan=plan,
         steps=steps,
@@ -176,6 +188,7 @@ def plan_against(
         manifest_root=desired.manifests.project.root,
         requests=live.requests,
         targets=options.targets,
+        options=options,
     )
 
 

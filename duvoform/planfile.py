@@ -6,6 +6,7 @@
      "created_at": "2026-01-01T00:00:00Z", "api_url": "https://api.duvo.ai",
      "manifest_digest": "<sha256>", "manifest_root": "<path the secret files are relative to>",
      "targets": ["Kind/name", ...],
+     "options": {"prune": false, "allow_mass_delete": false, "allow_nonempty_folder_delete": false},
      "plan": <Plan.to_json()>,
      "steps": [<Step.to_json()>, ... in execution order],
      "ids": {"<address>": "<live id>", "<address>@build": "<live build id>"},
@@ -36,7 +37,7 @@ from urllib.parse import urlsplit, urlunsplit
 from duvoform.diff.fingerprint import fingerprint
 from duvoform.errors import PlanFileError
 from duvoform.live import LiveQuery, LiveState
-from duvoform.pipeline import PlanResult, plan_digest
+from duvoform.pipeline import PlanOptions, PlanResult, plan_digest
 from duvoform.plan import Action, ApiCall, Change, FieldChange, Plan
 from duvoform.steps import Step
 
@@ -53,6 +54,8 @@ __all__ = [
 PLAN_FILE_KIND = "duvoform-plan"
 PLAN_FILE_VERSION = 1
 
+_FLAGS = ("prune", "allow_mass_delete", "allow_nonempty_folder_delete")
+
 
 @dataclass(frozen=True)
 class PlanFile:
@@ -68,6 +71,8 @@ class PlanFile:
     fingerprints: dict[str, str]
     expected_absent: tuple[dict[str, str], ...]
     targets: tuple[str, ...] = ()
+    options: PlanOptions = field(default_factory=PlanOptions)
+    """The flags the plan was made with, and its targets."""
     reads: LiveQuery = field(default_factory=LiveQuery)
     """What to read beyond the lists to check the fingerprints (credentials, slots)."""
 
@@ -110,6 +115,7 @@ def plan_file_document(
         "manifest_digest": result.manifest_digest,
         "manifest_root": _shown_root(result.manifest_root),
         "targets": list(result.targets),
+        "options": {name: getattr(result.options, name) for name in _FLAGS},
         "plan": result.plan.to_json(),
         "steps": [step.to_json() for step in result.steps],
         "ids": dict(result.ids),
@@ -205,8 +211,18 @@ def _parse(doc: dict[str, Any]) -> PlanFile:
         fingerprints=_strings(doc["fingerprints"]),
         expected_absent=tuple(_strings(entry) for entry in doc["expected_absent"]),
         targets=tuple(str(t) for t in doc.get("targets", ())),
+        options=_options(doc),
         reads=_reads(doc.get("reads") or {}),
     )
+
+
+def _options(doc: Mapping[str, Any]) -> PlanOptions:
+    """The recorded flags (all off in plan files written before they were recorded)."""
+    recorded = doc.get("options") or {}
+    if not isinstance(recorded, Mapping):
+        raise TypeError("options must be an object")
+    flags = {name: bool(recorded.get(name, False)) for name in _FLAGS}
+    return PlanOptions(targets=tuple(str(t) for t in doc.get("targets", ())), **flags)
 
 
 def _reads(value: Any) -> LiveQuery:

@@ -3,26 +3,25 @@
 ``diff(desired, live, matches, options) -> DiffResult``. One module per kind
 (``folder``, ``assignment`` with ``build``, ``connection``), the build digest and normalisation
 in ``digest``, and the fingerprints a plan file keeps in ``fingerprint``. Folders are diffed
-first, then connections, then assignments, and folder deletes last (a delete waits for the
-moves out of the folder). Every safety problem (protected objects, non-empty folders, mass
-deletes) is collected and raised at the end as one ``SafetyError``. ``duvoform.order`` then
-puts the changes in execution order.
+first, then connections, then assignments, then the deletes (folders: they wait for the moves
+out of the folder; connections: ``delete``), and last the note on undeclared live objects that
+the plan keeps. ``duvoform.order`` then puts the changes in execution order, and
+``duvoform.safety`` checks the ordered plan against the safety rails.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from duvoform.diff.assignment import diff_assignments
 from duvoform.diff.connection import diff_connections
 from duvoform.diff.context import Context, DiffOptions, DiffResult
+from duvoform.diff.delete import plan_connection_deletes, report_unmanaged
 from duvoform.diff.digest import build_digest, build_name, parse_digest
 from duvoform.diff.fingerprint import fingerprint, fingerprints
 from duvoform.diff.folder import diff_folders, plan_folder_deletes
-from duvoform.errors import Problem, SafetyError
 from duvoform.graph import DesiredState
 from duvoform.live import LiveState
 from duvoform.match import Matches
+from duvoform.safety import safety_error
 
 __all__ = [
     "DiffOptions",
@@ -47,8 +46,9 @@ def diff(
 ) -> DiffResult:
     """Every change that makes live state match ``desired`` (unordered; see ``order``).
 
-    Raises ``SafetyError`` listing every safety rail the changes would break, unless
-    ``check_safety`` is False (the caller then raises ``safety_error`` for the part it keeps).
+    Raises ``SafetyError`` listing every refusal a differ recorded (``DiffResult.safety``),
+    unless ``check_safety`` is False (the caller then raises ``safety_error`` for the part it
+    keeps). The plan-wide rails are ``duvoform.safety.check``'s, run on the ordered plan.
     """
     ctx = Context(desired, live, matches, options or DiffOptions())
     ctx.result.ids.update(matches.ids())
@@ -56,15 +56,8 @@ def diff(
     diff_connections(ctx)
     diff_assignments(ctx)
     plan_folder_deletes(ctx)
+    plan_connection_deletes(ctx)
+    report_unmanaged(ctx)
     if check_safety and ctx.result.safety:
         raise safety_error(problem for _, problem in ctx.result.safety)
     return ctx.result
-
-
-def safety_error(problems: Iterable[Problem]) -> SafetyError:
-    """One ``SafetyError`` for every safety rail broken."""
-    listed = list(problems)
-    count = len(listed)
-    return SafetyError(
-        listed, f"the plan was refused by {count} safety rule{'s' if count != 1 else ''}"
-    )

@@ -19,7 +19,7 @@ What a plan does for a Connection manifest:
   through the API, so a live connection of another type or server is a warning.
 - a live connection of another kind than the manifest (an OAuth connection where the manifest
   describes a custom MCP server, or the reverse) is a warning, and is left as it is.
-- live, ``ensure: absent``: reported as a warning (deletes are planned elsewhere).
+- live, ``ensure: absent``: deleted, by ``duvoform.diff.delete``.
 
 A secret ``{file: PATH}`` is written into the marker relative to the manifest root (the
 manifest names it relative to itself), so the executor resolves it with
@@ -142,12 +142,7 @@ def _existing(
 ) -> None:
     """A live connection: compared, and updated where it differs."""
     if connection.ensure == "absent":
-        ctx.result.warnings.append(
-            f"{address}: marked 'ensure: absent', but this version of duvoform does not delete "
-            f"connections yet; the live connection {live_id} was left as it is"
-        )
-        ctx.result.unchanged += 1
-        return
+        return  # deleted by duvoform.diff.delete
     live = ctx.live.connection(live_id)
     assert live is not None  # matched ids come from the connection list
     spec = connection.spec

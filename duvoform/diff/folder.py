@@ -4,15 +4,17 @@
   (``folder.create``; the parent's create comes first).
 - A matched folder whose name or parent differs is updated in one ``folder.update`` (a rename
   when it was matched through ``previous_names``; a re-parent when it was found elsewhere or
-  its desired parent changed). ``protected: true`` forbids a rename.
+  its desired parent changed).
 - A folder is deleted when its manifest says ``ensure: absent`` and it is live, or with
   ``--prune`` when no manifest declares it and ``duvoform.yaml`` puts folders in prune scope.
   Deletes run bottom-up: after the deletes of its subfolders, after its declared subfolders
   moved away, and after the declared assignments inside it moved out. What is still inside
-  then (undeclared assignments, which the API moves to the root, and undeclared subfolders)
-  makes the folder *non-empty*: refused unless ``--allow-nonempty-folder-delete``, and the
-  plan says what moves. More deletes of one kind than the safety threshold
-  (``duvoform.yaml``'s ``safety``) are refused unless ``--allow-mass-delete``.
+  then (``duvoform.safety.FolderContents``: undeclared assignments, which the API moves to the
+  root, and undeclared subfolders) makes the folder *non-empty*: the delete is forced and its
+  notes say what moves.
+
+The safety rails (``protected: true``, non-empty folders, mass deletes) are checked on the whole
+plan by ``duvoform.safety``.
 
 Deletes are built last (``plan_folder_deletes``), once every other change is known.
 """
@@ -29,14 +31,13 @@ from duvoform.diff.context import (
     Context,
     StepList,
 )
+from duvoform.diff.delete import prune_addresses
 from duvoform.model import Folder
-from duvoform.model.text import quote
 from duvoform.plan import Action, Change, FieldChange
+from duvoform.safety import FolderContentsIndex
 from duvoform.steps import Op, Step, ref
 
 __all__ = ["diff_folders", "plan_folder_deletes"]
-
-_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -114,8 +115,6 @@ def _update(ctx: Context, folder: Folder, address: str, live_id: str) -> bool:
     params: dict[str, object] = {"folder": ref(address)}
     fields: list[FieldChange] = []
     if live.name != folder.name:
-        if folder.metadata.protected:
-            ctx.protected(folder, f"renaming it from {quote(live.name)}", ("metadata", "name"))
         params["name"] = folder.name
         fields.append(FieldChange("name", live.name, folder.name))
     parent_is_new = parent_address is not None and wanted_parent is None
@@ -159,10 +158,8 @@ def plan_folder_deletes(ctx: Context) -> None:
     by_id = {d.live.id: d for d in doomed}
     moves = _moves_by_folder(ctx)
     updates = _folder_updates(ctx)
-    changes: list[Change] = []
-    for item in doomed:
-        changes.append(_delete(ctx, item, by_id, moves, updates))
-    _mass_delete_check(ctx, len(doomed))
+    contents = FolderContentsIndex(ctx.live, ctx.result.changes)
+    changes = [_delete(ctx, item, by_id, moves, updates, contents) for item in doomed]
     for change in changes:
         ctx.add(change)
 
@@ -176,16 +173,18 @@ def _doomed(ctx: Context) -> list[_Doomed]:
             continue
         live = ctx.live.folders.get(live_id)
         assert live is not None
-        if folder.metadata.protected:
-            ctx.protected(folder, "deleting it (ensure: absent)", ("spec", "ensure"))
         out.append(_Doomed(address, live, folder))
     project = ctx.desired.manifests.project
     if ctx.options.prune and Folder.KIND in project.prune.kinds:
-        for live in ctx.matches.unmanaged_folders:
-            path = "/".join(ctx.live.folders.path_of(live.id))
-            out.append(_Doomed(f"{Folder.KIND}/{path}", live, None))
-            ctx.result.ids[f"{Folder.KIND}/{path}"] = live.id
-            ctx.read(Folder.KIND, live.id)
+        unmanaged = {f.id: f for f in ctx.matches.unmanaged_folders}
+        paths = [
+            ("/".join(ctx.live.folders.path_of(f.id)), f.id) for f in ctx.matches.unmanaged_folders
+        ]
+        taken = {ctx.address(f) for f in ctx.desired.of_kind(Folder.KIND)}
+        for address, live_id in prune_addresses(Folder.KIND, paths, taken):
+            out.append(_Doomed(address, unmanaged[live_id], None))
+            ctx.result.ids[address] = live_id
+            ctx.read(Folder.KIND, live_id)
     return out
 
 
@@ -221,6 +220,7 @@ def _delete(
     doomed: dict[str, _Doomed],
     moves: dict[str, list[tuple[str, str]]],
     updates: dict[str, tuple[str, Step]],
+    contents: FolderContentsIndex,
 ) -> Change:
     live = item.live
     after: list[str] = []
@@ -228,13 +228,6 @@ def _delete(
     for address, step_id in moves.get(live.id, []):
         after.append(step_id)
         depends.append(address)
-    leaving = {address for address, _ in moves.get(live.id, [])}
-    staying_agents = sorted(
-        agent.name
-        for agent in ctx.live.agents
-        if agent.folder_id == live.id and ctx.matches.address_of(agent.id) not in leaving
-    )
-    staying_folders: list[str] = []
     for child in ctx.live.folders.children(live.id):
         if child.id in doomed:
             depends.append(doomed[child.id].address)
@@ -243,26 +236,10 @@ def _delete(
             address, step = updates[child.id]
             depends.append(address)
             after.append(step.id)
-        else:
-            staying_folders.append("/".join(ctx.live.folders.path_of(child.id)))
-    notes = _contents_notes(staying_agents, staying_folders)
-    nonempty = bool(staying_agents or staying_folders)
-    if nonempty and not ctx.options.allow_nonempty_folder_delete:
-        where = (
-            ctx.desired.manifests.locate(item.resource, ("spec", "ensure"))
-            if item.resource is not None
-            else None
-        )
-        ctx.refuse(
-            item.address,
-            where,
-            f"{item.address} is not empty: "
-            + "; ".join(notes)
-            + "; pass --allow-nonempty-folder-delete to delete it anyway",
-            item.resource.label if item.resource is not None else None,
-        )
+    held = contents.contents(live.id, doomed)
+    notes = held.notes()
     steps = StepList(item.address)
-    steps.add(Op.FOLDER_DELETE, {"folder": ref(item.address), "force": nonempty}, after)
+    steps.add(Op.FOLDER_DELETE, {"folder": ref(item.address), "force": bool(held)}, after)
     parent = ctx.live_folder_parent(live.id)
     reason = "ensure: absent" if item.resource is not None else "not in any manifest (--prune)"
     return Change(
@@ -283,38 +260,3 @@ def _deleted_fields(name: str, parent_path: str | None) -> tuple[FieldChange, ..
     if parent_path is not None:
         fields.append(FieldChange("parent", parent_path, None))
     return tuple(fields)
-
-
-def _contents_notes(agents: list[str], folders: list[str]) -> list[str]:
-    notes: list[str] = []
-    if agents:
-        notes.append(
-            f"{len(agents)} live assignment{'s' if len(agents) != 1 else ''} "
-            f"move{'s' if len(agents) == 1 else ''} to the root folder: {_listed(agents)}"
-        )
-    if folders:
-        notes.append(
-            f"{len(folders)} undeclared subfolder{'s' if len(folders) != 1 else ''} "
-            f"{'is' if len(folders) == 1 else 'are'} deleted with it: {_listed(folders)}"
-        )
-    return notes
-
-
-def _listed(names: list[str]) -> str:
-    shown = ", ".join(names[:_SHOWN])
-    more = len(names) - _SHOWN
-    return shown + (f" and {more} more" if more > 0 else "")
-
-
-def _mass_delete_check(ctx: Context, count: int) -> None:
-    safety = ctx.desired.manifests.project.safety
-    live_count = len(ctx.live.folders)
-    limit = safety.max_deletes(Folder.KIND, live_count)
-    if count > limit and not ctx.options.allow_mass_delete:
-        ctx.refuse(
-            None,
-            None,
-            f"this plan would delete {count} of {live_count} live folders, more than the "
-            f"safety limit of {limit} (duvoform.yaml safety); pass --allow-mass-delete if "
-            "that is intended",
-        )

@@ -112,6 +112,6 @@ def test_absent_connections(tmp_path: Path) -> None:
     assert not plan_for(tmp_path, {"c.yaml": gone}, live_state()).plan.has_changes
     live = live_state(connections=[connection("c1", "Old")])
     result = plan_for(tmp_path, {"c.yaml": gone}, live)
-    assert not result.plan.has_changes
-    (warning,) = result.plan.warnings
-    assert warning.startswith("Connection/Old: marked 'ensure: absent'")
+    (change,) = result.plan.changes  # a live one is deleted (tests/safety has the details)
+    assert (change.address, change.action, change.live_id) == ("Connection/Old", "delete", "c1")
+    assert not result.plan.warnings
