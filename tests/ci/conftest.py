@@ -79,7 +79,8 @@ def toolchain(tmp_path_factory: pytest.TempPathFactory) -> Toolchain:
     github_path = root / "github-path"
     env = {
         **base_environment(root / "home"),
-        "PYTHON": sys._base_executable,  # a Python outside the tests' own virtual environment
+        # a Python outside the tests' own virtual environment
+        "PYTHON": getattr(sys, "_base_executable", sys.executable),
         "RUNNER_TEMP": str(runner_temp),
         "GITHUB_ACTION_PATH": str(ROOT),
         "GITHUB_PATH": str(github_path),

@@ -97,7 +97,7 @@ def _rules_allow(rules: list[dict[str, Any]] | None, variables: Mapping[str, str
         return True
     for rule in rules:
         if "if" not in rule or rule_matches(rule["if"], variables):
-            return rule.get("when", "on_success") != "never"
+            return str(rule.get("when", "on_success")) != "never"
     return False
 
 

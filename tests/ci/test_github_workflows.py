@@ -214,3 +214,14 @@ def test_fork_pull_request_is_validated_but_not_planned(github: GitHubHarness) -
     assert "No plan was made" in job.summary
     assert github.forge.requests == []
     assert github.emulator.stats()["total"] == 0
+
+
+def test_a_usage_error_is_not_taken_for_changes(github: GitHubHarness) -> None:
+    # click exits 2 on a usage error, the code --detailed-exitcode uses for "changes".
+    github.vars["DUVOFORM_PLAN_ARGS"] = "--prnue"
+    job = github.pull_request(7, HEAD_1).run_job(plan_workflow(github), "plan")
+    assert job.failed
+    assert job.step("plan").outputs == {"exitcode": "1", "has-changes": "false"}
+    body = str(sticky(github, 7)["body"])
+    assert "## :x: duvoform plan failed" in body
+    assert "Error: No such option '--prnue'." in body
