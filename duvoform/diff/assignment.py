@@ -15,8 +15,9 @@ In a cycle, the assignment created bare is chosen deterministically: within each
 connected group of new assignments, the one with the smallest address, until no cycle is left.
 
 **Update**: ``agent.update`` for the name (a rename through ``previous_names``; forbidden when
-``protected``) and the flags (``null`` and absent count as false), ``agents.move`` when the
-folder differs (into a folder, or to the root), and the build (``duvoform.diff.build``).
+``protected``, by ``duvoform.safety``) and the flags (``null`` and absent count as false),
+``agents.move`` when the folder differs (into a folder, or to the root), and the build
+(``duvoform.diff.build``).
 
 **Wiring**: a build that names connections gets a ``build.wire`` step after the step that makes
 it (create, or a new build), or, when the build is kept, when its live slots and pins lack one
@@ -272,8 +273,6 @@ def _update(ctx: Context, assignment: Assignment, address: str, agent: Agent) ->
     requests: list[ApiCall] = []
     patch: dict[str, Any] = {}
     if agent.name != assignment.name:
-        if assignment.metadata.protected:
-            ctx.protected(assignment, f"renaming it from {quote(agent.name)}", ("metadata", "name"))
         patch["name"] = assignment.name
         fields.append(FieldChange("name", agent.name, assignment.name))
     for flag in FLAGS:

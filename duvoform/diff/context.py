@@ -1,10 +1,10 @@
 """What every kind's differ shares: the inputs, the result being built, and small helpers.
 
 A differ reads ``Context.desired``, ``Context.live`` and ``Context.matches`` and appends to
-``Context.result``; safety problems (protected objects, non-empty folders, mass deletes) go to
-``DiffResult.safety`` with the address they are about, and are raised together as one
-``SafetyError`` at the end (by ``diff``, or by the pipeline once ``--target`` has narrowed the
-plan, so that a refusal elsewhere does not block a targeted plan).
+``Context.result``. The safety rails (protected objects, renames onto live names, non-empty
+folders, mass deletes) are checked on the whole plan by ``duvoform.safety``; a refusal that
+only a differ can see goes to ``DiffResult.safety`` with the address it is about, and the
+pipeline raises it with the rails' own, once ``--target`` has narrowed the plan.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from duvoform.live import LiveState
 from duvoform.match import Matches
 from duvoform.model import Resource
 from duvoform.plan import ApiCall, Change
+from duvoform.safety import protected_problem
 from duvoform.steps import Op, Step
 
 __all__ = [
@@ -176,11 +177,12 @@ class Context:
         self.result.safety.append((address, Problem(location, (reason,), label)))
 
     def protected(self, resource: Resource, what: str, field_path: tuple[str, ...]) -> None:
-        """Report that ``protected: true`` forbids ``what`` (e.g. "renaming it")."""
-        self.refuse(
-            self.address(resource),
-            self.desired.manifests.locate(resource, field_path),
-            f"metadata.protected: duvoform never deletes or renames a protected {resource.KIND}, "
-            f"but this plan would be {what}; remove 'protected: true' to allow it",
-            resource.label,
+        """Report that ``protected: true`` forbids ``what`` (e.g. "renaming it from "A"").
+
+        ``duvoform.safety`` refuses every delete and rename of a protected object found in the
+        plan, whatever its kind, so a differ need not call this; the problem is the same one
+        (``safety.protected_problem``), and a refusal reported twice is shown once.
+        """
+        self.result.safety.append(
+            (self.address(resource), protected_problem(self.desired, resource, what, field_path))
         )
