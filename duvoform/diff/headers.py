@@ -94,7 +94,7 @@ def diff_headers(
         if has:
             out.changed = True
             out.value = None
-            before: Any = sorted(known.names) if known is not None else "(headers set outside git)"
+            before: Any = sorted(known.names) if known is not None else "(set)"
             out.fields.append(FieldChange("headers", before, None))
         return out
     if credentials is None and live.has_headers is not False:
@@ -137,7 +137,13 @@ def _compare(desired: HeaderSet, current: LiveHeaders, marker: Marker, rotate: b
         )
     if not secret_ok or rotating:
         refs = {name: ref.to_json() for name, ref in sorted(desired.secret.items())}
-        out.fields.append(FieldChange("headers.secret", _secret_view(live_secret), refs))
+        # A kept secret shows as unchanged (its stored value stays); one whose value is sent
+        # shows as null -> reference: the stored value cannot be read.
+        before = {
+            name: refs[name] if name in refs and not rotating else None
+            for name in sorted(live_secret)
+        }
+        out.fields.append(FieldChange("headers.secret", before, refs))
     if rotating:
         names = ", ".join(sorted(desired.secret))
         out.notes.append(f"secret header values are sent again (--rotate-secrets): {names}")
