@@ -165,8 +165,9 @@ def _env(name: str, *fallbacks: str) -> str:
     raise CiError(f"{names} is not set")
 
 
-class Platform:
-    """Where comments live: GitHub issues comments or GitLab merge request notes."""
+class _Platform:
+    """Where comments live. Each platform lists, adds and edits the comments of a pull/merge
+    request (oldest first), finds the request merged as a commit, and reads a branch's head."""
 
     name = ""
 
@@ -174,28 +175,21 @@ class Platform:
         self.api = api
         self.scope = scope  # GitHub: "owner/repo"; GitLab: the URL-encoded project id or path
 
-    def comments(self, number: int) -> Iterator[dict[str, Any]]:
-        """The comments of a pull/merge request, oldest first."""
-        raise NotImplementedError
+    def get_list(self, url: str) -> list[Any]:
+        data = self.api.request("GET", url).data
+        if not isinstance(data, list):
+            raise CiError(f"GET {_shown(url)} did not answer with a list")
+        return data
 
-    def create(self, number: int, body: str) -> int:
-        """Add a comment; its id."""
-        raise NotImplementedError
-
-    def update(self, number: int, comment_id: int, body: str) -> None:
-        """Replace a comment's body."""
-        raise NotImplementedError
-
-    def request_for_commit(self, sha: str) -> int | None:
-        """The number of the pull/merge request that was merged as ``sha``, if any."""
-        raise NotImplementedError
-
-    def head(self, branch: str) -> str:
-        """The commit at the head of ``branch``."""
-        raise NotImplementedError
+    def get_commit(self, url: str, key: str) -> str:
+        data = self.api.request("GET", url).data
+        sha = data.get("commit", {}).get(key) if isinstance(data, dict) else None
+        if not isinstance(sha, str):
+            raise CiError(f"GET {_shown(url)} did not name the branch's commit")
+        return sha
 
 
-class GitHub(Platform):
+class GitHub(_Platform):
     """GitHub's REST API: pull request comments are issue comments."""
 
     name = "github"
@@ -227,22 +221,15 @@ class GitHub(Platform):
         self.api.request("PATCH", url, {"body": body})
 
     def request_for_commit(self, sha: str) -> int | None:
-        url = self.api.url(f"repos/{self.scope}/commits/{sha}/pulls")
-        pulls = self.api.request("GET", url).data
-        if not isinstance(pulls, list):
-            raise CiError(f"GET {_shown(url)} did not answer with a list")
+        pulls = self.get_list(self.api.url(f"repos/{self.scope}/commits/{sha}/pulls"))
         return _pick_merged(pulls, sha, number_key="number", merge_keys=("merge_commit_sha",))
 
     def head(self, branch: str) -> str:
-        url = self.api.url(f"repos/{self.scope}/branches/{urllib.parse.quote(branch, safe='')}")
-        data = self.api.request("GET", url).data
-        sha = data.get("commit", {}).get("sha") if isinstance(data, dict) else None
-        if not isinstance(sha, str):
-            raise CiError(f"GET {_shown(url)} did not name the branch's commit")
-        return sha
+        name = urllib.parse.quote(branch, safe="")
+        return self.get_commit(self.api.url(f"repos/{self.scope}/branches/{name}"), "sha")
 
 
-class GitLab(Platform):
+class GitLab(_Platform):
     """GitLab's REST API (v4): merge request notes."""
 
     name = "gitlab"
@@ -271,21 +258,17 @@ class GitLab(Platform):
 
     def request_for_commit(self, sha: str) -> int | None:
         url = self.api.url(f"projects/{self.scope}/repository/commits/{sha}/merge_requests")
-        requests = self.api.request("GET", url).data
-        if not isinstance(requests, list):
-            raise CiError(f"GET {_shown(url)} did not answer with a list")
         return _pick_merged(
-            requests, sha, number_key="iid", merge_keys=("merge_commit_sha", "squash_commit_sha")
+            self.get_list(url),
+            sha,
+            number_key="iid",
+            merge_keys=("merge_commit_sha", "squash_commit_sha"),
         )
 
     def head(self, branch: str) -> str:
         name = urllib.parse.quote(branch, safe="")
         url = self.api.url(f"projects/{self.scope}/repository/branches/{name}")
-        data = self.api.request("GET", url).data
-        sha = data.get("commit", {}).get("id") if isinstance(data, dict) else None
-        if not isinstance(sha, str):
-            raise CiError(f"GET {_shown(url)} did not name the branch's commit")
-        return sha
+        return self.get_commit(url, "id")
 
 
 def _id(data: Any) -> int:
@@ -306,6 +289,9 @@ def _pick_merged(
         if item.get("merged_at") or item.get("state") == "merged":
             return int(item[number_key])
     return int(candidates[0][number_key]) if candidates else None
+
+
+Platform = GitHub | GitLab
 
 
 def _platform(name: str) -> Platform:
