@@ -98,16 +98,23 @@ def oauth_spec(connection: Connection) -> OAuthConnectionSpec:
 
 
 async def find_existing(client: DuvoClient, connection: Connection) -> LiveConnection | None:
-    """The live connection this manifest describes, if it exists (by name and type).
+    """The live connection this manifest describes, if it exists: by its pinned id, its name,
+    or one of its ``previous_names`` (``finish`` then renames it), and of the right type.
 
     ``ConnectError`` when two share the name, or the one of that name is of another type.
     """
     wanted = expected_type(oauth_spec(connection).oauth)
-    named = [c for c in await client.list_connections() if c.name == connection.name]
+    listed = await client.list_connections()
+    pinned = str(connection.metadata.id) if connection.metadata.id is not None else None
+    named: list[LiveConnection] = [c for c in listed if c.id == pinned]
+    for name in (connection.name, *connection.metadata.previous_names):
+        if named:
+            break
+        named = [c for c in listed if c.name == name]
     if len(named) > 1:
         ids = ", ".join(c.id for c in named)
         raise ConnectError(
-            f"{len(named)} live connections are named {quote(connection.name)} ({ids}); "
+            f"{len(named)} live connections are named {quote(named[0].name)} ({ids}); "
             "pin one with metadata.id"
         )
     if not named:
@@ -115,7 +122,7 @@ async def find_existing(client: DuvoClient, connection: Connection) -> LiveConne
     live = named[0]
     if live.type is not None and live.type != wanted:
         raise ConnectError(
-            f"the live connection {quote(connection.name)} ({live.id}) is of type "
+            f"the live connection {quote(live.name)} ({live.id}) is of type "
             f"{quote(live.type)}, not {quote(wanted)}; delete or rename it in Duvo first"
         )
     return live

@@ -254,3 +254,19 @@ def test_a_live_connection_of_another_type_is_a_warning_not_a_change(
     result = run(emulator, "connect", "AP inbox", str(root))
     assert result.exit_code == 1
     assert 'is of type "outlook", not "gmail"' in result.stderr
+
+
+def test_connect_finds_a_connection_under_a_previous_name_and_renames_it(
+    emulator: EmulatorControl, work: Path
+) -> None:
+    emulator.seed({"connections": [{"name": "Mail", "type": "gmail", "provider": "oauth"}]})
+    doc = NATIVE.replace(
+        'metadata: {name: "AP inbox"}', 'metadata: {name: "AP inbox", previous_names: [Mail]}'
+    )
+    root = write(work, doc)
+    result = run(emulator, "connect", "AP inbox", str(root))
+    assert result.exit_code == 0, result.output
+    assert "is already connected" in result.stdout
+    assert 'renamed it from "Mail"' in result.stdout
+    assert set(connections(emulator)) == {"AP inbox"}
+    assert emulator.state()["oauth_flows"] == []
