@@ -116,6 +116,7 @@ class ActionsRunner:
         secrets: Mapping[str, str],
         handlers: Mapping[str, UsesHandler],
         extra_path: list[str] | None = None,
+        offline_pip: bool = False,
     ) -> None:
         self.workspace = workspace
         self.runner_temp = runner_temp
@@ -126,6 +127,7 @@ class ActionsRunner:
         self.secrets = dict(secrets)
         self.handlers = dict(handlers)
         self.path_entries: list[str] = list(extra_path or [])
+        self.offline_pip = offline_pip
         self._counter = 0
 
     # -- environment --------------------------------------------------------------------
@@ -134,7 +136,7 @@ class ActionsRunner:
         """The variables GitHub sets for every step."""
         event_path = self.runner_temp / "event.json"
         event_path.write_text(json.dumps(self.event), "utf-8")
-        env = base_environment(self.runner_temp / "home")
+        env = base_environment(self.runner_temp / "home", offline_pip=self.offline_pip)
         github = self.github
         env.update(
             {

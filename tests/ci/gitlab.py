@@ -166,7 +166,8 @@ class GitLabRunner:
         default = self.config.get("default") or {}
         before = _lines(job.get("before_script", default.get("before_script")))
         script = [*before, *_lines(job["script"])]
-        env = {**base_environment(self.temp / "home"), **variables}
+        # the jobs install a local wheel whose dependencies are in place: no index lookups
+        env = {**base_environment(self.temp / "home", offline_pip=True), **variables}
         env["PATH"] = f"{self.python_bin}:{env['PATH']}"
         shell = run_bash(
             "\n".join(script) + "\n",

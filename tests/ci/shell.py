@@ -26,11 +26,16 @@ class ShellResult:
     log: str
 
 
-def base_environment(home: Path) -> dict[str, str]:
-    """A clean environment: PATH, HOME, locale and the machine's pip/TLS settings."""
+def base_environment(home: Path, *, offline_pip: bool = False) -> dict[str, str]:
+    """A clean environment: PATH, HOME, locale and the machine's pip/TLS settings.
+
+    ``offline_pip``: pip uses no package index (when everything it installs is local).
+    """
     env = {key: value for key, value in os.environ.items() if _PASSED_THROUGH.match(key)}
     env.update({"PATH": BASE_PATH, "HOME": str(home), "CI": "true"})
     env.setdefault("LANG", "C.UTF-8")
+    if offline_pip:
+        env["PIP_NO_INDEX"] = "1"
     return env
 
 
