@@ -97,7 +97,8 @@ async def build_wire(ctx: StepContext) -> None:
     build_id = ctx.id_of("build")
     if agent_id is None or build_id is None:
         raise ApplyError(f"{ctx.step.id}: build.wire needs the assignment and the build")
-    integrations = await _integrations(ctx, ctx.raw("integrations", []))
+    looked_up: dict[str, str] = {}  # connection id -> its integration: one GET per connection
+    integrations = await _integrations(ctx, ctx.raw("integrations", []), looked_up)
     pins = ctx.raw("pins", [])
     if not isinstance(pins, list):
         raise ApplyError(f"{ctx.step.id}: build.wire pins must be a list")
@@ -105,7 +106,7 @@ async def build_wire(ctx: StepContext) -> None:
     for pin in pins:
         if not isinstance(pin, dict) or "integration" not in pin or "connection" not in pin:
             raise ApplyError(f"{ctx.step.id}: each pin needs an integration and a connection")
-        (integration,) = await _integrations(ctx, [pin["integration"]])
+        (integration,) = await _integrations(ctx, [pin["integration"]], looked_up)
         connection = ctx.resolve(pin["connection"])
         pin_pairs.append((integration, str(connection)))
     wanted = list(dict.fromkeys([*integrations, *(i for i, _ in pin_pairs)]))
@@ -115,7 +116,7 @@ async def build_wire(ctx: StepContext) -> None:
         await _pin(ctx, agent_id, build_id, integration, connection)
 
 
-async def _integrations(ctx: StepContext, entries: Any) -> list[str]:
+async def _integrations(ctx: StepContext, entries: Any, looked_up: dict[str, str]) -> list[str]:
     if not isinstance(entries, list):
         raise ApplyError(f"{ctx.step.id}: build.wire integrations must be a list")
     result: list[str] = []
@@ -125,7 +126,10 @@ async def _integrations(ctx: StepContext, entries: Any) -> list[str]:
         if not isinstance(ident, str):
             raise ApplyError(f"{ctx.step.id}: an integration must be an id or a reference")
         if address is not None and address.startswith("Connection/"):
-            ident = _integration_of(address, await ctx.client.get_connection(ident))
+            if ident not in looked_up:
+                connection = await ctx.client.get_connection(ident)
+                looked_up[ident] = _integration_of(address, connection)
+            ident = looked_up[ident]
         result.append(ident)
     return result
 

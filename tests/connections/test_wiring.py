@@ -70,8 +70,13 @@ def test_a_new_assignment_gets_a_slot_and_a_pin_for_each_connection(
     (change,) = [c for c in json.loads(plan.stdout)["changes"] if c["kind"] == "Assignment"]
     assert {"method": "POST", "path": ATTACH.split(" ")[1]} in change["requests"]
     assert set(change["depends_on"]) >= {"Connection/Alpha", "Connection/Beta"}
+    emulator.clear_stats()
     _apply(emulator, root)
     assert _wiring(emulator, "Lookup") == _expected(emulator, "Alpha", "Beta")
+    # each connection is looked up once for its integration; one attach, one pin each
+    assert routes(emulator)["GET /v1/connections/{connection_id}"] == 2
+    assert routes(emulator)[ATTACH] == 1
+    assert routes(emulator)[PIN] == 2
     _no_changes(emulator, root)
 
 
