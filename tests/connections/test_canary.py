@@ -6,6 +6,8 @@ a plan file or the journal, yet reach the API (the emulator's state is the witne
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -13,7 +15,15 @@ import pytest
 from click.testing import Result
 
 from duvoform.emulator import EmulatorControl
-from tests.connections.helpers import assignment, connections, custom, headers_of, run, write
+from tests.connections.helpers import (
+    assignment,
+    connections,
+    custom,
+    headers_of,
+    run,
+    subprocess_env,
+    write,
+)
 
 
 @pytest.fixture
@@ -85,3 +95,31 @@ def test_secret_values_never_leave_the_request_that_sends_them(
         steps = json.loads(saved.read_text())["steps"]
         markers = [json.dumps(s["params"]) for s in steps if s["op"].startswith("connection.")]
         assert any('{"$secret": {"env": "CANARY_TOKEN"}}' in m for m in markers)
+
+
+def test_a_real_process_at_the_highest_verbosity_prints_no_secret(
+    emulator: EmulatorControl, work: Path
+) -> None:
+    first, second = _canary(), _canary()
+    root = write(work, custom("Vault", secret={"Authorization": {"env": "CANARY_TOKEN"}}))
+
+    def duvoform(*args: str, token: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "duvoform", "-vvv", *args],
+            capture_output=True,
+            text=True,
+            env=subprocess_env(emulator, CANARY_TOKEN=token),
+            timeout=60,
+            check=False,
+        )
+
+    created = duvoform("apply", "--auto-approve", str(root), token=first)
+    rotated = duvoform("apply", "--auto-approve", str(root), "--rotate-secrets", token=second)
+    probed = duvoform("plan", "--probe", str(root), token=second)
+    for process in (created, rotated, probed):
+        assert process.returncode == 0, process.stderr
+        assert "DEBUG" in process.stderr
+        for value in (first, second):
+            assert value not in process.stdout
+            assert value not in process.stderr
+    assert headers_of(connections(emulator)["Vault"])[1] == {"Authorization": second}

@@ -53,14 +53,21 @@ def _pins(emulator: EmulatorControl) -> set[str]:
 def test_an_oauth_connection_is_authorize_in_the_plan_and_pending_in_apply(
     emulator: EmulatorControl, work: Path
 ) -> None:
-    root = write(work, NATIVE, WAREHOUSE, assignment("Triage", ["AP inbox", "Warehouse"]))
+    root = write(
+        work, NATIVE, MCP, COMPOSIO, WAREHOUSE, assignment("Triage", ["AP inbox", "Warehouse"])
+    )
     plan = run(emulator, "plan", "--detailed-exitcode", "--format", "json", str(root))
     assert plan.exit_code == 2
     doc = json.loads(plan.stdout)
-    assert doc["summary"]["authorize"] == 1
-    (change,) = [c for c in doc["changes"] if c["address"] == "Connection/AP inbox"]
-    assert change["action"] == "authorize"
-    assert change["requests"] == []
+    assert doc["summary"]["authorize"] == 3
+    flows = {c["name"]: c for c in doc["changes"] if c["action"] == "authorize"}
+    assert set(flows) == {"AP inbox", "CRM", "Slack finance"}
+    assert all(c["requests"] == [] for c in flows.values())
+    assert flows["Slack finance"]["fields"][0] == {
+        "path": "oauth",
+        "before": None,
+        "after": {"flow": "composio", "auth_config_id": "ac_1", "app": "slack"},
+    }
 
     applied = run(
         emulator, "apply", "--auto-approve", "--format", "json", str(root), env={TOKEN_ENV: "t"}
@@ -68,7 +75,8 @@ def test_an_oauth_connection_is_authorize_in_the_plan_and_pending_in_apply(
     assert applied.exit_code == 0, applied.output  # pending is not a failure
     report = json.loads(applied.stdout)
     status = {(s["address"], s["op"]): s["status"] for s in report["steps"]}
-    assert status[("Connection/AP inbox", "connection.authorize")] == "pending"
+    for name in ("AP inbox", "CRM", "Slack finance"):
+        assert status[(f"Connection/{name}", "connection.authorize")] == "pending"
     assert status[("Connection/Warehouse", "connection.create")] == "done"
     assert status[("Assignment/Triage", "agent.create")] == "done"
     wires = [s for s in report["steps"] if s["op"] == "build.wire"]
