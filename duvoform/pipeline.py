@@ -55,7 +55,8 @@ class PlanOptions:
 
     ``targets``: ``Kind/name`` addresses; the plan narrows to them and what they depend on.
     ``prune``, ``allow_mass_delete``, ``allow_nonempty_folder_delete``, ``rotate_secrets``:
-    see ``DiffOptions``.
+    see ``DiffOptions``. ``enforce_safety``: refuse unsafe plans (``SafetyError``); only
+    ``show``, which looks at one object and applies nothing, turns it off.
     """
 
     targets: tuple[str, ...] = ()
@@ -63,6 +64,7 @@ class PlanOptions:
     allow_mass_delete: bool = False
     allow_nonempty_folder_delete: bool = False
     rotate_secrets: bool | frozenset[str] = False
+    enforce_safety: bool = True
 
     def diff_options(self) -> DiffOptions:
         """The part of these options the differ uses."""
@@ -166,15 +168,16 @@ def plan_against(
         if (address is None and deletes)
         or (address is not None and (scope is None or address in scope))
     ]
-    enforce(
-        plan,
-        desired,
-        live,
-        ids=result.ids,
-        allow_mass_delete=options.allow_mass_delete,
-        allow_nonempty_folder_delete=options.allow_nonempty_folder_delete,
-        also=differs,
-    )
+    if options.enforce_safety:
+        enforce(
+            plan,
+            desired,
+            live,
+            ids=result.ids,
+            allow_mass_delete=options.allow_mass_delete,
+            allow_nonempty_folder_delete=options.allow_nonempty_folder_delete,
+            also=differs,
+        )
     return PlanResult(
         plan=plan,
         steps=steps,

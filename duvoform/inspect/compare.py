@@ -25,7 +25,7 @@ from duvoform.live import FolderTree, LiveState
 from duvoform.manifest import Manifests
 from duvoform.model import Assignment, Folder
 from duvoform.model import Connection as ConnectionKind
-from duvoform.pipeline import plan_against
+from duvoform.pipeline import PlanOptions, plan_against
 from duvoform.plan import Plan
 
 __all__ = ["Comparison", "compare_assignment", "compare_connection", "compare_folder"]
@@ -77,7 +77,8 @@ def _assume_pinned(desired: DesiredState, live: LiveState) -> LiveState:
 
 def _compare(manifests: Manifests, live: LiveState, live_id: str) -> Comparison:
     desired = DesiredState.build(manifests)
-    result = plan_against(desired, _assume_pinned(desired, live))
+    # show applies nothing: a safety rail about some other object must not hide this one.
+    result = plan_against(desired, _assume_pinned(desired, live), PlanOptions(enforce_safety=False))
     address = result.matches.address_of(live_id)
     if address is None:
         return Comparison(None, Plan())
