@@ -355,16 +355,13 @@ def test_yaml_of_an_object_no_manifest_can_describe_is_an_error(
 def test_a_safety_rail_about_another_object_does_not_hide_this_one(
     emulator: EmulatorControl, team: dict, tmp_path: Path
 ) -> None:
-    # Deleting the non-empty Finance folder would need --allow-nonempty-folder-delete in a
-    # plan; show applies nothing, so it still compares the connection it was asked about.
+    # Renaming the protected Finance folder is refused by plan; show applies nothing, so it
+    # still shows (and compares) the assignment it was asked about.
     (tmp_path / "m.yaml").write_text(
-        "apiVersion: duvoform/v1\nkind: Folder\nmetadata: {name: Finance}\n"
-        "spec: {ensure: absent}\n---\n"
-        "apiVersion: duvoform/v1\nkind: Connection\nmetadata: {name: Snowflake prod}\nspec:\n"
-        "  type: custom_mcp\n  server_url: https://mcp.example.com/snowflake\n  shared: true\n"
-        "  headers:\n    plaintext: {X-Org: acme}\n    secret: {Authorization: {env: A}}\n"
+        "apiVersion: duvoform/v1\nkind: Folder\n"
+        "metadata: {name: Money, previous_names: [Finance], protected: true}\n"
     )
     assert invoke(emulator, "plan", "m.yaml").exit_code == 1
-    result = invoke(emulator, "show", "Connection/Snowflake prod", "m.yaml")
+    result = invoke(emulator, "show", "Assignment/Invoice triage", "m.yaml")
     assert result.exit_code == 0, result.output
-    assert "Compared with the manifest Connection/Snowflake prod:\n" in result.stdout
+    assert "No manifest in the given paths describes it.\n" in result.stdout
