@@ -6,7 +6,14 @@ each assignment with its ``latest_build``), and the connection list. Then, only 
 - the builds of an assignment whose latest build is not live (to find the live one);
 - the credential header names of the connections a manifest declares headers for;
 - the slots of the live build, and the caller's pins on each slot, of the assignments a
-  manifest asks about;
+  manifest asks about. When the live build is the latest one, its slots come embedded in the
+  assignment list (``integration_configs``, with ``is_connected``: whether the caller pinned
+  anything), and no request is needed: a slot that is not connected has no pin of the
+  caller's, and a connected slot whose integration matches exactly one visible connection
+  (its ``custom_integration_id``, else ``integration_id``) is taken to be pinned to that one
+  (**inferred**: a pin is always of a connection of the slot's integration). Only a connected
+  slot with several such connections, or none, has its pins read. Otherwise (the live build
+  is not the latest, or the list embeds no slots) the slots are listed and every pin read;
 - schedules, when asked: embedded in the assignment list (``include_schedules=true``), and
   read per assignment only when the API did not embed them. Where the API embeds them is a
   guess: on the agent (``schedules``) or, as the emulator does, on its ``latest_build``; the
@@ -242,7 +249,11 @@ async def _read_agent(client: DuvoClient, state: LiveState, agent: Agent, query:
             state.builds[agent.id] = tuple(await client.list_builds(agent.id))
         if _matches(query.slots_for, agent.name, agent.id):
             live = state.live_build(agent.id)
-            if live is not None:
+            latest = agent.latest_build
+            listed = "integration_configs" in agent.model_fields_set
+            if live is not None and listed and latest is not None and latest.id == live.id:
+                await _embedded_slots(client, state, agent, live.id)
+            elif live is not None:
                 await _read_slots(client, state, agent.id, live.id)
 
 
@@ -252,6 +263,40 @@ async def _read_schedules(client: DuvoClient, state: LiveState, agent_id: str) -
 
 async def _read_credentials(client: DuvoClient, state: LiveState, connection_id: str) -> None:
     state.credentials[connection_id] = await client.get_credentials(connection_id)
+
+
+async def _embedded_slots(
+    client: DuvoClient, state: LiveState, agent: Agent, build_id: str
+) -> None:
+    """The latest build's slots from the list, pins inferred where certain, read where not."""
+    slots = tuple(
+        Slot(
+            id=config.id,
+            integration_id=config.integration_id,
+            integration_type=config.integration_type,
+            integration_name=config.integration_name,
+            created_at=config.created_at,
+        )
+        for config in agent.integration_configs
+    )
+    state.slots[(agent.id, build_id)] = slots
+    unknown: list[Slot] = []
+    for slot, config in zip(slots, agent.integration_configs, strict=True):
+        key = (agent.id, build_id, slot.id)
+        found = [
+            c.id
+            for c in state.connections
+            if slot.integration_id in {c.custom_integration_id, c.integration_id} - {None}
+        ]
+        if config.is_connected is False:
+            state.pins[key] = ()
+        elif config.is_connected and len(found) == 1:
+            state.pins[key] = (Pin(connection_id=found[0]),)
+        else:
+            unknown.append(slot)
+    pins = await gather(client.list_pins(agent.id, build_id, slot.id) for slot in unknown)
+    for slot, slot_pins in zip(unknown, pins, strict=True):
+        state.pins[(agent.id, build_id, slot.id)] = tuple(slot_pins)
 
 
 async def _read_slots(client: DuvoClient, state: LiveState, agent_id: str, build_id: str) -> None:

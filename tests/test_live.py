@@ -147,9 +147,11 @@ async def test_slots_pins_and_credentials_are_read_only_where_asked(
     assert [p.connection_id for p in state.pins[(*key, worker_slot.id)]] == [snowflake]
     by_route = emulator.stats()["by_route"]
     assert by_route["GET /v1/connections/{connection_id}/credentials"] == 1
-    assert by_route[SLOTS] == 1
-    assert by_route[SLOTS + "/{integration_id}/connections"] == 1
-    assert state.requests == 6
+    # The live build is the latest: its slots came with the assignment list, and its one
+    # connected slot has one connection of its integration, so the pin is inferred
+    # (tests/connections/test_live_wiring.py has the cases that are read).
+    assert by_route.get(SLOTS, 0) == 0
+    assert state.requests == 4
 
 
 async def test_schedules_come_with_the_assignment_list_when_asked(
