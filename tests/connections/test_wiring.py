@@ -148,8 +148,8 @@ def test_a_plan_reads_slots_and_credentials_only_where_manifests_ask(
     _apply(emulator, root)
     emulator.clear_stats()
     _no_changes(emulator, root)
-    # 3 lists + Beta's credentials + (slots + one pin list per slot) of Lookup and Other
-    assert emulator.stats()["total"] == 3 + 1 + (1 + 2) + (1 + 1)
+    # 3 lists + Beta's credentials: slots come with the assignment list, pins are inferred
+    assert emulator.stats()["total"] == 3 + 1
 
 
 def test_a_saved_plan_is_fresh_until_wiring_or_header_names_change(
