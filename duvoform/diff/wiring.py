@@ -10,9 +10,10 @@ connection on the slot (pins are the API key's user's own):
   right after it names every connection; the handler attaches and pins only what is missing
   (a replacement build copies the live build's slots and pins through ``source_build``);
 - **an unchanged build**: compared with ``LiveState.slots`` and ``LiveState.pins``, read for
-  the assignments whose manifests name connections (``slot_reads``). A missing slot or pin is
-  an update with a ``build.wire`` step naming only what is missing. A build whose slots were not
-  read is not compared.
+  the assignments whose manifests name connections (``slot_reads``; mostly taken from the
+  assignment list, see ``duvoform.live``). A missing slot or pin is an update with a
+  ``build.wire`` step naming only what is missing. A build whose slots were not read is not
+  compared.
 
 Connections are part of the build digest (``duvoform.diff.digest``), so naming another
 connection makes a new build. Wiring only adds: a slot or pin the manifest does not name is
