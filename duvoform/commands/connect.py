@@ -3,7 +3,9 @@
 Finds the Connection manifest called NAME (in PATHs, default ``.``), and when no live
 connection of that name and type exists yet, starts its OAuth flow (``duvoform.connect.flows``:
 native, MCP OAuth or Composio), prints the URL the person must open (on stdout, alone on its
-line; instructions go to stderr), opens it in a browser only with ``--open``, and waits,
+line; instructions go to stderr), opens it in a browser only with ``--open`` (with
+``--api-url local``, whose URL no browser can open, the embedded API plays the person who
+consents, so the flow runs offline), and waits,
 polling the connection list every ``--poll-interval`` seconds, until the connection appears or
 ``--timeout`` passes. Composio connections are finalized once the account is authorized. The
 new connection is then renamed to NAME and shared when the manifest says so.
@@ -21,7 +23,9 @@ import webbrowser
 from pathlib import Path
 
 import click
+import httpx
 
+from duvoform.api.client import DuvoClient
 from duvoform.app import App, pass_app
 from duvoform.commands._options import ManifestOptions, manifest_options
 from duvoform.connect import find_existing, finish, oauth_spec, start, wait
@@ -63,7 +67,11 @@ async def _connect(
             click.echo(f"{name} is already connected (connection {live.id}){tail}.")
             return
         flow = await start(client, connection, return_url=return_url)
-        if flow.url is not None:
+        if flow.url is not None and app.is_local:
+            click.echo(f"Authorization URL for {name} ({flow.flow} OAuth):", err=True)
+            click.echo(flow.url)
+            await _consent_locally(client, flow.url)
+        elif flow.url is not None:
             click.echo(
                 f"Open this URL in a browser to authorize {name} ({flow.flow} OAuth):", err=True
             )
@@ -79,6 +87,16 @@ async def _connect(
         live, done = await finish(client, connection, live)
         tail = f"; {', '.join(done)}" if done else ""
         click.echo(f"Connected {name} (connection {live.id}){tail}.")
+
+
+async def _consent_locally(client: DuvoClient, url: str) -> None:
+    """The embedded local API has no page a browser could open: play the person who consents
+    (its ``/_emulator/oauth/complete`` route), so that the flow runs to the end offline."""
+    state = httpx.URL(url).params.get("state", "")
+    answer = await client.transport.http.get("/_emulator/oauth/complete", params={"state": state})
+    if answer.status_code != 200:
+        raise ConnectError(f"the local API refused the consent ({answer.status_code})")
+    click.echo("The embedded local API stands in for the person: consent given.", err=True)
 
 
 @click.command("connect")

@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner, Result
 
+from duvoform.cli import cli
 from duvoform.emulator import EmulatorControl
 from tests.connections.helpers import (
     TOKEN_ENV,
@@ -278,3 +280,21 @@ def test_connect_finds_a_connection_under_a_previous_name_and_renames_it(
     assert 'renamed it from "Mail"' in result.stdout
     assert set(connections(emulator)) == {"AP inbox"}
     assert emulator.state()["oauth_flows"] == []
+
+
+def test_the_embedded_local_api_consents_by_itself(work: Path) -> None:
+    root = write(work, NATIVE, MCP, COMPOSIO)
+
+    def local(*args: str) -> Result:
+        return CliRunner().invoke(
+            cli, ["--api-url", "local", *args], env={"NO_COLOR": "1"}, catch_exceptions=False
+        )
+
+    for name in ("AP inbox", "CRM", "Slack finance"):
+        result = local("connect", name, str(root), "--poll-interval", "0.05", "--timeout", "20")
+        assert result.exit_code == 0, result.output
+        assert result.stdout.splitlines()[0].startswith("http://duvo.local/_emulator/oauth/")
+        assert f'Connected "{name}"' in result.stdout
+        assert "stands in for the person" in result.stderr
+    plan = local("plan", "--detailed-exitcode", str(root))
+    assert plan.exit_code == 0, plan.stdout
