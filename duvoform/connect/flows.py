@@ -242,7 +242,7 @@ async def wait(
                 "If the person finishes in the browser later, it appears by itself; otherwise "
                 f'run duvoform connect "{flow.name}" again for a new link'
             )
-        await sleep(interval)
+        await sleep(min(interval, max(deadline - clock(), 0.0)))
 
 
 async def finish(
