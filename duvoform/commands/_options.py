@@ -3,6 +3,10 @@
 ``@manifest_options`` adds the three options to a click command and passes them to it as one
 ``manifest_options: ManifestOptions`` argument, whose ``load(paths)`` calls
 ``load_manifests`` with them.
+
+With no PATH, a command reads the manifest root: the nearest directory, from the current one
+up to the top of the git repository, that holds ``duvoform.yaml``. Without one it refuses rather
+than read every YAML file below the current directory (CI workflows, compose files...).
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ from typing import Any, TypeVar
 
 import click
 
+from duvoform.errors import UsageError
 from duvoform.manifest import Manifests, load_manifests
+from duvoform.manifest.discover import find_root
 
 __all__ = ["ManifestOptions", "manifest_options"]
 
@@ -33,7 +39,16 @@ class ManifestOptions:
     env: str | None = None
 
     def load(self, paths: Sequence[Path]) -> Manifests:
-        """``load_manifests(paths)`` with these options (``.`` when ``paths`` is empty)."""
+        """``load_manifests(paths)`` with these options (the manifest root when ``paths`` is
+        empty; ``UsageError`` when there is none)."""
+        if not paths:
+            root, project_file = find_root([Path.cwd()])
+            if project_file is None:
+                raise UsageError(
+                    "no PATH given, and no duvoform.yaml in the current directory or above it: "
+                    "name the manifest files or directories (for example: . or manifests/)"
+                )
+            paths = [root]
         return load_manifests(paths, vars=self.vars, var_files=self.var_files, env=self.env)
 
 

@@ -43,12 +43,15 @@ def test_validate_runs_as_a_real_process_without_an_api_key() -> None:
     assert result.stdout.startswith("Valid: 23 resources")
 
 
-def test_defaults_to_the_current_directory_and_prints_warnings(
+def test_defaults_to_the_project_root_and_prints_warnings(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     make_project(
         tmp_path,
-        {"a.yaml": docs(folder("F"), assignment("A", build="    model: gpt-4.l\n    sop: x\n"))},
+        {
+            "duvoform.yaml": "vars: {}\n",
+            "a.yaml": docs(folder("F"), assignment("A", build="    model: gpt-4.l\n    sop: x\n")),
+        },
     )
     monkeypatch.chdir(tmp_path)
     code, out, err = run("validate")
