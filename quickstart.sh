@@ -2,9 +2,11 @@
 # Quick start: install duvoform into .venv/ and run its main job against the embedded local
 # Duvo emulator (--api-url local: no account, no API key; state in .duvoform/).
 #
-#   1. plan   examples/manifests               what would change
-#   2. apply  examples/manifests --auto-approve make it so
-#   3. plan   --detailed-exitcode              nothing left to do (except what needs a person)
+#   1. plan     examples/manifests               what would change
+#   2. apply    examples/manifests --auto-approve make it so
+#   3. connect  NAME, for each OAuth connection  (the local API plays the person who consents)
+#   4. apply    again                            wires the connections just authorized
+#   5. plan     --detailed-exitcode              exits 0: nothing left to do
 #
 # Usage: ./quickstart.sh            (PYTHON=python3.12 ./quickstart.sh to pick an interpreter)
 set -euo pipefail
@@ -53,35 +55,31 @@ cleanup() {
 }
 trap cleanup EXIT
 
-say "1/3  duvoform --api-url local plan $MANIFESTS"
+say "1/5  duvoform --api-url local plan $MANIFESTS"
 duvoform --api-url local plan "$MANIFESTS"
 
-say "2/3  duvoform --api-url local apply --auto-approve $MANIFESTS"
+say "2/5  duvoform --api-url local apply --auto-approve $MANIFESTS"
 duvoform --api-url local apply --auto-approve "$MANIFESTS"
 
-say "3/3  duvoform --api-url local plan --detailed-exitcode $MANIFESTS"
-set +e
-duvoform --api-url local plan --detailed-exitcode "$MANIFESTS"
-code=$?
-set -e
-if [ "$code" -eq 0 ]; then
-    say "No changes: the local Duvo matches the manifests."
-elif [ "$code" -eq 2 ]; then
-    # Only OAuth connections may remain: a person must authorize them in a browser
-    # (duvoform connect NAME). Anything else left over would be a bug.
-    duvoform --api-url local plan --format json "$MANIFESTS" | python -c '
+# OAuth connections need a person in a browser. Against the embedded local API, `connect`
+# plays that person, so the whole flow runs here; against Duvo it prints the URL to open.
+oauth=$(duvoform --api-url local plan --format json "$MANIFESTS" | python -c '
 import json, sys
-summary = json.load(sys.stdin)["summary"]
-left = {k: v for k, v in summary.items() if k not in ("unchanged", "authorize") and v}
-if left:
-    sys.exit(f"unexpected changes after apply: {left}")
-waiting = summary["authorize"]
-print(f"\nNo changes left, except {waiting} OAuth connection(s) that need a person in a "
-      "browser (duvoform connect NAME); a script cannot authorize them.")
-'
-else
-    exit "$code"
-fi
+plan = json.load(sys.stdin)
+print("\n".join(c["name"] for c in plan["changes"] if c["action"] == "authorize"))
+')
+say "3/5  duvoform --api-url local connect NAME $MANIFESTS (for each OAuth connection)"
+while IFS= read -r name; do
+    [ -n "$name" ] || continue
+    duvoform --api-url local connect "$name" "$MANIFESTS"
+done <<< "$oauth"
+
+say "4/5  duvoform --api-url local apply --auto-approve $MANIFESTS (wires the new connections)"
+duvoform --api-url local apply --auto-approve "$MANIFESTS"
+
+say "5/5  duvoform --api-url local plan --detailed-exitcode $MANIFESTS"
+duvoform --api-url local plan --detailed-exitcode "$MANIFESTS"
+say "No changes: the local Duvo matches the manifests."
 
 echo
 echo "The local state lives in .duvoform/ (delete .duvoform/emulator.sqlite3 to start over);"
