@@ -194,12 +194,12 @@ class AuthError(ApiError):
     def _describe(self) -> str:
         if self.status == 403:
             why = (
-                "the API key in DUVO_API_KEY was accepted but is not allowed to do this "
-                f"(403 on {self.method} {self.path})"
+                "the API key (DUVO_API_KEY or --api-key-file) was accepted but is not "
+                f"allowed to do this (403 on {self.method} {self.path})"
             )
         else:
             why = (
-                "the API key in DUVO_API_KEY was rejected by the Duvo API "
+                "the API key (DUVO_API_KEY or --api-key-file) was rejected by the Duvo API "
                 f"(401 on {self.method} {self.path}); check that it is set, current, and "
                 "belongs to the team you mean"
             )
