@@ -1,0 +1,233 @@
+"""Hostile input through the real CLI: every user error is a clear message naming what is wrong
+and an exit code (1 for errors, 2 for usage), never a traceback.
+
+Each row of ``CASES`` runs one command in a fresh directory that holds a small manifest root
+(``m/``, with ``duvoform.yaml``), a saved plan (``plan.json``, made against the embedded local
+API) and a few broken files. Commands that talk to an API use ``--api-url local`` unless the row
+says otherwise, so no network is needed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from duvoform.cli import cli
+
+PROJECT = """\
+apiVersion: duvoform/v1
+environments:
+  staging: {vars: {}}
+"""
+TEAM = """\
+apiVersion: duvoform/v1
+kind: Folder
+metadata: {name: Finance}
+---
+apiVersion: duvoform/v1
+kind: Assignment
+metadata: {name: Cash report}
+spec:
+  folder: Finance
+  build: {model: claude-sonnet-4-6, sop: Report the cash position.}
+---
+apiVersion: duvoform/v1
+kind: Connection
+metadata: {name: Inbox}
+spec:
+  oauth: {flow: native, provider: gmail}
+"""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hostile invocation: the arguments, the exit code and a phrase the message has."""
+
+    id: str
+    args: list[str]
+    code: int
+    says: str
+    env: dict[str, str] = field(default_factory=dict)
+    setup: Callable[[Path], None] | None = None
+
+
+def _plan_document(work: Path) -> dict[str, object]:
+    loaded: dict[str, object] = json.loads((work / "plan.json").read_text())
+    return loaded
+
+
+def _edit_plan(work: Path, **changes: object) -> None:
+    document = _plan_document(work)
+    document.update(changes)
+    (work / "edited.json").write_text(json.dumps(document))
+
+
+LOCAL = ["--api-url", "local"]
+REMOTE = ["--api-url", "https://api.example.com"]
+
+CASES = [
+    # -- flags and their values --------------------------------------------------------------
+    Case("parallelism-0", [*LOCAL, "apply", "--parallelism", "0", "m"], 2, "--parallelism"),
+    Case("parallelism-negative", [*LOCAL, "apply", "--parallelism", "-1", "m"], 2, "-1"),
+    Case("parallelism-abc", [*LOCAL, "apply", "--parallelism", "abc", "m"], 2, "'abc'"),
+    Case("format-nope", [*LOCAL, "plan", "--format", "nope", "m"], 2, "'nope'"),
+    Case("apply-format-markdown", [*LOCAL, "apply", "--format", "markdown"], 2, "--format"),
+    Case("show-format-nope", [*LOCAL, "show", "Folder/Finance", "--format", "x"], 2, "--format"),
+    Case("var-without-equals", [*LOCAL, "plan", "--var", "x", "m"], 2, "KEY=VALUE"),
+    Case("var-without-key", [*LOCAL, "plan", "--var", "=x", "m"], 2, "KEY=VALUE"),
+    Case("var-file-missing", [*LOCAL, "plan", "--var-file", "nope.yaml", "m"], 1, "nope.yaml"),
+    Case(
+        "var-file-binary",
+        [*LOCAL, "plan", "--var-file", "binary.yaml", "m"],
+        1,
+        "not valid UTF-8",
+    ),
+    Case(
+        "var-file-not-a-mapping",
+        [*LOCAL, "plan", "--var-file", "list.yaml", "m"],
+        1,
+        "must be a mapping",
+    ),
+    Case("var-file-a-directory", [*LOCAL, "plan", "--var-file", "m", "m"], 2, "directory"),
+    Case("env-unknown", [*LOCAL, "plan", "--env", "prod", "m"], 1, 'unknown environment "prod"'),
+    Case("validate-missing-path", ["validate", "nope"], 1, "nope: no such file or directory"),
+    Case("show-empty-address", [*LOCAL, "show", ""], 2, "is not an address"),
+    Case("show-unknown-kind", [*LOCAL, "show", "Agent/x"], 2, '"Agent" is not a kind'),
+    Case("connect-unknown-name", [*LOCAL, "connect", "Outbox", "m"], 2, 'no Connection "Outbox"'),
+    Case("connect-not-oauth", [*LOCAL, "connect", "Finance", "m"], 2, 'no Connection "Finance"'),
+    Case("unknown-command", ["destroy"], 2, "No such command 'destroy'"),
+    # -- where the API is, and the key -------------------------------------------------------
+    Case("api-url-garbage", ["--api-url", "garbage", "plan", "m"], 2, "not an http(s) URL"),
+    Case("api-url-ftp", ["--api-url", "ftp://x", "plan", "m"], 2, "not an http(s) URL"),
+    Case(
+        "api-url-plain-http",
+        ["--api-url", "http://example.com", "plan", "m"],
+        2,
+        "refusing to send the API key over plain http to example.com",
+    ),
+    Case("api-url-query", ["--api-url", "https://a.example?x=1", "plan", "m"], 2, "query"),
+    Case("no-key", [*REMOTE, "plan", "m"], 2, "set DUVO_API_KEY"),
+    Case("key-with-spaces", [*REMOTE, "plan", "m"], 2, "spaces", env={"DUVO_API_KEY": "a b"}),
+    Case("key-file-missing", [*REMOTE, "--api-key-file", "nope", "plan", "m"], 2, "nope"),
+    Case("key-file-empty", [*REMOTE, "--api-key-file", "empty.key", "plan", "m"], 2, "is empty"),
+    Case("key-file-a-directory", [*REMOTE, "--api-key-file", "m", "plan", "m"], 2, "directory"),
+    Case(
+        "key-file-binary",
+        [*REMOTE, "--api-key-file", "binary.yaml", "plan", "m"],
+        2,
+        "cannot read the API key file",
+    ),
+    # -- plan files ----------------------------------------------------------------------------
+    Case("plan-file-garbage", [*LOCAL, "apply", "garbage.json"], 1, "not valid JSON"),
+    Case("plan-file-empty", [*LOCAL, "apply", "empty.json"], 1, "not valid JSON"),
+    Case(
+        "plan-file-foreign",
+        [*LOCAL, "apply", "foreign.json"],
+        1,
+        "is not a duvoform plan file",
+    ),
+    Case(
+        "plan-file-truncated",
+        [*LOCAL, "apply", "truncated.json"],
+        1,
+        "truncated.json is not a duvoform plan file",
+        setup=lambda w: (w / "truncated.json").write_text((w / "plan.json").read_text()[:500]),
+    ),
+    Case(
+        "plan-file-future-version",
+        [*LOCAL, "apply", "edited.json"],
+        1,
+        "format version 99",
+        setup=lambda w: _edit_plan(w, format_version=99),
+    ),
+    Case(
+        "plan-file-damaged",
+        [*LOCAL, "apply", "edited.json"],
+        1,
+        "damaged duvoform plan file",
+        setup=lambda w: _edit_plan(w, steps="x"),
+    ),
+    Case(
+        "plan-file-of-another-api",
+        [*LOCAL, "apply", "edited.json"],
+        2,
+        "was made for https://api.duvo.ai, not local",
+        setup=lambda w: _edit_plan(w, api_url="https://api.duvo.ai"),
+    ),
+    Case(
+        "plan-file-with-plan-flags",
+        [*LOCAL, "apply", "plan.json", "--prune"],
+        2,
+        "a saved plan was shaped when it was made",
+    ),
+    # -- where output goes ---------------------------------------------------------------------
+    Case("plan-out-a-directory", [*LOCAL, "plan", "m", "--out", "m"], 2, "is a directory"),
+    Case(
+        "plan-out-under-a-file",
+        [*LOCAL, "plan", "m", "--out", "empty.key/plan.json"],
+        1,
+        "cannot write the plan file",
+    ),
+    Case("import-out-a-file", [*LOCAL, "import", "--out", "empty.key"], 2, "is a file"),
+    Case("schema-out-a-file", ["schema", "--out", "empty.key"], 2, "is a file"),
+    Case(
+        "state-dir-a-file",
+        [*LOCAL, "plan", "m"],
+        1,
+        "emulator.sqlite3",
+        setup=lambda w: (w / ".duvoform").write_text("not a directory"),
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def saved_plan(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A plan file made against the embedded local API (made once: it takes a second)."""
+    work = tmp_path_factory.mktemp("plan")
+    _write_project(work)
+    result = _invoke(work, [*LOCAL, "plan", "m", "--out", "plan.json"])
+    assert result.exit_code == 0, result.output
+    return (work / "plan.json").read_text()
+
+
+def _write_project(work: Path) -> None:
+    (work / ".git").mkdir(exist_ok=True)
+    (work / "m").mkdir(exist_ok=True)
+    (work / "m" / "duvoform.yaml").write_text(PROJECT)
+    (work / "m" / "team.yaml").write_text(TEAM)
+
+
+def _invoke(work: Path, args: list[str], env: dict[str, str] | None = None) -> Result:
+    environ = {"DUVO_API_KEY": None, "DUVO_API_URL": None, "NO_COLOR": "1", **(env or {})}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(work)
+        return CliRunner().invoke(cli, args, env=environ, catch_exceptions=False)
+
+
+@pytest.fixture
+def work(tmp_path: Path, saved_plan: str) -> Path:
+    _write_project(tmp_path)
+    (tmp_path / "plan.json").write_text(saved_plan)
+    (tmp_path / "binary.yaml").write_bytes(b"\x00\x01\xff\xfe")
+    (tmp_path / "list.yaml").write_text("- a\n")
+    (tmp_path / "empty.key").write_text("")
+    (tmp_path / "garbage.json").write_text("hello")
+    (tmp_path / "empty.json").write_text("")
+    (tmp_path / "foreign.json").write_text('{"kind": "terraform-plan"}')
+    return tmp_path
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+def test_a_user_error_is_a_message_and_an_exit_code(work: Path, case: Case) -> None:
+    if case.setup is not None:
+        case.setup(work)
+    result = _invoke(work, case.args, case.env)
+    assert result.exit_code == case.code, result.output
+    assert case.says in result.stderr, result.stderr
+    assert "Traceback" not in result.output
+    assert result.stderr.count("\n") <= 10  # one clear message, not a dump
