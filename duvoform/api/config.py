@@ -9,6 +9,7 @@ servers and the emulator run.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 from pydantic import SecretStr
 
 from duvoform.errors import UsageError
+from duvoform.model.text import shorten
 
 __all__ = [
     "API_KEY_ENV",
@@ -25,6 +27,7 @@ __all__ = [
     "ClientSettings",
     "load_api_key",
     "normalise_base_url",
+    "shown_url",
 ]
 
 API_KEY_ENV = "DUVO_API_KEY"
@@ -57,24 +60,32 @@ class ClientSettings:
 def normalise_base_url(url: str) -> str:
     """Check an API base URL and return it without a trailing ``/`` or ``/v1``.
 
-    Raises ``UsageError`` for anything but https, or http to a loopback host.
+    Raises ``UsageError`` for anything but https, or http to a loopback host, and for a URL
+    that does not parse (a bad port, an unclosed ``[``) or holds spaces or control characters.
     """
     raw = url.strip()
-    parts = urlsplit(raw)
+    shown = f'"{shown_url(raw)}"'
+    if any(ch.isspace() or not ch.isprintable() for ch in raw):
+        raise UsageError(f"the API URL {shown} contains spaces or control characters")
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018 - a port out of range or not a number raises here
+    except ValueError as exc:
+        raise UsageError(f"the API URL {shown} is not a valid URL ({exc})") from None
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     if scheme not in ("http", "https") or not host:
         raise UsageError(
-            f"the API URL {raw!r} is not an http(s) URL; use https://api.duvo.ai, "
+            f"the API URL {shown} is not an http(s) URL; use https://api.duvo.ai, "
             "an https URL of your own, or 'local' for the embedded emulator"
         )
     if scheme == "http" and host not in LOOPBACK_HOSTS:
         raise UsageError(
-            f"refusing to send the API key over plain http to {host}; use https "
+            f"refusing to send the API key over plain http to {shorten(host)}; use https "
             "(plain http is allowed only for localhost, 127.0.0.1 and ::1)"
         )
     if parts.query or parts.fragment:
-        raise UsageError(f"the API URL {raw!r} must not have a query string or fragment")
+        raise UsageError(f"the API URL {shown} must not have a query string or fragment")
     path = parts.path.rstrip("/")
     # The user guide gives the base as https://api.duvo.ai/v1; every path we send starts
     # with /v1 already.
@@ -82,6 +93,16 @@ def normalise_base_url(url: str) -> str:
         path = path[: -len("/v1")]
     netloc = parts.netloc
     return f"{scheme}://{netloc}{path}"
+
+
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
+
+
+def shown_url(url: str) -> str:
+    """``url`` as a message may show it: anything before an ``@`` in its authority (a user
+    name or password) masked, shortened, control characters escaped."""
+    text = shorten(_USERINFO.sub(r"\1***@", url.strip()))
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in text)
 
 
 def load_api_key(

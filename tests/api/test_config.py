@@ -69,6 +69,11 @@ def test_base_url_is_normalised(url: str, expected: str) -> None:
         ("ftp://api.duvo.ai", "not an http"),
         ("api.duvo.ai", "not an http"),
         ("https://api.duvo.ai/?key=x", "query string"),
+        ("https://[::1", "not a valid URL"),
+        ("https://api.duvo.ai:99999", "not a valid URL"),
+        ("https://api.duvo.ai:abc", "not a valid URL"),
+        ("https://api duvo.ai", "spaces or control characters"),
+        ("https://api.duvo.ai/\x1b[31m", "spaces or control characters"),
     ],
 )
 def test_bad_base_urls_are_refused(url: str, message: str) -> None:
@@ -81,3 +86,10 @@ def test_settings_reject_nonsense() -> None:
         ClientSettings(base_url="https://x", concurrency=0)
     with pytest.raises(UsageError):
         ClientSettings(base_url="https://x", page_size=101)
+
+
+def test_a_huge_url_is_not_echoed_back() -> None:
+    with pytest.raises(UsageError) as info:
+        normalise_base_url("https://" + "a" * 100_000 + "/?x")
+    assert len(str(info.value)) < 300
+    assert "100011 characters" in str(info.value)

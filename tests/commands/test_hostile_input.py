@@ -111,6 +111,15 @@ CASES = [
         "refusing to send the API key over plain http to example.com",
     ),
     Case("api-url-query", ["--api-url", "https://a.example?x=1", "plan", "m"], 2, "query"),
+    Case("api-url-ipv6-unclosed", ["--api-url", "https://[::1", "plan", "m"], 2, "not a valid"),
+    Case("api-url-port", ["--api-url", "https://a.example:99999", "plan", "m"], 2, "not a valid"),
+    Case("api-url-space", ["--api-url", "https://a example", "plan", "m"], 2, "spaces"),
+    Case(
+        "api-url-huge",
+        ["--api-url", "ftp://" + "a" * 100_000, "plan", "m"],
+        2,
+        "(100006 characters)",
+    ),
     Case("no-key", [*REMOTE, "plan", "m"], 2, "set DUVO_API_KEY"),
     Case("key-with-spaces", [*REMOTE, "plan", "m"], 2, "spaces", env={"DUVO_API_KEY": "a b"}),
     Case("key-file-missing", [*REMOTE, "--api-key-file", "nope", "plan", "m"], 2, "nope"),
@@ -231,3 +240,4 @@ def test_a_user_error_is_a_message_and_an_exit_code(work: Path, case: Case) -> N
     assert case.says in result.stderr, result.stderr
     assert "Traceback" not in result.output
     assert result.stderr.count("\n") <= 10  # one clear message, not a dump
+    assert len(result.stderr) < 2000  # and no huge value echoed back
