@@ -60,8 +60,10 @@ class ClientSettings:
 def normalise_base_url(url: str) -> str:
     """Check an API base URL and return it without a trailing ``/`` or ``/v1``.
 
-    Raises ``UsageError`` for anything but https, or http to a loopback host, and for a URL
-    that does not parse (a bad port, an unclosed ``[``) or holds spaces or control characters.
+    Raises ``UsageError`` for anything but https, or http to a loopback host; for a URL that
+    does not parse (a bad port, an unclosed ``[``), holds spaces or control characters, or
+    carries a user name or password (the key belongs in ``DUVO_API_KEY``; messages never
+    show what stood before the ``@``).
     """
     raw = url.strip()
     shown = f'"{shown_url(raw)}"'
@@ -78,6 +80,11 @@ def normalise_base_url(url: str) -> str:
         raise UsageError(
             f"the API URL {shown} is not an http(s) URL; use https://api.duvo.ai, "
             "an https URL of your own, or 'local' for the embedded emulator"
+        )
+    if "@" in parts.netloc:
+        raise UsageError(
+            f"the API URL {shown} holds a user name or password; give the URL without them "
+            f"and the key in {API_KEY_ENV} (or --api-key-file)"
         )
     if scheme == "http" and host not in LOOPBACK_HOSTS:
         raise UsageError(

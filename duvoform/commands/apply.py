@@ -34,7 +34,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from duvoform.api.client import DuvoClient
-from duvoform.api.config import normalise_base_url
+from duvoform.api.config import normalise_base_url, shown_url
 from duvoform.app import App, pass_app
 from duvoform.apply import (
     ApplyListener,
@@ -190,8 +190,9 @@ class _Apply:
         planfile = read_plan_file(path)
         if not _same_api(planfile.api_url, self.app.api_url):
             raise UsageError(
-                f"the plan in {path} was made for {planfile.api_url}, not {self.app.api_url}; "
-                "apply it with the same --api-url, or make a new plan"
+                f"the plan in {path} was made for {shown_url(planfile.api_url)}, not "
+                f"{shown_url(self.app.api_url)}; apply it with the same --api-url, or make a "
+                "new plan"
             )
         # Secret files are relative to the manifest root the plan was made in; a plan made
         # in another checkout falls back to the current directory.

@@ -93,3 +93,14 @@ def test_a_huge_url_is_not_echoed_back() -> None:
         normalise_base_url("https://" + "a" * 100_000 + "/?x")
     assert len(str(info.value)) < 300
     assert "100011 characters" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://dv_canary@api.duvo.ai", "https://me:dv_canary@api.duvo.ai/v1", "ftp://:dv_canary@x"],
+)
+def test_a_url_with_credentials_is_refused_without_echoing_them(url: str) -> None:
+    with pytest.raises(UsageError) as info:
+        normalise_base_url(url)
+    assert "dv_canary" not in str(info.value)
+    assert "***@" in str(info.value)

@@ -54,6 +54,8 @@ class Case:
     says: str
     env: dict[str, str] = field(default_factory=dict)
     setup: Callable[[Path], None] | None = None
+    never: tuple[str, ...] = ()
+    """Text the output must not hold (a secret given where it does not belong)."""
 
 
 def _plan_document(work: Path) -> dict[str, object]:
@@ -111,6 +113,20 @@ CASES = [
         "refusing to send the API key over plain http to example.com",
     ),
     Case("api-url-query", ["--api-url", "https://a.example?x=1", "plan", "m"], 2, "query"),
+    Case(
+        "api-url-with-credentials",
+        ["--api-url", "https://me:dv_canary@api.example.com", "plan", "m"],
+        2,
+        "holds a user name or password",
+        never=("dv_canary",),
+    ),
+    Case(
+        "api-url-with-credentials-and-a-plan-file",
+        ["--api-url", "https://me:dv_canary@api.example.com", "apply", "plan.json"],
+        2,
+        "not https://***@api.example.com",
+        never=("dv_canary",),
+    ),
     Case("api-url-ipv6-unclosed", ["--api-url", "https://[::1", "plan", "m"], 2, "not a valid"),
     Case("api-url-port", ["--api-url", "https://a.example:99999", "plan", "m"], 2, "not a valid"),
     Case("api-url-space", ["--api-url", "https://a example", "plan", "m"], 2, "spaces"),
@@ -239,5 +255,7 @@ def test_a_user_error_is_a_message_and_an_exit_code(work: Path, case: Case) -> N
     assert result.exit_code == case.code, result.output
     assert case.says in result.stderr, result.stderr
     assert "Traceback" not in result.output
+    for text in case.never:
+        assert text not in result.output
     assert result.stderr.count("\n") <= 10  # one clear message, not a dump
     assert len(result.stderr) < 2000  # and no huge value echoed back
