@@ -20,7 +20,9 @@ ignored and replaced.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -29,6 +31,8 @@ from duvoform.api.models import Agent
 from duvoform.export.names import file_stem
 
 __all__ = ["INDEX_DIR", "NameIndex"]
+
+logger = logging.getLogger("duvoform.inspect")
 
 INDEX_DIR = "index"
 _FORMAT = 1
@@ -82,10 +86,27 @@ class NameIndex:
         for agent in agents:
             self._names[agent.id] = agent.name
 
-    def save(self) -> None:
-        """Write the index (atomically: a reader never sees half a file)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    def save(self) -> bool:
+        """Write the index (atomically: a reader never sees half a file); True when written.
+
+        The index only saves requests, so a state directory that cannot be written (read-only,
+        or a file where the directory should be) does not stop the command: a warning in the
+        log says so, and the next ``show`` by name lists the team again.
+        """
         body = {"format": _FORMAT, "api_url": self.api_url, "assignments": self._names}
         temporary = self.path.with_name(self.path.name + ".tmp")
-        temporary.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+            os.replace(temporary, self.path)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+            logger.warning(
+                "cannot write the name index %s (%s); finding an assignment by name will "
+                "list the team again",
+                self.path,
+                exc.strerror or exc,
+            )
+            return False
+        return True

@@ -69,6 +69,12 @@ def _edit_plan(work: Path, **changes: object) -> None:
     (work / "edited.json").write_text(json.dumps(document))
 
 
+def _block(path: Path) -> None:
+    """Put a file where ``path``, a directory, should be: nothing can be written under it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("not a directory")
+
+
 LOCAL = ["--api-url", "local"]
 REMOTE = ["--api-url", "https://api.example.com"]
 
@@ -200,6 +206,20 @@ CASES = [
     ),
     Case("import-out-a-file", [*LOCAL, "import", "--out", "empty.key"], 2, "is a file"),
     Case("schema-out-a-file", ["schema", "--out", "empty.key"], 2, "is a file"),
+    Case(
+        "show-with-an-unwritable-name-index",
+        [*LOCAL, "show", "Assignment/Cash report"],
+        1,
+        'no live assignment is called "Cash report"',
+        setup=lambda w: _block(w / ".duvoform" / "index"),
+    ),
+    Case(
+        "import-with-an-unwritable-name-index",
+        [*LOCAL, "import", "--out", "imported"],
+        0,
+        "cannot write the name index",
+        setup=lambda w: _block(w / ".duvoform" / "index"),
+    ),
     Case(
         "state-dir-a-file",
         [*LOCAL, "plan", "m"],
