@@ -76,7 +76,7 @@ class PlanOptions:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class PlanResult:
     """A plan and everything needed to apply it or save it.
 
@@ -107,6 +107,16 @@ class PlanResult:
     def digest(self) -> str:
         """The plan digest (``plan_digest``): what a journal names an applied plan by."""
         return plan_digest(self.steps, self.ids)
+
+    def __repr__(self) -> str:
+        # Short on purpose: on its way out ``asyncio.run`` formats the repr of its task (the
+        # SIGINT handler it restores holds the task), result included, and a field-by-field
+        # repr of a large team's state costs seconds.
+        plan = self.plan
+        return (
+            f"<PlanResult: {len(plan.changes)} changes, {plan.unchanged} unchanged, "
+            f"{len(self.steps)} steps>"
+        )
 
 
 def plan_digest(steps: Sequence[Step], ids: dict[str, str]) -> str:
