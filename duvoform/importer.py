@@ -35,7 +35,7 @@ from pathlib import Path
 from duvoform.api.client import DuvoClient
 from duvoform.api.models import Agent, ConnectionCredentials
 from duvoform.api.tasks import gather
-from duvoform.errors import UsageError
+from duvoform.errors import DuvoformError, UsageError
 from duvoform.export.connections import SecretVariable, connection_document, flavour
 from duvoform.export.document import Document, Skipped
 from duvoform.export.folders import parents_first, select_folders, subtrees, with_ancestors
@@ -325,7 +325,8 @@ def write_import(result: ImportResult, out: Path, *, force: bool = False) -> lis
     """Write the files of ``result`` under ``out``; refuse to overwrite unless ``force``.
 
     Nothing is written when any file exists and ``force`` is not set (``UsageError`` naming
-    them). Returns the paths written.
+    them). A file that cannot be written (a read-only directory, a file where a directory
+    should be) is a ``DuvoformError`` naming it. Returns the paths written.
     """
     targets = [(out / Path(*f.path.parts), f) for f in result.files]
     if not force:
@@ -338,9 +339,21 @@ def write_import(result: ImportResult, out: Path, *, force: bool = False) -> lis
                 f"({shown}{more}); nothing was written. Pass --force to overwrite them, or "
                 "choose another --out directory"
             )
-    written = []
+    written: list[Path] = []
     for path, file in targets:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(file.text.encode("utf-8"))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(file.text.encode("utf-8"))
+        except OSError as exc:
+            if isinstance(exc, FileExistsError | NotADirectoryError):
+                reason = "a file stands where a directory should be"
+            else:
+                reason = exc.strerror or str(exc)
+            done = (
+                f"{len(written)} of the {len(targets)} files were written before it"
+                if written
+                else "nothing was written"
+            )
+            raise DuvoformError(f"cannot write {path}: {reason}; {done}") from None
         written.append(path)
     return written

@@ -188,6 +188,18 @@ def test_existing_files_are_never_overwritten_without_force(
     assert mine.read_text().startswith("apiVersion: duvoform/v1\n")
 
 
+def test_a_file_that_cannot_be_written_is_an_error_naming_it(
+    emulator: EmulatorControl, team: Path
+) -> None:
+    team.mkdir()
+    (team / "folders").write_text("a file where import puts a directory")
+    result = invoke(emulator, "import", "--out", "out")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: cannot write out/folders/")
+    assert "a file stands where a directory should be" in result.stderr
+    assert "Traceback" not in result.output
+
+
 def test_kind_and_folder_narrow_what_is_written(emulator: EmulatorControl, team: Path) -> None:
     result = invoke(
         emulator,
