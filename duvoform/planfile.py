@@ -149,7 +149,10 @@ def write_plan_file(
             Path(temp).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise PlanFileError(f"cannot write the plan file {path}: {exc.strerror or exc}") from None
+        reason = exc.strerror or str(exc)
+        if isinstance(exc, FileExistsError | NotADirectoryError):
+            reason = "a file stands where a directory should be"
+        raise PlanFileError(f"cannot write the plan file {path}: {reason}") from None
 
 
 def read_plan_file(path: Path) -> PlanFile:

@@ -202,7 +202,7 @@ CASES = [
         "plan-out-under-a-file",
         [*LOCAL, "plan", "m", "--out", "empty.key/plan.json"],
         1,
-        "cannot write the plan file",
+        "cannot write the plan file empty.key/plan.json: a file stands where a directory",
     ),
     Case("import-out-a-file", [*LOCAL, "import", "--out", "empty.key"], 2, "is a file"),
     Case("schema-out-a-file", ["schema", "--out", "empty.key"], 2, "is a file"),
