@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -102,15 +103,17 @@ def command(
             _seed(runtime, seed_file)
         sock = bind(host, port)
         url = base_url_for(sock)
-        app.out.print(f"Duvo emulator listening on {url}")
-        app.out.print(f"State: {db if db is not None else 'in memory (lost on exit)'}")
+        # Plain echo, not rich: a path, key or team may hold "[...]", which is not markup.
+        click.echo(f"Duvo emulator listening on {url}")
+        click.echo(f"State: {db if db is not None else 'in memory (lost on exit)'}")
         for key, team in settings.effective_keys().items():
-            app.out.print(f"API key: {_masked(key)} (team {team})")
-        app.out.print(f"Try: curl -H 'Authorization: Bearer <key>' {url}/v1/agents")
-        app.out.file.flush()  # the address must show up at once, even when piped
+            click.echo(f"API key: {_masked(key)} (team {team})")
+        click.echo(f"Try: curl -H 'Authorization: Bearer <key>' {url}/v1/agents")
+        sys.stdout.flush()  # the address must show up at once, even when piped
         if host not in _LOOPBACK:
-            app.err.print(
-                "Warning: the emulator is reachable from other machines; it is not secure."
+            click.echo(
+                "Warning: the emulator is reachable from other machines; it is not secure.",
+                err=True,
             )
         run_server(emulator, sock)
     finally:
