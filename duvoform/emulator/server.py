@@ -21,6 +21,7 @@ from uvicorn.config import LOGGING_CONFIG
 
 from duvoform.emulator.faults import EmulatedDisconnect
 from duvoform.errors import EmulatorError
+from duvoform.model.text import shorten
 
 __all__ = ["base_url_for", "bind", "run_server", "serve_in_thread"]
 
@@ -55,7 +56,8 @@ def bind(host: str, port: int) -> socket.socket:
         sock.listen(128)
     except OSError as exc:
         sock.close()
-        raise EmulatorError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+        where = f"{shorten(host)}:{port}"
+        raise EmulatorError(f"cannot listen on {where}: {exc.strerror or exc}") from exc
     sock.set_inheritable(True)
     return sock
 

@@ -15,6 +15,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from duvoform.errors import EmulatorError
+from duvoform.model.text import quote
 
 __all__ = [
     "DEFAULT_KEY",
@@ -158,7 +159,7 @@ def parse_rate_limit(text: str) -> tuple[int, float]:
     """Parse ``N/SECONDS`` (e.g. ``300/60``) into ``(limit, window_seconds)``."""
     match = _RATE.match(text)
     if not match:
-        raise EmulatorError(f"rate limit {text!r} is not N/SECONDS (e.g. 300/60)")
+        raise EmulatorError(f"rate limit {quote(text)} is not N/SECONDS (e.g. 300/60)")
     limit, window = int(match.group(1)), float(match.group(2))
     if limit < 1 or window <= 0:
         raise EmulatorError("the rate limit needs N >= 1 requests per SECONDS > 0")

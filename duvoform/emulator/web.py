@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from duvoform.emulator.store import Store
+from duvoform.model.text import shorten
 
 if TYPE_CHECKING:
     from duvoform.emulator.runtime import Runtime
@@ -133,7 +134,7 @@ def validation_message(exc: ValidationError, data: Any) -> str:
     """``field.path: reason`` for the first error pydantic found (fields in declared order)."""
     errors = exc.errors(include_url=False)
     best = errors[0]
-    path = _path_of(tuple(best["loc"]), data)
+    path = shorten(_path_of(tuple(best["loc"]), data))  # an unknown key may be huge
     message = str(best["msg"])
     if best["type"] == "missing":
         message = "field required"

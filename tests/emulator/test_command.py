@@ -34,6 +34,9 @@ from duvoform.errors import EmulatorError
         (["--faults", "{"], 1, "--faults is not valid JSON"),
         (["--faults", "[]"], 1, "--faults must be a JSON object"),
         (["--faults", '{"reset_rate": 3}'], 1, "--faults: reset_rate: "),
+        (["--rate-limit", "9" * 100_000], 1, "(100000 characters)"),
+        (["--faults", '{"' + "k" * 100_000 + '": 1}'], 1, "Extra inputs are not permitted"),
+        (["--host", "h" * 100_000], 1, "(100000 characters):8787"),
     ],
 )
 def test_bad_options_are_clear_errors(args: list[str], code: int, text: str) -> None:
@@ -41,6 +44,7 @@ def test_bad_options_are_clear_errors(args: list[str], code: int, text: str) -> 
     assert result.exit_code == code
     assert text in result.output
     assert "Traceback" not in result.output
+    assert len(result.output) < 1000  # no huge value echoed back
 
 
 def test_parsers() -> None:
