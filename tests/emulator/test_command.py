@@ -136,6 +136,9 @@ def test_command_defaults_print_the_default_key_and_apply_faults() -> None:
 
 def test_square_brackets_in_a_key_team_or_path_are_printed_as_they_are(tmp_path: Path) -> None:
     db = tmp_path / "state[bold].sqlite"
-    with _running("--key", "[/]key-123=[red]team", "--db", str(db)) as (_, lines):
+    with _running("--key", "[/]key-123=[red]team", "--db", str(db)) as (url, lines):
         assert f"State: {db}" in lines
         assert "API key: [/]k… (10 characters) (team [red]team)" in lines
+        # the server answers (and so handles Ctrl-C itself) before it is stopped
+        answer = httpx.get(f"{url}/v1/agents", headers={"Authorization": "Bearer [/]key-123"})
+        assert answer.status_code == 200
