@@ -4,14 +4,22 @@ Request headers keep their names and the auth scheme (``Authorization: Bearer **
 keep their shape, with every value that may be a secret replaced by ``***``: the ``secret``
 half of a connection's headers, a probe's header values, Composio ``auth_fields``, and any
 key that looks like a credential.
+
+An API may quote a request back in its error (``invalid header 'Authorization: Bearer ...'``).
+``scrub_error`` replaces the secret values a request sent wherever they appear in the error it
+got back (its message, the API's ``error``/``message`` and body), before anything shows it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
 
-__all__ = ["REDACTED", "redact_body", "redact_headers"]
+from duvoform.errors import ApiError, DuvoformError, TransportError
+
+__all__ = ["REDACTED", "redact_body", "redact_headers", "scrub_error", "scrub_text"]
+
+E = TypeVar("E", bound=DuvoformError)
 
 REDACTED = "***"
 
@@ -65,3 +73,38 @@ def _blank_values(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {key: REDACTED for key in value}
     return value if value is None else REDACTED
+
+
+def scrub_text(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every occurrence of each secret value replaced by ``***``."""
+    for value in sorted({v for v in secrets if v}, key=len, reverse=True):
+        text = text.replace(value, REDACTED)
+    return text
+
+
+def _scrub_value(value: Any, secrets: Iterable[str]) -> Any:
+    if isinstance(value, str):
+        return scrub_text(value, secrets)
+    if isinstance(value, Mapping):
+        return {key: _scrub_value(item, secrets) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrub_value(item, secrets) for item in value]
+    return value
+
+
+def scrub_error(error: E, secrets: Iterable[str]) -> E:
+    """``error`` (changed in place) with the given secret values replaced by ``***`` in its
+    message and, for API and transport errors, in what the API or the network said."""
+    values = [value for value in secrets if value]
+    if not values:
+        return error
+    error.message = scrub_text(error.message, values)
+    error.args = tuple(_scrub_value(arg, values) for arg in error.args)
+    if isinstance(error, ApiError):
+        error.error = None if error.error is None else scrub_text(error.error, values)
+        if error.api_message is not None:
+            error.api_message = scrub_text(error.api_message, values)
+        error.body = _scrub_value(error.body, values)
+    if isinstance(error, TransportError):
+        error.reason = scrub_text(error.reason, values)
+    return error

@@ -48,6 +48,9 @@ class StepContext:
     created: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     pending: str | None = None
+    secrets_sent: set[str] = field(default_factory=set, repr=False, compare=False)
+    """The secret values this step read (``revealed``), so that an error that quotes the
+    request back can be scrubbed of them; never shown, logged or kept after the step."""
 
     # -- parameters ----------------------------------------------------------------------
 
@@ -82,13 +85,18 @@ class StepContext:
         A reference to a resource with no known id is an ``ApplyError`` naming it.
         """
         try:
-            return resolve(value, self.ids, self.reveal if reveal else _refuse_secret)
+            return resolve(value, self.ids, self._reveal if reveal else _refuse_secret)
         except KeyError as exc:
             address = exc.args[0] if exc.args else "?"
             raise ApplyError(
                 f"{self.step.address} needs the id of {address}, which is not known: it is "
                 "neither live nor made by an earlier step of this plan"
             ) from None
+
+    def _reveal(self, marker: Mapping[str, str]) -> str:
+        value = self.reveal(marker)
+        self.secrets_sent.add(value)
+        return value
 
     def id_of(self, name: str) -> str | None:
         """A parameter that holds one reference (or a plain id, or None), as an id."""

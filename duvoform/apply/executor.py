@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pydantic import ValidationError
 
 from duvoform.api.client import DuvoClient
+from duvoform.api.redact import scrub_error
 from duvoform.apply.batch import MoveBatcher
 from duvoform.apply.context import DEFAULT_CREATE_ATTEMPTS, Reveal, StepContext
 from duvoform.apply.events import ApplyListener
@@ -174,6 +175,8 @@ class _Run:
             )
         seconds = time.monotonic() - started
         if error is not None:
+            # An API may quote the request back in its error: never let a secret out that way.
+            error = scrub_error(error, ctx.secrets_sent)
             status = StepStatus.FAILED
         elif ctx.pending is not None:
             status = StepStatus.PENDING

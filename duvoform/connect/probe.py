@@ -13,7 +13,8 @@
 
 The checks write nothing and run concurrently, one request per connection. Connections
 marked ``ensure: absent`` are skipped. A finding's message never holds a secret value: any
-value read for a probe is replaced by ``***`` in the text the API answers.
+value read for a probe is replaced by ``***`` in the text the API answers, an error it
+refuses the probe with included (such a refusal is a finding too).
 """
 
 from __future__ import annotations
@@ -25,8 +26,16 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from duvoform.api.client import DuvoClient
+from duvoform.api.redact import scrub_error, scrub_text
 from duvoform.api.tasks import gather
-from duvoform.errors import SecretError
+from duvoform.errors import (
+    ApiError,
+    AuthError,
+    RateLimitError,
+    SecretError,
+    ServerError,
+    TransportError,
+)
 from duvoform.graph import DesiredState
 from duvoform.manifest.secrets import resolve_secret
 from duvoform.model import Connection, CustomMcpConnectionSpec, McpOAuth, OAuthConnectionSpec
@@ -44,13 +53,6 @@ class Finding:
     def render(self) -> str:
         """``<address>: <message>``, as plan warnings read."""
         return f"{self.address}: {self.message}"
-
-
-def _scrub(text: str, values: Iterable[str]) -> str:
-    for value in sorted(values, key=len, reverse=True):
-        if value:
-            text = text.replace(value, "***")
-    return text
 
 
 async def _probe(
@@ -77,10 +79,16 @@ async def _probe(
             address,
             "not probed: cannot read the secret header " + "; ".join(unreadable),
         )
-    result = await client.probe_mcp(spec.server_url, headers or None)
+    try:
+        result = await client.probe_mcp(spec.server_url, headers or None)
+    except (AuthError, RateLimitError, ServerError, TransportError) as exc:
+        raise scrub_error(exc, secrets) from None  # the API itself is not usable
+    except ApiError as exc:  # refused this probe (the API may quote its headers back)
+        why = scrub_error(exc, secrets).message
+        return Finding(address, f"the MCP probe of {spec.server_url} was refused: {why}")
     if result.success:
         return None
-    reason = _scrub(result.error or "no reason given", secrets)
+    reason = scrub_text(result.error or "no reason given", secrets)
     return Finding(address, f"the MCP probe of {spec.server_url} failed: {reason}")
 
 

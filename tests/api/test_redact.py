@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import json
 
-from duvoform.api.redact import REDACTED, redact_body, redact_headers
+from duvoform.api.redact import REDACTED, redact_body, redact_headers, scrub_error, scrub_text
+from duvoform.api.transport import api_error
 
 
 def test_authorization_keeps_only_its_scheme() -> None:
@@ -33,3 +34,19 @@ def test_probe_headers_and_composio_fields_are_blanked() -> None:
     text = json.dumps(safe)
     assert "canary" not in text
     assert safe["server_url"] == "https://mcp.example.com"
+
+
+def test_scrub_error_blanks_sent_secrets_wherever_the_api_quoted_them() -> None:
+    error = api_error(
+        "POST",
+        "/v1/connections",
+        422,
+        {"error": "bad dv_canary", "message": "header 'Bearer dv_canary' is invalid"},
+    )
+    scrubbed = scrub_error(error, {"dv_canary", ""})
+    assert scrubbed is error
+    assert "dv_canary" not in str(error)
+    assert "dv_canary" not in repr(error.args)
+    assert error.api_message == "header 'Bearer ***' is invalid"
+    assert error.body == {"error": "bad ***", "message": "header 'Bearer ***' is invalid"}
+    assert scrub_text("a-b-ab", ["ab", "a-b"]) == "***-***"

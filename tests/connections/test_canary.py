@@ -9,12 +9,16 @@ import json
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import Result
+from click.testing import CliRunner, Result
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from duvoform.emulator import EmulatorControl
+from duvoform.cli import cli
+from duvoform.emulator import EmulatorControl, EmulatorSettings, create_app, serve_in_thread
 from tests.connections.helpers import (
     assignment,
     connections,
@@ -123,3 +127,70 @@ def test_a_real_process_at_the_highest_verbosity_prints_no_secret(
             assert value not in process.stdout
             assert value not in process.stderr
     assert headers_of(connections(emulator)["Vault"])[1] == {"Authorization": second}
+
+
+class _QuotingApi:
+    """The emulator, except that it refuses every connection write and probe with a 422 whose
+    message quotes the request's headers back, as some APIs' validation errors do."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] in ("POST", "PATCH")
+            and scope["path"].startswith("/v1/connections")
+        ):
+            body, more = b"", True
+            while more:
+                message = await receive()
+                body += message.get("body", b"")
+                more = message.get("more_body", False)
+            sent = json.loads(body or b"{}")
+            quoted = f"invalid headers {json.dumps(sent.get('headers'))} in {body.decode()}"
+            answer = JSONResponse({"error": "invalid_request", "message": quoted}, 422)
+            await answer(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+@pytest.fixture(scope="module")
+def quoting_api() -> Iterator[str]:
+    app = create_app(EmulatorSettings())
+    try:
+        with serve_in_thread(_QuotingApi(app)) as base_url:
+            yield base_url
+    finally:
+        app.state.emulator.store.close()
+
+
+def test_an_api_error_that_quotes_the_request_never_shows_the_secret(
+    quoting_api: str, work: Path
+) -> None:
+    secret = _canary()
+    root = write(work, custom("Vault", secret={"Authorization": {"env": "CANARY_TOKEN"}}))
+    env = {"DUVO_API_KEY": "duvo-local-key", "CANARY_TOKEN": secret, "NO_COLOR": "1"}
+
+    def duvoform(*args: str) -> Result:
+        return CliRunner().invoke(
+            cli, ["--api-url", quoting_api, "-vvv", *args], env=env, catch_exceptions=False
+        )
+
+    applied = duvoform("apply", "--auto-approve", str(root))
+    as_json = duvoform("apply", "--auto-approve", "--format", "json", str(root))
+    probed = duvoform("plan", "--probe", str(root))
+    for result in (applied, as_json):
+        assert result.exit_code == 1
+        assert "invalid headers" in result.output  # the API's own words are shown...
+        assert "***" in result.output  # ...with the value it quoted blanked out
+    assert probed.exit_code == 0, probed.output
+    assert "Connection/Vault: the MCP probe of https://mcp.example.com/warehouse was refused" in (
+        probed.stderr + probed.stdout
+    )
+    texts = [r.stdout for r in (applied, as_json, probed)]
+    texts += [r.stderr for r in (applied, as_json, probed)]
+    texts += [path.read_text() for path in (work / ".duvoform" / "journal").glob("*.jsonl")]
+    assert len(texts) == 8
+    for text in texts:
+        assert secret not in text
