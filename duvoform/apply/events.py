@@ -29,3 +29,7 @@ class ApplyListener:
 
     def run_finished(self, report: ApplyReport) -> None:
         """Every step has ended."""
+
+    def run_interrupted(self, report: ApplyReport, in_flight: Sequence[Step]) -> None:
+        """The run was cancelled (Ctrl-C): ``report`` holds the steps that had ended, and
+        ``in_flight`` those that had started and not ended (their outcome is unknown)."""

@@ -99,7 +99,21 @@ class Executor:
         started = time.monotonic()
         first_request = self.client.request_count
         run = _Run(self, steps, dict(ids or {}))
-        results = await run.execute()
+        try:
+            results = await run.execute()
+        except asyncio.CancelledError:
+            # Interrupted (Ctrl-C): say what had ended and what was in flight, then stop.
+            ended = tuple(run.results[step.id] for step in steps if step.id in run.results)
+            partial = ApplyReport(
+                results=ended,
+                requests=self.client.request_count - first_request,
+                seconds=time.monotonic() - started,
+                plan_digest=digest,
+            )
+            in_flight = tuple(step for step in steps if step.id in run.running)
+            for listener in self.listeners:
+                listener.run_interrupted(partial, in_flight)
+            raise
         report = ApplyReport(
             results=results,
             requests=self.client.request_count - first_request,
@@ -119,6 +133,7 @@ class _Run:
         self.steps = steps
         self.ids = ids
         self.results: dict[str, StepResult] = {}
+        self.running: set[str] = set()  # started and not ended (left as is when cancelled)
         self.finished = {step.id: asyncio.Event() for step in steps}
         self.slots = asyncio.Semaphore(executor.parallelism)
         self.mover = MoveBatcher(executor.client) if executor.batch_moves else None
@@ -150,6 +165,7 @@ class _Run:
     async def _execute(self, step: Step) -> StepResult:
         for listener in self.executor.listeners:
             listener.step_started(step)
+        self.running.add(step.id)
         ctx = StepContext(
             step=step,
             client=self.executor.client,
@@ -174,6 +190,7 @@ class _Run:
                 f"({exc.error_count()} problem(s), first at {where}: {first['msg']})"
             )
         seconds = time.monotonic() - started
+        self.running.discard(step.id)
         if error is not None:
             # An API may quote the request back in its error: never let a secret out that way.
             error = scrub_error(error, ctx.secrets_sent)

@@ -10,6 +10,11 @@ One file per run, ``<UTC time>-<plan digest prefix>.jsonl``, one JSON object per
     {"event": "step_pending", ..., "message": "needs a person to authorize it ..."}
     {"event": "run_end", "time": ..., "ok": true, "summary": {...}, "requests": 40, ...}
 
+A run stopped by Ctrl-C ends with ``{"event": "run_interrupted", ..., "summary": {...},
+"in_flight": [{"step": ..., "op": ..., "address": ...}]}`` instead of ``run_end``: the steps in
+flight had started and not ended, so whether their requests took effect is unknown (the next
+plan reads it from live state).
+
 Each line is written whole and flushed at once, so a killed process loses at most the line it
 was writing (readers skip a torn last line). No line holds a secret: steps are journaled by id,
 operation and address, never by their parameters, and errors keep only the API's ``error`` and
@@ -136,6 +141,20 @@ class Journal(ApplyListener):
             ok=report.ok,
             plan_digest=report.plan_digest,
             summary=report.counts(),
+            requests=report.requests,
+            seconds=round(report.seconds, 3),
+        )
+        self.close()
+
+    def run_interrupted(self, report: ApplyReport, in_flight: Sequence[Step]) -> None:
+        self.write(
+            "run_interrupted",
+            plan_digest=report.plan_digest,
+            summary=report.counts(),
+            in_flight=[
+                {"step": step.id, "op": step.op.value, "address": step.address}
+                for step in in_flight
+            ],
             requests=report.requests,
             seconds=round(report.seconds, 3),
         )

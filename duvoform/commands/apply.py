@@ -20,7 +20,8 @@ shows a progress bar on a terminal, and ends with a report (``--format json``: o
 document on stdout).
 Exit 0 when everything was done (OAuth authorizations left to a person, and the wiring that
 waits for them, are reported as pending and do not count as failures: exit 0), 1 when anything
-failed. Running apply again after an interruption converges.
+failed, 130 when interrupted (Ctrl-C: the message says how far it got, the journal ends with
+``run_interrupted``). Running apply again after an interruption converges.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import asyncio
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -95,6 +97,22 @@ class _ProgressBar(ApplyListener):
             self._progress.stop()
 
 
+class _Interruption(ApplyListener):
+    """Remembers how far a run got, for the message when Ctrl-C stops it."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.report: ApplyReport | None = None
+        self.in_flight: tuple[Step, ...] = ()
+
+    def run_started(self, steps: Sequence[Step], plan_digest: str) -> None:
+        self.total = len(steps)
+
+    def run_interrupted(self, report: ApplyReport, in_flight: Sequence[Step]) -> None:
+        self.report = report
+        self.in_flight = tuple(in_flight)
+
+
 def _is_plan_file(paths: tuple[Path, ...]) -> bool:
     return len(paths) == 1 and paths[0].is_file() and paths[0].suffix not in _MANIFEST_SUFFIXES
 
@@ -116,6 +134,9 @@ class _Apply:
         self.parallelism = parallelism
         self.fmt = fmt
         self.auto_approve = auto_approve
+        self.journal: Journal | None = None
+        self.interruption = _Interruption()
+        self.from_file = False
 
     def show_plan(self, plan: Plan) -> None:
         # In JSON mode stdout holds only the report; the plan goes to stderr for the log.
@@ -135,8 +156,8 @@ class _Apply:
     async def execute(
         self, client: DuvoClient, steps: Sequence[Step], ids: dict[str, str], root: Path
     ) -> ApplyReport:
-        journal = Journal(self.app.state_dir, api_url=self.app.api_url)
-        listeners: list[ApplyListener] = [journal]
+        journal = self.journal = Journal(self.app.state_dir, api_url=self.app.api_url)
+        listeners: list[ApplyListener] = [journal, self.interruption]
         bar = _ProgressBar(self.app) if self.app.err.is_terminal and self.fmt != "json" else None
         if bar is not None:
             listeners.append(bar)
@@ -167,6 +188,34 @@ class _Apply:
                 "stopped.",
                 report,
             )
+
+    def interrupted(self) -> NoReturn:
+        """Say how far an apply stopped by Ctrl-C got, and what to do next; exit 130."""
+        journal = self.journal.path if self.journal is not None else None
+        report = self.interruption.report
+        if journal is None or report is None:
+            click.echo("\nInterrupted before anything was applied; nothing was changed.", err=True)
+            raise click.exceptions.Exit(130)
+        done = len(report.done)
+        in_flight = len(self.interruption.in_flight)
+        flight = (
+            f"; {in_flight} {'were' if in_flight != 1 else 'was'} in flight, and whether "
+            f"{'they' if in_flight != 1 else 'it'} took effect is unknown"
+            if in_flight
+            else ""
+        )
+        again = (
+            "make a new plan and apply it (this plan file is stale now)"
+            if self.from_file
+            else "duvoform apply finishes the job"
+        )
+        click.echo(
+            f"\nInterrupted: apply stopped part-way, with {done} of {self.interruption.total} "
+            f"steps done{flight}. What was done stays done (journal: {journal}). Run "
+            f"duvoform plan to see what is left; {again}.",
+            err=True,
+        )
+        raise click.exceptions.Exit(130)
 
     # -- the two modes -------------------------------------------------------------------
 
@@ -274,7 +323,11 @@ def command(
                 "--target, --prune, --allow-* and --rotate-secrets shape a plan; a saved plan "
                 "was shaped when it was made (pass them to plan --out instead)"
             )
-        report = asyncio.run(run.from_plan_file(paths[0]))
+        run.from_file = True
+        try:
+            report = asyncio.run(run.from_plan_file(paths[0]))
+        except KeyboardInterrupt:
+            run.interrupted()
     else:
         if not auto_approve and not sys.stdin.isatty():
             raise UsageError(
@@ -288,5 +341,8 @@ def command(
             allow_nonempty_folder_delete=allow_nonempty_folder_delete,
             rotate_secrets=rotate_secrets,
         )
-        report = asyncio.run(run.from_manifests(paths, options, manifest_options))
+        try:
+            report = asyncio.run(run.from_manifests(paths, options, manifest_options))
+        except KeyboardInterrupt:
+            run.interrupted()
     run.finish(report)

@@ -1,5 +1,6 @@
 """End to end under faults: one apply converges through 503s, lost answers and 429 bursts, and
-an apply killed with SIGKILL mid-run converges on the next apply. Never a duplicate name."""
+an apply killed with SIGKILL, or stopped with Ctrl-C, mid-run converges on the next apply.
+Never a duplicate name."""
 
 from __future__ import annotations
 
@@ -100,4 +101,67 @@ def test_an_apply_killed_mid_run_converges_on_the_next_apply(
     assert resumed.exit_code == 0, resumed.output
     assert names(emulator, "agents") == EXPECTED_AGENTS
     assert names(emulator, "folders") == {"Finance": 1, "Accounts Payable": 1}
+    assert invoke(emulator, "plan", "--detailed-exitcode", "manifests").exit_code == 0
+
+
+# Python leaves SIGINT ignored when it starts with it ignored (a background job): restore the
+# handler that turns it into KeyboardInterrupt, as at a terminal, then run the CLI.
+_AT_A_TERMINAL = (
+    "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "runpy.run_module('duvoform', run_name='__main__')"
+)
+
+
+def _journal_events(directory: Path) -> list[dict[str, object]]:
+    return [event for path in directory.glob("*.jsonl") for event in read_journal(path)]
+
+
+@pytest.mark.parametrize("mode", ["manifests", "plan file"])
+def test_ctrl_c_mid_apply_says_how_far_it_got_and_the_next_apply_converges(
+    emulator: EmulatorControl, team: Path, tmp_path: Path, mode: str
+) -> None:
+    target = "manifests"
+    if mode == "plan file":
+        assert invoke(emulator, "plan", "manifests", "--out", "plan.json").exit_code == 0
+        target = "plan.json"
+    emulator.set_faults(latency_ms=1000, methods=["POST"])  # writes stay in flight a while
+    journals = tmp_path / ".duvoform" / "journal"
+    process = subprocess.Popen(
+        [sys.executable, "-c", _AT_A_TERMINAL, "apply", "--auto-approve", target],
+        cwd=tmp_path,
+        env=subprocess_env(emulator),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not any(e["event"] == "step_start" for e in _journal_events(journals)):
+            assert process.poll() is None, "the apply finished before it could be interrupted"
+            assert time.monotonic() < deadline, "the apply started no step"
+            time.sleep(0.02)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert "Interrupted: apply stopped part-way, with " in stderr
+    assert "whether they took effect is unknown" in stderr or "was in flight" in stderr
+    again = "make a new plan" if mode == "plan file" else "duvoform apply finishes the job"
+    assert again in stderr
+    events = _journal_events(journals)
+    last = events[-1]
+    assert last["event"] == "run_interrupted"
+    started = {e["step"] for e in events if e["event"] == "step_start"}
+    ended = {e["step"] for e in events if str(e["event"]).startswith("step_") and "status" in e}
+    in_flight = last["in_flight"]
+    assert isinstance(in_flight, list)
+    assert {entry["step"] for entry in in_flight} == started - ended != set()
+
+    emulator.set_faults()
+    resumed = invoke(emulator, "apply", "--auto-approve", "manifests")
+    assert resumed.exit_code == 0, resumed.output
+    assert names(emulator, "agents") == EXPECTED_AGENTS
     assert invoke(emulator, "plan", "--detailed-exitcode", "manifests").exit_code == 0
