@@ -130,7 +130,14 @@ def command(
         allow_nonempty_folder_delete=allow_nonempty_folder_delete,
         rotate_secrets=rotate_secrets,
     )
-    result, findings = asyncio.run(_plan(app, manifests, options, probe=probe or strict))
+    try:
+        result, findings = asyncio.run(_plan(app, manifests, options, probe=probe or strict))
+    except KeyboardInterrupt:
+        saved = f"; {out} was not written" if out is not None else ""
+        click.echo(
+            f"\nInterrupted; a plan changes nothing, so nothing was changed{saved}.", err=True
+        )
+        raise click.exceptions.Exit(130) from None
     plan = result.plan
     if fmt == "json":
         click.echo(render_json(plan), nl=False)

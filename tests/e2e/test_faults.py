@@ -165,3 +165,34 @@ def test_ctrl_c_mid_apply_says_how_far_it_got_and_the_next_apply_converges(
     assert resumed.exit_code == 0, resumed.output
     assert names(emulator, "agents") == EXPECTED_AGENTS
     assert invoke(emulator, "plan", "--detailed-exitcode", "manifests").exit_code == 0
+
+
+def test_ctrl_c_mid_plan_says_nothing_was_changed(
+    emulator: EmulatorControl, team: Path, tmp_path: Path
+) -> None:
+    emulator.set_faults(latency_ms=1000)
+    process = subprocess.Popen(
+        [sys.executable, "-c", _AT_A_TERMINAL, "plan", "manifests", "--out", "plan.json"],
+        cwd=tmp_path,
+        env=subprocess_env(emulator),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while emulator.stats()["total"] == 0:
+            assert process.poll() is None, "the plan finished before it could be interrupted"
+            assert time.monotonic() < deadline, "the plan sent no request"
+            time.sleep(0.02)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, stderr
+    assert "Interrupted; a plan changes nothing, so nothing was changed; plan.json was not" in (
+        stderr
+    )
+    assert "Traceback" not in stderr
+    assert not (tmp_path / "plan.json").exists()
