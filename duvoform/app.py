@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import click
 from rich.console import Console
@@ -40,9 +40,24 @@ class App:
     err: Console = field(init=False)
 
     def __post_init__(self) -> None:
+        # NO_COLOR asks for no colour; --no-color for no terminal formatting at all (as
+        # Terraform's -no-color): no styles, and no progress bar that moves the cursor.
         no_color = not self.color or "NO_COLOR" in os.environ
-        self.out = Console(file=sys.stdout, no_color=no_color, highlight=False, soft_wrap=True)
-        self.err = Console(file=sys.stderr, no_color=no_color, highlight=False, soft_wrap=True)
+        system: Literal["auto"] | None = "auto" if self.color else None
+        self.out = Console(
+            file=sys.stdout,
+            no_color=no_color,
+            color_system=system,
+            highlight=False,
+            soft_wrap=True,
+        )
+        self.err = Console(
+            file=sys.stderr,
+            no_color=no_color,
+            color_system=system,
+            highlight=False,
+            soft_wrap=True,
+        )
 
     @property
     def is_local(self) -> bool:

@@ -16,8 +16,8 @@ file is an error naming it). Secret header values are sent when a connection is 
 header is new, and with ``--rotate-secrets [NAME]`` (repeatable; without a NAME: every custom
 MCP connection with secret headers; write ``--rotate-secrets=NAME`` or put it after the paths,
 so that a path is not taken for a NAME). The run is journaled under ``.duvoform/journal/``,
-shows a progress bar on a terminal, and ends with a report (``--format json``: one JSON
-document on stdout).
+shows a progress bar on a terminal (not with ``--no-color``, which asks for no terminal
+formatting at all), and ends with a report (``--format json``: one JSON document on stdout).
 Exit 0 when everything was done (OAuth authorizations left to a person, and the wiring that
 waits for them, are reported as pending and do not count as failures: exit 0), 1 when anything
 failed, 130 when interrupted (Ctrl-C: the message says how far it got, the journal ends with
@@ -158,7 +158,8 @@ class _Apply:
     ) -> ApplyReport:
         journal = self.journal = Journal(self.app.state_dir, api_url=self.app.api_url)
         listeners: list[ApplyListener] = [journal, self.interruption]
-        bar = _ProgressBar(self.app) if self.app.err.is_terminal and self.fmt != "json" else None
+        show_bar = self.app.err.is_terminal and self.app.color and self.fmt != "json"
+        bar = _ProgressBar(self.app) if show_bar else None
         if bar is not None:
             listeners.append(bar)
         executor = Executor(

@@ -190,3 +190,20 @@ def test_a_progress_bar_shows_on_a_terminal_only(
     assert code == 0, output
     assert "Applying" in output
     assert "Apply complete:" in output
+
+
+def test_no_color_at_a_terminal_writes_no_escape_sequence_at_all(
+    emulator: EmulatorControl, team: Path, tmp_path: Path
+) -> None:
+    env = {k: v for k, v in subprocess_env(emulator).items() if k != "NO_COLOR"}
+    applied, output = _run_in_terminal(
+        ["--no-color", "apply", "--auto-approve", "manifests"], tmp_path, env
+    )
+    assert applied == 0, output
+    assert "Apply complete:" in output
+    assert "\x1b" not in output  # no colour, no style, no progress bar moving the cursor
+    (team / "team.yaml").write_text(SIMPLE)  # a changed build: coloured at a terminal
+    planned, output = _run_in_terminal(["--no-color", "plan", "manifests"], tmp_path, env)
+    assert planned == 0, output
+    assert "± Assignment/Invoice triage will get a new build" in output
+    assert "\x1b" not in output
