@@ -252,22 +252,24 @@ class _Apply:
             live = await read_live_state(client, planfile.reads)
             moved = check_fresh(planfile, live)
             if moved:
-                self._refuse_stale(planfile, moved)
+                return self._refuse_stale(planfile, moved)
             self.show_plan(planfile.plan)
             if not planfile.steps:
                 return ApplyReport()
             return await self.execute(client, planfile.steps, planfile.ids, root)
 
-    def _refuse_stale(self, planfile: PlanFile, moved: list[str]) -> None:
+    def _refuse_stale(self, planfile: PlanFile, moved: list[str]) -> ApplyReport:
+        """Refuse a stale plan; one the journal says was applied already is nothing to do
+        (an empty report: ``--format json`` still prints its one document)."""
         applied = find_applied(self.app.state_dir, planfile.digest)
-        if applied is not None:
-            click.echo(
-                f"This plan was already applied (see {applied}); live state has moved on "
-                "since, so there is nothing to do. Run plan again to see where things stand.",
-                err=True,
-            )
-            raise click.exceptions.Exit(0)
-        raise StalePlanError(moved)
+        if applied is None:
+            raise StalePlanError(moved)
+        click.echo(
+            f"This plan was already applied (see {applied}); live state has moved on "
+            "since, so there is nothing to do. Run plan again to see where things stand.",
+            err=True,
+        )
+        return ApplyReport(plan_digest=planfile.digest)
 
 
 @click.command("apply")

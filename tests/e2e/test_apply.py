@@ -81,6 +81,12 @@ def test_a_saved_plan_applied_twice_is_harmless(
     assert second.exit_code == 0, second.output
     assert "This plan was already applied" in second.stderr
     assert emulator.stats()["writes"] == 0
+    as_json = invoke(emulator, "apply", "--format", "json", str(plan_file))
+    assert as_json.exit_code == 0, as_json.output
+    report = json.loads(as_json.stdout)  # one document, even with nothing to do
+    assert report["ok"] is True
+    assert report["steps"] == []
+    assert "This plan was already applied" in as_json.stderr
     assert invoke(emulator, "plan", "--detailed-exitcode", str(team)).exit_code == 0
 
 
