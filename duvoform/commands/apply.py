@@ -332,6 +332,12 @@ def command(
         except KeyboardInterrupt:
             run.interrupted()
     else:
+        stray = [p for p in paths if p.is_file() and p.suffix not in _MANIFEST_SUFFIXES]
+        if stray and len(paths) > 1:
+            raise UsageError(
+                f"{stray[0]} is not a manifest (.yaml or .yml); apply takes manifest paths, or "
+                "one saved plan file alone (duvoform apply PLANFILE)"
+            )
         if not auto_approve and not sys.stdin.isatty():
             raise UsageError(
                 "apply asks for confirmation, but stdin is not a terminal; review the plan "

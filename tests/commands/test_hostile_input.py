@@ -191,6 +191,12 @@ CASES = [
         setup=lambda w: _edit_plan(w, api_url="https://api.duvo.ai"),
     ),
     Case(
+        "plan-file-with-manifests",
+        [*LOCAL, "apply", "plan.json", "m", "--auto-approve"],
+        2,
+        "plan.json is not a manifest (.yaml or .yml); apply takes manifest paths, or one",
+    ),
+    Case(
         "plan-file-with-plan-flags",
         [*LOCAL, "apply", "plan.json", "--prune"],
         2,
