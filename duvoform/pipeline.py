@@ -28,6 +28,7 @@ from duvoform.diff import DiffOptions, diff, fingerprints
 from duvoform.diff.connection import credential_reads
 from duvoform.diff.wiring import slot_reads
 from duvoform.errors import Problem, UnknownTargetError
+from duvoform.gcpause import paused_gc
 from duvoform.graph import DesiredState
 from duvoform.live import LiveQuery, LiveState, read_live_state
 from duvoform.manifest import Manifests
@@ -144,9 +145,10 @@ async def build_plan(
     unknown targets, safety rails), and the API's errors.
     """
     options = options or PlanOptions()
-    desired = DesiredState.build(manifests)
-    live = await read_live_state(client, live_query(desired))
-    return plan_against(desired, live, options)
+    with paused_gc():
+        desired = DesiredState.build(manifests)
+        live = await read_live_state(client, live_query(desired))
+        return plan_against(desired, live, options)
 
 
 def plan_against(

@@ -25,6 +25,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from duvoform.errors import Location, Problem, ProblemCollector
+from duvoform.gcpause import paused_gc
 from duvoform.manifest.discover import describe_paths, discover_files, display_path, find_root
 from duvoform.manifest.files import FileFault, read_utf8, resolve_inside
 from duvoform.manifest.locate import SourceMap
@@ -90,8 +91,9 @@ def load_manifests(
     )
     loader = _Loader(project)
     loader.problems.problems.extend(path_problems)
-    for path in files:
-        loader.load_file(path)
+    with paused_gc():
+        for path in files:
+            loader.load_file(path)
     if not loader.resources and not loader.problems:
         loader.problems.add(
             None, f"no manifests found in {describe_paths(paths)} (looked for *.yaml, *.yml)"
