@@ -21,6 +21,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from duvoform.api.client import DuvoClient
@@ -83,11 +84,12 @@ class PlanResult:
 
     ``steps``: every step in one execution order (each with its ``after``). ``ids``: the id
     map seed, address -> live id (``"<address>@build"`` -> the live build's id).
-    ``fingerprints``: ``{"<kind>/<live id>": sha256}`` of the live objects the plan read.
-    ``expected_absent``: ``[{"kind", "name"|"path"}]`` of the objects it expects not to exist.
-    ``manifest_digest``: ``Manifests.digest``. ``manifest_root``: where ``$secret`` file
-    references are relative to. ``requests``: how many API requests the live read took.
-    ``options``: the options the plan was made with (a plan file records the flags).
+    ``read``: ``(kind, live id)`` of the live objects the plan read. ``expected_absent``:
+    ``[{"kind", "name"|"path"}]`` of the objects it expects not to exist. ``manifest_root``:
+    where ``$secret`` file references are relative to. ``requests``: how many API requests
+    the live read took. ``options``: the options the plan was made with (a plan file records
+    the flags). ``fingerprints`` and ``manifest_digest`` are computed when first asked for
+    (only plan files need them).
     """
 
     plan: Plan
@@ -96,13 +98,22 @@ class PlanResult:
     live: LiveState
     matches: Matches
     ids: dict[str, str]
-    fingerprints: dict[str, str]
+    read: frozenset[tuple[str, str]]
     expected_absent: tuple[dict[str, str], ...]
-    manifest_digest: str
     manifest_root: Path
     requests: int = 0
     targets: tuple[str, ...] = field(default=())
     options: PlanOptions = field(default_factory=PlanOptions)
+
+    @cached_property
+    def fingerprints(self) -> dict[str, str]:
+        """``{"<kind>/<live id>": sha256}`` of the live objects the plan read."""
+        return fingerprints(self.read, self.live)
+
+    @property
+    def manifest_digest(self) -> str:
+        """``Manifests.digest`` of the manifests planned."""
+        return self.desired.manifests.digest
 
     @property
     def digest(self) -> str:
@@ -197,9 +208,8 @@ def plan_against(
         live=live,
         matches=matches,
         ids=dict(sorted(result.ids.items())),
-        fingerprints=fingerprints(read, live),
+        read=frozenset(read),
         expected_absent=tuple(absent),
-        manifest_digest=desired.manifests.digest,
         manifest_root=desired.manifests.project.root,
         requests=live.requests,
         targets=options.targets,

@@ -19,6 +19,7 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -50,14 +51,19 @@ class Manifests:
     ``resources`` are in file order (the order ``discover_files`` gives, then document
     order). ``digest`` is a sha256 over the canonical JSON of every rendered resource with its
     SOP text, independent of file layout and order; it holds secret references, never values.
+    It is computed when first asked for (only plan files need it).
     """
 
     project: ProjectSettings
     resources: tuple[Resource, ...]
     files: tuple[Path, ...]
-    digest: str
     warnings: tuple[Problem, ...] = ()
     sources: SourceMap = field(default_factory=SourceMap, repr=False, compare=False)
+
+    @cached_property
+    def digest(self) -> str:
+        """``manifest_digest`` of the resources."""
+        return manifest_digest(self.resources)
 
     def of_kind(self, kind: str) -> tuple[Resource, ...]:
         """The resources of one kind, in file order."""
@@ -104,7 +110,6 @@ def load_manifests(
         project=project,
         resources=resources,
         files=tuple(files),
-        digest=manifest_digest(resources),
         warnings=tuple(loader.warnings),
         sources=loader.sources,
     )
