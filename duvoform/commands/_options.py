@@ -1,8 +1,12 @@
-"""Options shared by every command that reads manifests: ``--var``, ``--var-file``, ``--env``.
+"""Options shared by the commands: the manifest options, and the options that shape a plan.
 
-``@manifest_options`` adds the three options to a click command and passes them to it as one
-``manifest_options: ManifestOptions`` argument, whose ``load(paths)`` calls
+``@manifest_options`` adds ``--var``, ``--var-file`` and ``--env`` to a click command and passes
+them to it as one ``manifest_options: ManifestOptions`` argument, whose ``load(paths)`` calls
 ``load_manifests`` with them.
+
+``@plan_options`` (``plan`` and ``apply``) adds ``--target`` (repeatable), ``--prune``,
+``--allow-mass-delete``, ``--allow-nonempty-folder-delete`` and ``--rotate-secrets [NAME]``,
+and passes them as one ``plan_options: PlanOptions`` argument.
 
 With no PATH, a command reads the manifest root: the nearest directory, from the current one
 up to the top of the git repository, that holds ``duvoform.yaml``. Without one it refuses rather
@@ -20,11 +24,13 @@ from typing import Any, TypeVar
 
 import click
 
+from duvoform.commands._secrets import rotate_secrets_option
 from duvoform.errors import UsageError
 from duvoform.manifest import Manifests, load_manifests
 from duvoform.manifest.discover import find_root
+from duvoform.pipeline import PlanOptions
 
-__all__ = ["ManifestOptions", "manifest_options"]
+__all__ = ["ManifestOptions", "manifest_options", "plan_options"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -98,5 +104,47 @@ def manifest_options(command: F) -> F:
         metavar="KEY=VALUE",
         callback=_parse_vars,
         help="Set a template variable, {{ vars.KEY }} (repeatable; wins over var files).",
+    )(decorated)
+    return decorated  # type: ignore[return-value]
+
+
+def plan_options(command: F) -> F:
+    """Add ``--target``, ``--prune``, ``--allow-mass-delete``, ``--allow-nonempty-folder-delete``
+    and ``--rotate-secrets``; pass them as ``plan_options: PlanOptions``."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        options = PlanOptions(
+            targets=kwargs.pop("targets"),
+            prune=kwargs.pop("prune"),
+            allow_mass_delete=kwargs.pop("allow_mass_delete"),
+            allow_nonempty_folder_delete=kwargs.pop("allow_nonempty_folder_delete"),
+            rotate_secrets=kwargs.pop("rotate_secrets"),
+        )
+        return command(*args, plan_options=options, **kwargs)
+
+    decorated = rotate_secrets_option(wrapper)
+    decorated = click.option(
+        "--allow-nonempty-folder-delete",
+        is_flag=True,
+        help="Allow deleting folders that still hold assignments (they move to the root).",
+    )(decorated)
+    decorated = click.option(
+        "--allow-mass-delete",
+        is_flag=True,
+        help="Allow more deletes than duvoform.yaml's safety threshold.",
+    )(decorated)
+    decorated = click.option(
+        "--prune",
+        is_flag=True,
+        help="Delete live objects of the kinds duvoform.yaml puts in prune scope that no "
+        "manifest declares.",
+    )(decorated)
+    decorated = click.option(
+        "--target",
+        "targets",
+        multiple=True,
+        metavar="KIND/NAME",
+        help="Only this resource and what it depends on (repeatable).",
     )(decorated)
     return decorated  # type: ignore[return-value]

@@ -47,8 +47,7 @@ from duvoform.apply import (
     StepResult,
     find_applied,
 )
-from duvoform.commands._options import ManifestOptions, manifest_options
-from duvoform.commands._secrets import rotate_secrets_option
+from duvoform.commands._options import ManifestOptions, manifest_options, plan_options
 from duvoform.errors import ApplyError, DuvoformError, StalePlanError, UsageError
 from duvoform.live import read_live_state
 from duvoform.pipeline import PlanOptions, build_plan
@@ -285,13 +284,6 @@ class _Apply:
     help="How many changes may run at once.",
 )
 @click.option(
-    "--target",
-    "targets",
-    multiple=True,
-    metavar="KIND/NAME",
-    help="Apply only this resource and what it depends on (repeatable; manifest mode).",
-)
-@click.option(
     "--format",
     "fmt",
     type=click.Choice(["text", "json"]),
@@ -299,10 +291,7 @@ class _Apply:
     show_default=True,
     help="How to print the report (json: one document on stdout).",
 )
-@click.option("--prune", is_flag=True, help="As for plan: delete undeclared objects in scope.")
-@click.option("--allow-mass-delete", is_flag=True, help="As for plan.")
-@click.option("--allow-nonempty-folder-delete", is_flag=True, help="As for plan.")
-@rotate_secrets_option
+@plan_options
 @manifest_options
 @pass_app
 def command(
@@ -310,18 +299,14 @@ def command(
     paths: tuple[Path, ...],
     auto_approve: bool,
     parallelism: int,
-    targets: tuple[str, ...],
     fmt: str,
-    prune: bool,
-    allow_mass_delete: bool,
-    allow_nonempty_folder_delete: bool,
-    rotate_secrets: bool | frozenset[str],
+    plan_options: PlanOptions,
     manifest_options: ManifestOptions,
 ) -> None:
     """Make live state match the manifests, or run a plan saved with `plan --out`."""
     run = _Apply(app, parallelism=parallelism, fmt=fmt, auto_approve=auto_approve)
     if _is_plan_file(paths):
-        if targets or prune or allow_mass_delete or allow_nonempty_folder_delete or rotate_secrets:
+        if plan_options != PlanOptions():
             raise UsageError(
                 "--target, --prune, --allow-* and --rotate-secrets shape a plan; a saved plan "
                 "was shaped when it was made (pass them to plan --out instead)"
@@ -343,15 +328,8 @@ def command(
                 "apply asks for confirmation, but stdin is not a terminal; review the plan "
                 "and pass --auto-approve to apply without asking (or apply a saved plan file)"
             )
-        options = PlanOptions(
-            targets=targets,
-            prune=prune,
-            allow_mass_delete=allow_mass_delete,
-            allow_nonempty_folder_delete=allow_nonempty_folder_delete,
-            rotate_secrets=rotate_secrets,
-        )
         try:
-            report = asyncio.run(run.from_manifests(paths, options, manifest_options))
+            report = asyncio.run(run.from_manifests(paths, plan_options, manifest_options))
         except KeyboardInterrupt:
             run.interrupted()
     run.finish(report)

@@ -22,8 +22,7 @@ from pathlib import Path
 import click
 
 from duvoform.app import App, pass_app
-from duvoform.commands._options import ManifestOptions, manifest_options
-from duvoform.commands._secrets import rotate_secrets_option
+from duvoform.commands._options import ManifestOptions, manifest_options, plan_options
 from duvoform.connect import Finding, preflight
 from duvoform.errors import PlanError, Problem
 from duvoform.manifest import Manifests
@@ -72,36 +71,13 @@ async def _plan(
     help="Exit 0 when there are no changes, 2 when there are changes, 1 on error.",
 )
 @click.option(
-    "--target",
-    "targets",
-    multiple=True,
-    metavar="KIND/NAME",
-    help="Plan only this resource and what it depends on (repeatable).",
-)
-@click.option(
-    "--prune",
-    is_flag=True,
-    help="Delete live objects of the kinds duvoform.yaml puts in prune scope that no "
-    "manifest declares.",
-)
-@click.option(
-    "--allow-mass-delete",
-    is_flag=True,
-    help="Allow more deletes than duvoform.yaml's safety threshold.",
-)
-@click.option(
-    "--allow-nonempty-folder-delete",
-    is_flag=True,
-    help="Allow deleting folders that still hold assignments (they move to the root).",
-)
-@click.option(
     "--probe",
     is_flag=True,
     help="Also check that MCP servers answer and accept the connections' credentials "
     "(findings are warnings).",
 )
 @click.option("--strict", is_flag=True, help="Like --probe, but its findings are errors.")
-@rotate_secrets_option
+@plan_options
 @manifest_options
 @pass_app
 def command(
@@ -110,28 +86,17 @@ def command(
     out: Path | None,
     fmt: str,
     detailed_exitcode: bool,
-    targets: tuple[str, ...],
-    prune: bool,
-    allow_mass_delete: bool,
-    allow_nonempty_folder_delete: bool,
     probe: bool,
     strict: bool,
-    rotate_secrets: bool | frozenset[str],
+    plan_options: PlanOptions,
     manifest_options: ManifestOptions,
 ) -> None:
     """Show what apply would change, reading the live API and changing nothing."""
     manifests = manifest_options.load(paths)
     for warning in manifests.warnings:
         click.echo(f"warning: {warning.render()}", err=True)
-    options = PlanOptions(
-        targets=targets,
-        prune=prune,
-        allow_mass_delete=allow_mass_delete,
-        allow_nonempty_folder_delete=allow_nonempty_folder_delete,
-        rotate_secrets=rotate_secrets,
-    )
     try:
-        result, findings = asyncio.run(_plan(app, manifests, options, probe=probe or strict))
+        result, findings = asyncio.run(_plan(app, manifests, plan_options, probe=probe or strict))
     except KeyboardInterrupt:
         saved = f"; {out} was not written" if out is not None else ""
         click.echo(
