@@ -4,9 +4,10 @@
 them to it as one ``manifest_options: ManifestOptions`` argument, whose ``load(paths)`` calls
 ``load_manifests`` with them.
 
-``@plan_options`` (``plan`` and ``apply``) adds ``--target`` (repeatable), ``--prune``,
-``--allow-mass-delete``, ``--allow-nonempty-folder-delete`` and ``--rotate-secrets [NAME]``,
-and passes them as one ``plan_options: PlanOptions`` argument.
+``@plan_options`` (``plan`` and ``apply``) adds ``--target`` (repeatable; one that is not
+``Kind/name`` is a usage error, exit 2, before anything is read, as ``show`` treats a bad
+address), ``--prune``, ``--allow-mass-delete``, ``--allow-nonempty-folder-delete`` and
+``--rotate-secrets [NAME]``, and passes them as one ``plan_options: PlanOptions`` argument.
 
 With no PATH, a command reads the manifest root: the nearest directory, from the current one
 up to the top of the git repository, that holds ``duvoform.yaml``. Without one it refuses rather
@@ -28,6 +29,8 @@ from duvoform.commands._secrets import rotate_secrets_option
 from duvoform.errors import UsageError
 from duvoform.manifest import Manifests, load_manifests
 from duvoform.manifest.discover import find_root
+from duvoform.model import kinds
+from duvoform.model.text import did_you_mean, quote
 from duvoform.pipeline import PlanOptions
 
 __all__ = ["ManifestOptions", "manifest_options", "plan_options"]
@@ -108,6 +111,23 @@ def manifest_options(command: F) -> F:
     return decorated  # type: ignore[return-value]
 
 
+def _check_targets(
+    ctx: click.Context, param: click.Parameter, values: Sequence[str]
+) -> tuple[str, ...]:
+    known = sorted(kinds())
+    for value in values:
+        kind, sep, name = value.partition("/")
+        if sep and kind in known and name:
+            continue
+        hint = did_you_mean(kind, known) if sep and kind not in known else ""
+        raise click.BadParameter(
+            f"{quote(value)}: a target is Kind/name, with Kind one of {', '.join(known)}{hint}",
+            ctx=ctx,
+            param=param,
+        )
+    return tuple(values)
+
+
 def plan_options(command: F) -> F:
     """Add ``--target``, ``--prune``, ``--allow-mass-delete``, ``--allow-nonempty-folder-delete``
     and ``--rotate-secrets``; pass them as ``plan_options: PlanOptions``."""
@@ -145,6 +165,7 @@ def plan_options(command: F) -> F:
         "targets",
         multiple=True,
         metavar="KIND/NAME",
+        callback=_check_targets,
         help="Only this resource and what it depends on (repeatable).",
     )(decorated)
     return decorated  # type: ignore[return-value]

@@ -125,9 +125,14 @@ def test_targets_narrow_and_an_unknown_one_is_an_error(
     unknown = run(emulator, "plan", "m", "--target", "Assignment/Cash reprt")
     assert unknown.exit_code == 1
     assert 'did you mean "Assignment/Cash report"?' in unknown.stderr
+    emulator.clear_stats()
     malformed = run(emulator, "plan", "m", "--target", "Cash report")
-    assert malformed.exit_code == 1
+    assert malformed.exit_code == 2  # a usage error, as show's bad address
     assert "a target is Kind/name" in malformed.stderr
+    lower = run(emulator, "plan", "m", "--target", "assignment/Cash report")
+    assert lower.exit_code == 2
+    assert 'did you mean "Assignment"?' in lower.stderr
+    assert emulator.stats()["total"] == 0  # refused before anything was read
 
 
 def test_the_local_emulator_works_on_a_fresh_machine(manifests: Path) -> None:
