@@ -2,9 +2,10 @@
 
 The plan goes to stdout in the chosen ``--format`` (``json`` prints exactly one document);
 manifest warnings and the plan-file message go to stderr. ``--out FILE`` also saves the plan
-for ``duvoform apply FILE``. ``--detailed-exitcode``: 0 no changes, 2 changes, 1 error (without
-it, 0 whenever the plan was made). ``--target Kind/name`` (repeatable) narrows the plan to those
-resources and what they depend on.
+for ``duvoform apply FILE``. ``--detailed-exitcode``: 0 no changes, 2 changes, 1 error, a usage
+error included (without it, 0 whenever the plan was made, and 2 for a usage error).
+``--target Kind/name`` (repeatable) narrows the plan to those resources and what they depend
+on.
 
 ``--probe`` runs the pre-flight checks of ``duvoform.connect.probe`` (the MCP probe of custom
 MCP connections, with their headers; the OAuth support check of MCP OAuth servers) and adds
@@ -18,13 +19,14 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import click
 
 from duvoform.app import App, pass_app
 from duvoform.commands._options import ManifestOptions, manifest_options, plan_options
 from duvoform.connect import Finding, preflight
-from duvoform.errors import PlanError, Problem
+from duvoform.errors import DuvoformError, PlanError, Problem
 from duvoform.manifest import Manifests
 from duvoform.pipeline import PlanOptions, PlanResult, build_plan
 from duvoform.planfile import write_plan_file
@@ -50,7 +52,33 @@ async def _plan(
     return result, findings
 
 
-@click.command("plan")
+class _UsageErrorExit1(click.UsageError):
+    exit_code = 1
+
+
+class _PlanCommand(click.Command):
+    """``plan``, whose ``--detailed-exitcode`` gives exit 2 the meaning "changes": with it, every
+    error exits 1, a usage error too (a misspelt flag must not read as "there are changes")."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        detailed = "--detailed-exitcode" in args
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            if not detailed:
+                raise
+            raise _UsageErrorExit1(exc.format_message(), exc.ctx) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DuvoformError as exc:
+            if ctx.params.get("detailed_exitcode") and exc.exit_code == 2:
+                exc.exit_code = 1
+            raise
+
+
+@click.command("plan", cls=_PlanCommand)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--out",

@@ -106,6 +106,23 @@ CASES = [
     Case("target-no-kind", [*LOCAL, "plan", "--target", "Finance", "m"], 2, "Kind/name"),
     Case("target-no-name", [*LOCAL, "apply", "--target", "Folder/", "m"], 2, "Kind/name"),
     Case("target-unknown-kind", [*LOCAL, "plan", "--target", "Agent/x", "m"], 2, "Kind/name"),
+    # -- with --detailed-exitcode, 2 means "changes": a usage error exits 1 ---------------------
+    Case(
+        "detailed-misspelt-flag", [*LOCAL, "plan", "--detailed-exitcode", "--prnue"], 1, "--prnue"
+    ),
+    Case(
+        "detailed-bad-target",
+        [*LOCAL, "plan", "m", "--target", "x", "--detailed-exitcode"],
+        1,
+        "Kind/name",
+    ),
+    Case(
+        "detailed-bad-api-url",
+        ["--api-url", "garbage", "plan", "m", "--detailed-exitcode"],
+        1,
+        "not an http(s) URL",
+    ),
+    Case("detailed-no-key", [*REMOTE, "plan", "m", "--detailed-exitcode"], 1, "DUVO_API_KEY"),
     Case("validate-missing-path", ["validate", "nope"], 1, "nope: no such file or directory"),
     Case("show-empty-address", [*LOCAL, "show", ""], 2, "is not an address"),
     Case("show-unknown-kind", [*LOCAL, "show", "Agent/x"], 2, '"Agent" is not a kind'),
