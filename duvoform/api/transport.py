@@ -68,7 +68,7 @@ def api_error(method: str, path: str, status: int, data: Any, text: str = "") ->
     error = _short(body.get("error")) if body else None
     message = _short(body.get("message")) if body else None
     if not body and text:
-        message = _short(text.strip())
+        message = _short(_plain_text(text))
     cls: type[ApiError] = ApiError
     if status in (401, 403):
         cls = AuthError
@@ -81,6 +81,15 @@ def api_error(method: str, path: str, status: int, data: Any, text: str = "") ->
     elif status >= 500:
         cls = ServerError
     return cls(method, path, status, error, message, body)
+
+
+def _plain_text(text: str) -> str:
+    """A non-JSON error body as one line; an HTML page (a proxy's, or a URL that is not the
+    API) is named as such rather than quoted."""
+    head = text.lstrip()[:512].lower()
+    if head.startswith(("<!doctype html", "<html")) or "<body" in head:
+        return "the server answered with an HTML page, not the Duvo API's JSON; check --api-url"
+    return " ".join(text.split())
 
 
 def _decode(response: httpx.Response) -> Any:

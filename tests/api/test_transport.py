@@ -7,6 +7,7 @@ import logging
 import socket
 import uuid
 
+import httpx
 import pytest
 
 from duvoform.api import RetryPolicy
@@ -241,6 +242,21 @@ async def test_api_errors_carry_method_path_status_and_the_apis_words(
             await client.get_agent("not-a-uuid")
         assert bad.value.status == 400
         assert bad.value.api_message
+
+
+async def test_an_html_error_page_is_named_not_quoted(emulator: EmulatorControl) -> None:
+    page = "<!DOCTYPE HTML>\n<html>\n  <head><title>Not Found</title></head>\n  <body>...</body>"
+
+    def not_the_api(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(404, text=page, headers={"content-type": "text/html"})
+
+    async with client_for(emulator, transport=httpx.MockTransport(not_the_api)) as client:
+        with pytest.raises(NotFoundError) as info:
+            await client.list_folders()
+    assert str(info.value) == (
+        "GET /v1/agent-folders returned 404 (the server answered with an HTML page, not the "
+        "Duvo API's JSON; check --api-url)"
+    )
 
 
 async def test_ids_are_quoted_into_paths(emulator: EmulatorControl) -> None:
