@@ -40,3 +40,25 @@ def test_left_off_when_it_was_off() -> None:
     with paused_gc():
         assert not gc.isenabled()
     assert not gc.isenabled()
+
+
+def test_objects_made_meanwhile_are_not_left_for_the_youngest_generation() -> None:
+    gc.enable()
+    gc.collect()
+    with paused_gc():
+        made = [[n] for n in range(5_000)]
+    oldest = {id(item) for item in gc.get_objects(generation=2)}
+    assert id(made[0]) in oldest
+    assert gc.get_freeze_count() == 0
+
+
+def test_objects_the_program_froze_stay_frozen() -> None:
+    gc.enable()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with paused_gc():
+            _ = [[n] for n in range(100)]
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
