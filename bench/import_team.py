@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -32,18 +33,8 @@ from click.testing import CliRunner
 from duvoform.cli import cli
 from duvoform.emulator import EmulatorControl, EmulatorSettings, create_app, serve_in_thread
 
-
-def config(n: int) -> dict[str, Any]:
-    return {
-        "version": "v2",
-        "data": {
-            "models": {
-                "agent": {"model": "claude-sonnet-4-6"},
-                "browsing": {"provider": "anthropic", "model": "claude-sonnet-4-5"},
-            },
-            "input": f"Assignment {n}: check each invoice against its purchase order.\n",
-        },
-    }
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository, for tests/
+from tests.helpers import v2_config
 
 
 def team(size: int, connections: int) -> dict[str, Any]:
@@ -65,7 +56,9 @@ def team(size: int, connections: int) -> dict[str, Any]:
                 "folder": f"Team {n % 10}",
                 "builds": [
                     {
-                        "config": config(n),
+                        "config": v2_config(
+                            f"Assignment {n}: check each invoice against its purchase order.\n"
+                        ),
                         "integrations": [
                             {
                                 "integration": f"MCP {n % connections}",

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
@@ -24,21 +26,11 @@ from duvoform.api import ClientSettings, open_client
 from duvoform.emulator import EmulatorControl, EmulatorSettings, create_app, serve_in_thread
 from duvoform.live import read_live_state
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository, for tests/
+from tests.helpers import seeded_agent
+
 FOLDERS = ["Finance", "Finance/AP", "Finance/AR", "Operations", "Operations/Support"]
 CONNECTIONS = 20
-
-
-def config(n: int) -> dict[str, Any]:
-    return {
-        "version": "v2",
-        "data": {
-            "models": {
-                "agent": {"model": "claude-sonnet-4-6"},
-                "browsing": {"provider": "anthropic", "model": "claude-sonnet-4-5"},
-            },
-            "input": f"Assignment {n}: check each invoice against its purchase order.",
-        },
-    }
 
 
 def team(size: int) -> dict[str, Any]:
@@ -54,11 +46,11 @@ def team(size: int) -> dict[str, Any]:
             for n in range(CONNECTIONS)
         ],
         "agents": [
-            {
-                "name": f"Assignment {n:05d}",
-                "folder": FOLDERS[n % len(FOLDERS)],
-                "builds": [{"name": "b1", "config": config(n)}],
-            }
+            seeded_agent(
+                f"Assignment {n:05d}",
+                f"Assignment {n}: check each invoice against its purchase order.",
+                folder=FOLDERS[n % len(FOLDERS)],
+            )
             for n in range(size)
         ],
     }

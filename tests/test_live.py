@@ -7,7 +7,8 @@ from typing import Any
 from duvoform.api.models import FolderListItem
 from duvoform.emulator import EmulatorControl
 from duvoform.live import FolderTree, LiveQuery, read_live_state
-from tests.api.helpers import WatchedTransport, agents_seed, client_for, v2_config
+from tests.api.helpers import WatchedTransport, agents_seed, client_for
+from tests.helpers import v2_config
 
 AGENTS = "GET /v1/agents"
 FOLDERS = "GET /v1/agent-folders"

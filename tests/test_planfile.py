@@ -15,6 +15,7 @@ from duvoform.pipeline import PlanResult, build_plan
 from duvoform.planfile import check_fresh, plan_file_document, read_plan_file, write_plan_file
 from tests.api.helpers import client_for
 from tests.diff.helpers import converged_seed, desired_from, live_id, write
+from tests.helpers import v2_config
 
 CANARY = "canary-51d0-never-in-a-file"
 FILES = {
@@ -164,7 +165,11 @@ async def test_an_untouched_team_is_fresh_and_unrelated_activity_does_not_matter
         http.patch(f"/v1/agents/{cash}", json={"pinned": True}).raise_for_status()
         http.post("/v1/agent-folders", json={"name": "Elsewhere"}).raise_for_status()
         http.post(
-            "/v1/agents", json={"name": "Unmanaged", "build": {"name": "x", "config": _config()}}
+            "/v1/agents",
+            json={
+                "name": "Unmanaged",
+                "build": {"name": "x", "config": v2_config("Edited in the web app.")},
+            },
         ).raise_for_status()
     assert await _fresh(emulator, path) == []
 
@@ -179,7 +184,8 @@ async def test_every_moved_object_is_named(
         ledger = live_id("Assignment/Ledger")
         http.patch(f"/v1/agents/{cash}", json={"slack_enabled": True}).raise_for_status()
         http.post(
-            f"/v1/agents/{ledger}/revisions", json={"name": "web edit", "config": _config()}
+            f"/v1/agents/{ledger}/revisions",
+            json={"name": "web edit", "config": v2_config("Edited in the web app.")},
         ).raise_for_status()
         http.post(
             "/v1/agent-folders",
@@ -205,16 +211,3 @@ async def test_every_moved_object_is_named(
             f"/v1/agent-folders/{live_id('Folder/Finance')}", params={"force": "true"}
         ).raise_for_status()
     assert "Folder/Finance: deleted since the plan" in await _fresh(emulator, path)
-
-
-def _config() -> dict[str, object]:
-    return {
-        "version": "v2",
-        "data": {
-            "models": {
-                "agent": {"model": "claude-sonnet-4-6"},
-                "browsing": {"provider": "anthropic", "model": "claude-sonnet-4-5"},
-            },
-            "input": "Edited in the web app.",
-        },
-    }

@@ -11,28 +11,12 @@ from pydantic import SecretStr
 
 from duvoform.api import ClientSettings, DuvoClient, RetryPolicy, open_client
 from duvoform.emulator import EmulatorControl
-
-
-def v2_config(sop: str = "Do the work.") -> dict[str, Any]:
-    """A minimal valid v2 build config."""
-    return {
-        "version": "v2",
-        "data": {
-            "models": {
-                "agent": {"model": "claude-sonnet-4-6"},
-                "browsing": {"provider": "anthropic", "model": "claude-sonnet-4-5"},
-            },
-            "input": sop,
-        },
-    }
+from tests.helpers import seeded_agent
 
 
 def agents_seed(count: int, *, prefix: str = "Assignment", **extra: Any) -> list[dict[str, Any]]:
     """Seed rows for ``count`` assignments, each with one (live) build."""
-    return [
-        {"name": f"{prefix} {n:05d}", "builds": [{"name": "b1", "config": v2_config()}], **extra}
-        for n in range(count)
-    ]
+    return [seeded_agent(f"{prefix} {n:05d}", **extra) for n in range(count)]
 
 
 class WatchedTransport(httpx.AsyncBaseTransport):

@@ -13,7 +13,8 @@ from duvoform.api.models import (
 )
 from duvoform.emulator import EmulatorControl, catalog_id
 from duvoform.errors import ApiError, NotFoundError
-from tests.api.helpers import client_for, v2_config
+from tests.api.helpers import client_for
+from tests.helpers import v2_config
 
 
 async def test_assignment_and_build_lifecycle(emulator: EmulatorControl) -> None:

@@ -24,22 +24,16 @@ from duvoform.api.models import (
     dump_body,
 )
 from duvoform.api.models.envelopes import AgentPage, ConnectionPage
+from tests.helpers import v2_config
 
-V2_CONFIG: dict[str, Any] = {
-    "version": "v2",
-    "data": {
-        "models": {
-            "agent": {"model": "claude-sonnet-4-6"},
-            "browsing": {"provider": "anthropic", "model": "claude-sonnet-4-5"},
-        },
-        "input": "You process invoices.",
-        "files": [],
-        "skills": ["pdf-reader"],
-        "plugins": [],
-        "subAgents": ["3c90c3cc-0d44-4b50-8888-8dd25736052a"],
-        "options": {"browserProvider": "browserbase", "someFutureKnob": 3},
-    },
-}
+V2_CONFIG: dict[str, Any] = v2_config(
+    "You process invoices.",
+    files=[],
+    skills=["pdf-reader"],
+    plugins=[],
+    subAgents=["3c90c3cc-0d44-4b50-8888-8dd25736052a"],
+    options={"browserProvider": "browserbase", "someFutureKnob": 3},
+)
 
 LEGACY_CONFIG: dict[str, Any] = {  # as the docs' examples render it: no version
     "data": {

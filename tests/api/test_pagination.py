@@ -9,7 +9,8 @@ import pytest
 from duvoform.api.pagination import Page, fetch_all
 from duvoform.emulator import EmulatorControl
 from duvoform.errors import InconsistentListError
-from tests.api.helpers import WatchedTransport, agents_seed, client_for, v2_config
+from tests.api.helpers import WatchedTransport, agents_seed, client_for
+from tests.helpers import v2_config
 
 
 @dataclass

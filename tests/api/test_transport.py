@@ -22,7 +22,8 @@ from duvoform.errors import (
     TransportError,
     UncertainWriteError,
 )
-from tests.api.helpers import WatchedTransport, client_for, v2_config
+from tests.api.helpers import WatchedTransport, client_for
+from tests.helpers import v2_config
 
 CREATE_AGENT = "POST /v1/agents"
 

@@ -10,7 +10,7 @@ from duvoform.api.client import DuvoClient
 from duvoform.apply import ApplyReport, Executor, SecretReveal
 from duvoform.emulator import EmulatorControl
 from duvoform.steps import Op, Step, build_key, ref
-from tests.api.helpers import v2_config
+from tests.helpers import v2_config
 
 __all__ = [
     "agent_step",
@@ -20,7 +20,6 @@ __all__ = [
     "run",
     "state_rows",
     "step",
-    "v2_config",
 ]
 
 

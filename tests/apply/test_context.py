@@ -16,6 +16,7 @@ from duvoform.errors import UncertainWriteError
 from duvoform.steps import Op, Step
 from tests.api.helpers import client_for
 from tests.apply.helpers import agent_step, build_key, folder_step, ref, run, state_rows, step
+from tests.helpers import v2_config
 
 CONNECTION = {
     "name": "Tools",
@@ -64,16 +65,7 @@ async def test_a_lost_build_create_is_adopted_by_its_name(emulator: EmulatorCont
             2,
             agent=ref("Assignment/A"),
             name="duvoform:1111111111111111",
-            config={
-                "version": "v2",
-                "data": {
-                    "models": {
-                        "agent": {"model": "claude-sonnet-4-6"},
-                        "browsing": {"provider": "anthropic", "model": "claude-sonnet-4-5"},
-                    },
-                    "input": "new",
-                },
-            },
+            config=v2_config("new"),
             handover_targets=[],
         )
         report = await run(client, [build], ids)
@@ -196,16 +188,7 @@ async def test_a_new_build_that_is_not_live_is_promoted_and_a_409_for_a_live_one
             2,
             agent=ref("Assignment/A"),
             name="duvoform:2222222222222222",
-            config={
-                "version": "v2",
-                "data": {
-                    "models": {
-                        "agent": {"model": "claude-sonnet-4-6"},
-                        "browsing": {"provider": "anthropic", "model": "claude-sonnet-4-5"},
-                    },
-                    "input": "new",
-                },
-            },
+            config=v2_config("new"),
             revision_name="promoted",
         )
         emulator.clear_stats()

@@ -17,8 +17,8 @@ from tests.apply.helpers import (
     run,
     state_rows,
     step,
-    v2_config,
 )
+from tests.helpers import v2_config
 
 
 def test_every_operation_has_a_handler() -> None:

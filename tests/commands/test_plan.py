@@ -12,6 +12,7 @@ from duvoform.cli import cli
 from duvoform.emulator import EmulatorControl
 from duvoform.planfile import read_plan_file
 from tests.diff.helpers import converged_seed, desired_from, write
+from tests.helpers import seeded_agent
 
 FILES = {
     "folders.yaml": "apiVersion: duvoform/v1\nkind: Folder\nmetadata: {name: Finance}\n",
@@ -151,28 +152,12 @@ def test_the_json_shape_is_the_contract(emulator: EmulatorControl, manifests: Pa
         {
             "folders": [{"name": "Finance"}],
             "agents": [
-                {
-                    "name": "Cash report",
-                    "folder": "Finance",
-                    "builds": [
-                        {
-                            "name": "Initial setup",
-                            "config": {
-                                "version": "v2",
-                                "data": {
-                                    "models": {
-                                        "agent": {"model": "claude-sonnet-4-6"},
-                                        "browsing": {
-                                            "provider": "anthropic",
-                                            "model": "claude-sonnet-4-5",
-                                        },
-                                    },
-                                    "input": "Report the cash position.",
-                                },
-                            },
-                        }
-                    ],
-                }
+                seeded_agent(
+                    "Cash report",
+                    "Report the cash position.",
+                    build="Initial setup",
+                    folder="Finance",
+                )
             ],
         }
     )

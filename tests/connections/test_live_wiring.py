@@ -8,7 +8,8 @@ from typing import Any
 
 from duvoform.emulator import EmulatorControl
 from duvoform.live import LiveQuery, read_live_state
-from tests.api.helpers import client_for, v2_config
+from tests.api.helpers import client_for
+from tests.helpers import v2_config
 
 SLOTS = "GET /v1/agents/{agent_id}/revisions/{build_id}/integrations"
 PINS = SLOTS + "/{integration_id}/connections"

@@ -32,6 +32,7 @@ from duvoform.model import (
 )
 from duvoform.pipeline import PlanOptions, PlanResult, plan_against
 from duvoform.steps import REF
+from tests.helpers import v2_config
 
 NAMESPACE = uuid.UUID("6f1c3a52-2a55-4d0e-9a57-6d0c2f1d4b10")
 
@@ -157,20 +158,9 @@ def _connection_row(desired: DesiredState, conn: Connection) -> tuple[dict[str, 
 
 
 def v2(sop: str = "Do it.", model: str = "claude-sonnet-4-6", **data: Any) -> dict[str, Any]:
-    """A v2 build config as the API returns it."""
-    body: dict[str, Any] = {
-        "models": {
-            "agent": {"model": model},
-            "browsing": {"provider": "anthropic", "model": "claude-sonnet-4-5"},
-        },
-        "input": sop,
-        "files": [],
-        "skills": [],
-        "plugins": [],
-        "subAgents": [],
-    }
-    body.update(data)
-    return {"version": "v2", "data": body}
+    """A v2 build config as the API returns it (empty lists where nothing is set)."""
+    lists: dict[str, Any] = {"files": [], "skills": [], "plugins": [], "subAgents": []}
+    return v2_config(sop, model=model, **{**lists, **data})
 
 
 def build(ident: str, name: str, config: dict[str, Any], **fields: Any) -> Build:

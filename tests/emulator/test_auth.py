@@ -7,6 +7,7 @@ import pytest
 
 from duvoform.emulator import EmulatorControl, team_id_for
 from tests.emulator.util import create_agent, create_connection
+from tests.helpers import v2_config
 
 
 @pytest.mark.parametrize(
@@ -87,17 +88,12 @@ def test_a_key_never_sees_or_touches_another_teams_objects(emulator: EmulatorCon
                 "name": "x",
                 "build": {
                     "name": "b",
-                    "config": {
-                        "version": "v2",
-                        "data": {
-                            "models": {
-                                "agent": {"model": "m"},
-                                "browsing": {"provider": "google", "model": "g"},
-                            },
-                            "input": "",
-                            "subAgents": [agent["id"]],
-                        },
-                    },
+                    "config": v2_config(
+                        "",
+                        model="m",
+                        browsing={"provider": "google", "model": "g"},
+                        subAgents=[agent["id"]],
+                    ),
                 },
             },
         )

@@ -19,7 +19,7 @@ import pytest
 from duvoform.emulator import EmulatorControl, catalog_id
 from duvoform.emulator.app import API_ROUTES
 from tests.emulator.spec import operations, validate_response
-from tests.emulator.util import config
+from tests.helpers import v2_config
 
 GHOST = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
 RATE_HEADERS = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset")
@@ -72,7 +72,9 @@ def _agents_and_builds(api: httpx.Client, emulator: EmulatorControl) -> dict[str
     _expect(api.get("/v1/agents", params={"limit": 0}), 400)
     target = _expect(api.post("/v1/agents", json={"name": "Target"}), 201)["agent"]["id"]
     created = _expect(
-        api.post("/v1/agents", json={"name": "Main", "build": {"name": "b1", "config": config()}}),
+        api.post(
+            "/v1/agents", json={"name": "Main", "build": {"name": "b1", "config": v2_config()}}
+        ),
         201,
     )
     agent, first = created["agent"]["id"], created["build"]["id"]
@@ -88,7 +90,7 @@ def _agents_and_builds(api: httpx.Client, emulator: EmulatorControl) -> dict[str
     base = f"/v1/agents/{agent}/revisions"
     second = _expect(
         api.post(
-            base, json={"name": "b2", "config": config("two"), "handover_target_ids": [target]}
+            base, json={"name": "b2", "config": v2_config("two"), "handover_target_ids": [target]}
         ),
         201,
     )["build"]["id"]

@@ -8,7 +8,7 @@ import pytest
 from starlette.applications import Starlette
 
 from duvoform.emulator import EmulatedDisconnect, EmulatorControl
-from tests.emulator.util import config
+from tests.helpers import v2_config
 
 
 @pytest.fixture
@@ -17,7 +17,7 @@ def api(emulator: EmulatorControl) -> Iterator[httpx.Client]:
         yield client
 
 
-AGENT = {"name": "Invoice triage", "build": {"name": "first", "config": config()}}
+AGENT = {"name": "Invoice triage", "build": {"name": "first", "config": v2_config()}}
 
 
 def test_error_rate_answers_5xx_without_doing_anything(

@@ -22,6 +22,7 @@ from schemathesis.specs.openapi.checks import (
 
 from duvoform.emulator import EmulatorControl
 from tests.emulator.spec import spec
+from tests.helpers import seeded_agent
 
 EXAMPLES = 15
 CHECKS = [
@@ -42,29 +43,7 @@ def fuzz_target(emulator: EmulatorControl) -> EmulatorControl:
     emulator.seed(
         {
             "folders": [{"name": "Finance"}],
-            "agents": [
-                {
-                    "name": "Seeded",
-                    "builds": [
-                        {
-                            "name": "b",
-                            "config": {
-                                "version": "v2",
-                                "data": {
-                                    "models": {
-                                        "agent": {"model": "claude-sonnet-4-6"},
-                                        "browsing": {
-                                            "provider": "anthropic",
-                                            "model": "claude-sonnet-4-5",
-                                        },
-                                    },
-                                    "input": "x",
-                                },
-                            },
-                        }
-                    ],
-                }
-            ],
+            "agents": [seeded_agent("Seeded", "x", build="b")],
             "connections": [{"name": "Conn", "server_url": "https://mcp.example.com"}],
         }
     )

@@ -6,7 +6,8 @@ import httpx
 import pytest
 
 from duvoform.emulator import EmulatorControl
-from tests.emulator.util import config, create_agent
+from tests.emulator.util import create_agent
+from tests.helpers import v2_config
 
 
 @pytest.fixture
@@ -46,13 +47,13 @@ def test_create_without_build_has_no_latest_build(api: httpx.Client) -> None:
         ({"name": ""}, "name"),
         ({"name": 3}, "name"),
         ({"name": "x", "thread_id": "nope"}, "thread_id"),
-        ({"name": "x", "build": {"config": config()}}, "build.name"),
+        ({"name": "x", "build": {"config": v2_config()}}, "build.name"),
         (
             {"name": "x", "build": {"name": "b", "config": {"version": "v1", "data": {}}}},
             "build.config",
         ),
         (
-            {"name": "x", "build": {"name": "b", "config": config(subAgents=["not-a-uuid"])}},
+            {"name": "x", "build": {"name": "b", "config": v2_config(subAgents=["not-a-uuid"])}},
             "build.config.data.subAgents[0]",
         ),
     ],
@@ -77,7 +78,7 @@ def test_malformed_json_is_a_400(api: httpx.Client) -> None:
 
 def test_unknown_sub_agent_is_refused(api: httpx.Client) -> None:
     ghost = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
-    body = {"name": "x", "build": {"name": "b", "config": config(subAgents=[ghost])}}
+    body = {"name": "x", "build": {"name": "b", "config": v2_config(subAgents=[ghost])}}
     response = api.post("/v1/agents", json=body)
     assert response.status_code == 400
     assert response.json()["message"].startswith("build.config.data.subAgents[0]: ")

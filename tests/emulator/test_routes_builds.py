@@ -7,7 +7,8 @@ import httpx
 import pytest
 
 from duvoform.emulator import EmulatorControl
-from tests.emulator.util import config, create_agent
+from tests.emulator.util import create_agent
+from tests.helpers import v2_config
 
 GHOST = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
 
@@ -29,7 +30,8 @@ def test_new_build_becomes_newest_and_live(api: httpx.Client) -> None:
     agent = create_agent(api)["agent"]
     first = agent["latest_build"]["id"]
     response = api.post(
-        f"/v1/agents/{agent['id']}/revisions", json={"name": "second", "config": config("v2 sop")}
+        f"/v1/agents/{agent['id']}/revisions",
+        json={"name": "second", "config": v2_config("v2 sop")},
     )
     assert response.status_code == 201
     body = response.json()
@@ -99,7 +101,7 @@ def test_update_build_labels_config_and_handover(
         json={
             "revision_name": "Q4 policy",
             "revision_description": "quarter four",
-            "config": config("new sop", skills=["pdf-reader"]),
+            "config": v2_config("new sop", skills=["pdf-reader"]),
             "handoverTargetIds": [target],
         },
     )

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from duvoform.emulator import EmulatorControl, catalog_id
-from tests.emulator.util import config
+from tests.helpers import v2_config
 
 AGENT_ID = "11111111-1111-4111-8111-111111111111"
 BUILD_ID = "22222222-2222-4222-8222-222222222222"
@@ -52,7 +52,7 @@ def test_seed_with_fixed_ids_paths_legacy_configs_slots_and_schedules(
                         {"id": BUILD_ID, "name": "legacy", "config": LEGACY},
                         {
                             "name": "current",
-                            "config": config("new"),
+                            "config": v2_config("new"),
                             "revision_name": "Q4",
                             "integrations": [
                                 "gmail",
@@ -64,8 +64,8 @@ def test_seed_with_fixed_ids_paths_legacy_configs_slots_and_schedules(
                 {
                     "name": "Draft holder",
                     "builds": [
-                        {"name": "a", "config": config(), "status": "live"},
-                        {"name": "b", "config": config(), "status": "draft"},
+                        {"name": "a", "config": v2_config(), "status": "live"},
+                        {"name": "b", "config": v2_config(), "status": "draft"},
                     ],
                 },
             ],
@@ -154,7 +154,7 @@ def test_seed_another_team(emulator: EmulatorControl) -> None:
 
 
 def test_bulk_seed_of_5000_agents(emulator: EmulatorControl) -> None:
-    cfg = config("bulk")
+    cfg = v2_config("bulk")
     agents = [
         {"name": f"agent {i:05d}", "builds": [{"name": "b", "config": cfg}]} for i in range(5000)
     ]
@@ -168,7 +168,7 @@ def test_bulk_seed_of_5000_agents(emulator: EmulatorControl) -> None:
 
 
 def test_seed_schedules_route_shapes(emulator: EmulatorControl) -> None:
-    emulator.seed({"agents": [{"name": "a", "builds": [{"config": config()}]}]})
+    emulator.seed({"agents": [{"name": "a", "builds": [{"config": v2_config()}]}]})
     one = httpx.post(f"{emulator.base_url}/_emulator/schedules", json={"agent": "a"})
     many = httpx.post(
         f"{emulator.base_url}/_emulator/schedules", json=[{"agent": "a"}, {"agent": "a"}]

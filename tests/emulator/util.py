@@ -6,27 +6,14 @@ from typing import Any
 
 import httpx
 
-
-def config(sop: str = "Do the work.", **data: Any) -> dict[str, Any]:
-    """A minimal valid v2 build config."""
-    return {
-        "version": "v2",
-        "data": {
-            "models": {
-                "agent": {"model": "claude-sonnet-4-6"},
-                "browsing": {"provider": "anthropic", "model": "claude-sonnet-4-5"},
-            },
-            "input": sop,
-            **data,
-        },
-    }
+from tests.helpers import v2_config
 
 
 def create_agent(
     client: httpx.Client, name: str = "Invoice triage", **build: Any
 ) -> dict[str, Any]:
     """Create an agent with an inline first build; returns the 201 body."""
-    body = {"name": name, "build": {"name": "first", "config": config(), **build}}
+    body = {"name": name, "build": {"name": "first", "config": v2_config(), **build}}
     response = client.post("/v1/agents", json=body)
     assert response.status_code == 201, response.text
     result: dict[str, Any] = response.json()

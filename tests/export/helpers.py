@@ -6,16 +6,12 @@ from typing import Any
 
 from duvoform.api.models import Agent, Build, Connection, FolderListItem
 from duvoform.live import FolderTree
-
-BROWSING = {"provider": "anthropic", "model": "claude-sonnet-4-5"}
+from tests.helpers import v2_config
 
 
 def v2(model: str = "claude-sonnet-4-6", sop: Any = "Do the work.", **data: Any) -> dict[str, Any]:
-    """A v2 build config."""
-    return {
-        "version": "v2",
-        "data": {"models": {"agent": {"model": model}, "browsing": BROWSING}, "input": sop, **data},
-    }
+    """A v2 build config (the model first: mapping tests vary it most)."""
+    return v2_config(sop, model=model, **data)
 
 
 def build(config: dict[str, Any] | None = None, **fields: Any) -> Build:

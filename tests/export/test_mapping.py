@@ -10,7 +10,8 @@ from duvoform.export.document import Document, Skipped
 from duvoform.export.mapping import assignment_document, folder_document, folder_ref
 from duvoform.export.wiring import SlotView, WiredSlot
 from duvoform.model import Assignment, BuildSpec
-from tests.export.helpers import BROWSING, agent, build, connection, tree, v2
+from tests.export.helpers import agent, build, connection, tree, v2
+from tests.helpers import BROWSING
 
 UUID = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
 

@@ -7,6 +7,8 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
+from tests.helpers import v2_config
+
 HEADER = "apiVersion: duvoform/v1\n"
 NAMESPACE = uuid.UUID("3f0f6d8e-52b1-4a8e-9a43-1f7e2b6c9d01")
 
@@ -78,16 +80,11 @@ def seed_connection(name: str, slug: str | None = None, **extra: Any) -> dict[st
 
 def seed_agent(name: str, folder_id: str | None = None) -> dict[str, Any]:
     """An emulator seed row for an assignment made in the web app (no manifest)."""
-    config = {
-        "version": "v2",
-        "data": {
-            "models": {
-                "agent": {"model": "gpt-5"},
-                "browsing": {"provider": "google", "model": "gemini-2.5-flash"},
-            },
-            "input": f"{name}: try things.",
-        },
-    }
+    config = v2_config(
+        f"{name}: try things.",
+        model="gpt-5",
+        browsing={"provider": "google", "model": "gemini-2.5-flash"},
+    )
     row: dict[str, Any] = {
         "id": uid(f"agent:{name}"),
         "name": name,
