@@ -13,14 +13,20 @@ from duvoform.steps import Op, Step, build_key, ref
 from tests.helpers import v2_config
 
 __all__ = [
+    "MISSING_ID",
     "agent_step",
     "build_key",
+    "connection_body",
     "folder_step",
     "ref",
     "run",
     "state_rows",
     "step",
 ]
+
+
+MISSING_ID = "00000000-0000-4000-8000-000000000000"
+"""A well-formed id that names no live object."""
 
 
 def step(op: Op, address: str, n: int = 1, after: tuple[str, ...] = (), **params: Any) -> Step:
@@ -52,6 +58,24 @@ def agent_step(
         build={"name": f"duvoform:{sha256(sop.encode()).hexdigest()[:16]}", "config": config},
         **extra,
     )
+
+
+def connection_body(
+    name: str = "C",
+    server_url: str = "https://mcp.example.com",
+    *,
+    plaintext: dict[str, str] | None = None,
+    secret: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The body of a ``connection.create`` step for a custom MCP connection: authenticated by
+    headers when it has some (``secret`` values are ``steps.secret`` markers), else by URL."""
+    body: dict[str, Any] = {"name": name, "type": "custom_mcp", "server_url": server_url}
+    headers = {part: values for part, values in (("plaintext", plaintext), ("secret", secret))}
+    given = {part: values for part, values in headers.items() if values}
+    body["auth_method"] = "headers" if given else "url"
+    if given:
+        body["headers"] = given
+    return body
 
 
 async def run(

@@ -15,15 +15,19 @@ from duvoform.emulator import EmulatorControl, catalog_id
 from duvoform.errors import UncertainWriteError
 from duvoform.steps import Op, Step
 from tests.api.helpers import client_for
-from tests.apply.helpers import agent_step, build_key, folder_step, ref, run, state_rows, step
+from tests.apply.helpers import (
+    agent_step,
+    build_key,
+    connection_body,
+    folder_step,
+    ref,
+    run,
+    state_rows,
+    step,
+)
 from tests.helpers import v2_config
 
-CONNECTION = {
-    "name": "Tools",
-    "type": "custom_mcp",
-    "server_url": "https://mcp.example.com/tools",
-    "auth_method": "url",
-}
+CONNECTION = connection_body("Tools", "https://mcp.example.com/tools")
 
 
 @pytest.mark.parametrize(

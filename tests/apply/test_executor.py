@@ -12,9 +12,16 @@ from duvoform.emulator import EmulatorControl
 from duvoform.errors import ApplyError, NotFoundError, SecretError
 from duvoform.steps import Op, Step, secret
 from tests.api.helpers import WatchedTransport, client_for
-from tests.apply.helpers import agent_step, folder_step, ref, run, state_rows, step
-
-MISSING_ID = "00000000-0000-4000-8000-000000000000"
+from tests.apply.helpers import (
+    MISSING_ID,
+    agent_step,
+    connection_body,
+    folder_step,
+    ref,
+    run,
+    state_rows,
+    step,
+)
 
 
 async def test_a_failure_skips_its_dependents_transitively_and_independent_work_goes_on(
@@ -83,18 +90,9 @@ async def test_no_more_than_parallelism_steps_run_at_once(
 async def test_an_unreadable_secret_stops_the_run_before_any_request(
     emulator: EmulatorControl,
 ) -> None:
-    body = {
-        "name": "C",
-        "type": "custom_mcp",
-        "server_url": "https://mcp.example.com",
-        "auth_method": "headers",
-        "headers": {
-            "secret": {
-                "A": secret({"env": "UNSET_TOKEN"}),
-                "B": secret({"file": "nowhere/token.txt"}),
-            }
-        },
-    }
+    body = connection_body(
+        secret={"A": secret({"env": "UNSET_TOKEN"}), "B": secret({"file": "nowhere/token.txt"})}
+    )
     steps = [folder_step("First"), step(Op.CONNECTION_CREATE, "Connection/C", body=body)]
     emulator.clear_stats()
     async with client_for(emulator) as client:
@@ -113,13 +111,7 @@ async def test_a_secret_file_is_read_relative_to_its_manifest_under_the_root(
     (tmp_path / "conns" / "secrets" / "key.txt").write_text("file-canary\n")
     marker = secret({"file": "secrets/key.txt"})
     marker["$secret"]["source"] = "conns/connections.yaml"
-    body = {
-        "name": "C",
-        "type": "custom_mcp",
-        "server_url": "https://mcp.example.com",
-        "auth_method": "headers",
-        "headers": {"secret": {"K": marker}},
-    }
+    body = connection_body(secret={"K": marker})
     async with client_for(emulator) as client:
         executor = Executor(client, reveal=SecretReveal(tmp_path))
         report = await executor.run([step(Op.CONNECTION_CREATE, "Connection/C", body=body)])

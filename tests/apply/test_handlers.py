@@ -12,6 +12,7 @@ from tests.api.helpers import client_for
 from tests.apply.helpers import (
     agent_step,
     build_key,
+    connection_body,
     folder_step,
     ref,
     run,
@@ -200,16 +201,12 @@ async def test_a_new_build_becomes_live_with_its_labels_and_a_label_edit_makes_n
 async def test_connections_are_created_with_secrets_shared_updated_and_deleted(
     emulator: EmulatorControl,
 ) -> None:
-    body = {
-        "name": "Snowflake prod",
-        "type": "custom_mcp",
-        "server_url": "https://mcp.example.com/snowflake",
-        "auth_method": "headers",
-        "headers": {
-            "plaintext": {"X-Org": "acme"},
-            "secret": {"Authorization": secret({"env": "SNOWFLAKE_TOKEN"})},
-        },
-    }
+    body = connection_body(
+        "Snowflake prod",
+        "https://mcp.example.com/snowflake",
+        plaintext={"X-Org": "acme"},
+        secret={"Authorization": secret({"env": "SNOWFLAKE_TOKEN"})},
+    )
     environ = {"SNOWFLAKE_TOKEN": "canary-secret-1"}
     create = step(Op.CONNECTION_CREATE, "Connection/Snowflake prod", body=body, shared=True)
     async with client_for(emulator) as client:
@@ -251,12 +248,7 @@ async def test_connections_are_created_with_secrets_shared_updated_and_deleted(
 async def test_a_build_is_wired_to_catalog_and_custom_integrations_with_pins(
     emulator: EmulatorControl,
 ) -> None:
-    body = {
-        "name": "Tools",
-        "type": "custom_mcp",
-        "server_url": "https://mcp.example.com/t",
-        "auth_method": "url",
-    }
+    body = connection_body("Tools", "https://mcp.example.com/t")
     steps = [
         step(Op.CONNECTION_CREATE, "Connection/Tools", body=body),
         agent_step("A"),

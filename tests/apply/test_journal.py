@@ -14,21 +14,13 @@ from duvoform.errors import ApplyError
 from duvoform.pipeline import plan_digest as pipeline_digest
 from duvoform.steps import Op, secret
 from tests.api.helpers import client_for
-from tests.apply.helpers import folder_step, ref, step
-
-MISSING_ID = "00000000-0000-4000-8000-000000000000"
+from tests.apply.helpers import MISSING_ID, connection_body, folder_step, ref, step
 
 
 async def test_a_run_is_journaled_event_by_event_without_secrets(
     emulator: EmulatorControl, tmp_path: Path
 ) -> None:
-    body = {
-        "name": "C",
-        "type": "custom_mcp",
-        "server_url": "https://mcp.example.com",
-        "auth_method": "headers",
-        "headers": {"secret": {"Authorization": secret({"env": "TOKEN"})}},
-    }
+    body = connection_body(secret={"Authorization": secret({"env": "TOKEN"})})
     steps = [
         folder_step("Finance"),
         step(Op.CONNECTION_CREATE, "Connection/C", body=body),
