@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -116,6 +117,34 @@ def _journal_events(directory: Path) -> list[dict[str, object]]:
     return [event for path in directory.glob("*.jsonl") for event in read_journal(path)]
 
 
+def _interrupt(
+    emulator: EmulatorControl, cwd: Path, args: list[str], ready: Callable[[], bool]
+) -> tuple[int, str]:
+    """Run ``duvoform ARGS`` in a process, press Ctrl-C (SIGINT) once ``ready()`` holds, and
+    return its exit code and stderr."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", _AT_A_TERMINAL, *args],
+        cwd=cwd,
+        env=subprocess_env(emulator),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not ready():
+            assert process.poll() is None, "the command finished before it could be interrupted"
+            assert time.monotonic() < deadline, "the command never got ready to be interrupted"
+            time.sleep(0.02)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert "Traceback" not in stderr
+    return process.returncode, stderr
+
+
 @pytest.mark.parametrize("mode", ["manifests", "plan file"])
 def test_ctrl_c_mid_apply_says_how_far_it_got_and_the_next_apply_converges(
     emulator: EmulatorControl, team: Path, tmp_path: Path, mode: str
@@ -126,27 +155,12 @@ def test_ctrl_c_mid_apply_says_how_far_it_got_and_the_next_apply_converges(
         target = "plan.json"
     emulator.set_faults(latency_ms=1000, methods=["POST"])  # writes stay in flight a while
     journals = tmp_path / ".duvoform" / "journal"
-    process = subprocess.Popen(
-        [sys.executable, "-c", _AT_A_TERMINAL, "apply", "--auto-approve", target],
-        cwd=tmp_path,
-        env=subprocess_env(emulator),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not any(e["event"] == "step_start" for e in _journal_events(journals)):
-            assert process.poll() is None, "the apply finished before it could be interrupted"
-            assert time.monotonic() < deadline, "the apply started no step"
-            time.sleep(0.02)
-        process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == 130, stderr
-    assert "Traceback" not in stderr
+
+    def started() -> bool:
+        return any(e["event"] == "step_start" for e in _journal_events(journals))
+
+    code, stderr = _interrupt(emulator, tmp_path, ["apply", "--auto-approve", target], started)
+    assert code == 130, stderr
     assert "Interrupted: apply stopped part-way, with " in stderr
     assert "whether they took effect is unknown" in stderr or "was in flight" in stderr
     again = "make a new plan" if mode == "plan file" else "duvoform apply finishes the job"
@@ -154,11 +168,11 @@ def test_ctrl_c_mid_apply_says_how_far_it_got_and_the_next_apply_converges(
     events = _journal_events(journals)
     last = events[-1]
     assert last["event"] == "run_interrupted"
-    started = {e["step"] for e in events if e["event"] == "step_start"}
+    begun = {e["step"] for e in events if e["event"] == "step_start"}
     ended = {e["step"] for e in events if str(e["event"]).startswith("step_") and "status" in e}
     in_flight = last["in_flight"]
     assert isinstance(in_flight, list)
-    assert {entry["step"] for entry in in_flight} == started - ended != set()
+    assert {entry["step"] for entry in in_flight} == begun - ended != set()
 
     emulator.set_faults()
     resumed = invoke(emulator, "apply", "--auto-approve", "manifests")
@@ -171,28 +185,10 @@ def test_ctrl_c_mid_plan_says_nothing_was_changed(
     emulator: EmulatorControl, team: Path, tmp_path: Path
 ) -> None:
     emulator.set_faults(latency_ms=1000)
-    process = subprocess.Popen(
-        [sys.executable, "-c", _AT_A_TERMINAL, "plan", "manifests", "--out", "plan.json"],
-        cwd=tmp_path,
-        env=subprocess_env(emulator),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while emulator.stats()["total"] == 0:
-            assert process.poll() is None, "the plan finished before it could be interrupted"
-            assert time.monotonic() < deadline, "the plan sent no request"
-            time.sleep(0.02)
-        process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == 130, stderr
+    args = ["plan", "manifests", "--out", "plan.json"]
+    code, stderr = _interrupt(emulator, tmp_path, args, lambda: emulator.stats()["total"] > 0)
+    assert code == 130, stderr
     assert "Interrupted; a plan changes nothing, so nothing was changed; plan.json was not" in (
         stderr
     )
-    assert "Traceback" not in stderr
     assert not (tmp_path / "plan.json").exists()
