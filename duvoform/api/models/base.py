@@ -7,7 +7,7 @@ are strict (``extra="forbid"``) so that a typo in our own code fails before any 
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 
@@ -25,12 +25,11 @@ NullableList = Annotated[list[T], BeforeValidator(_none_as_empty)]
 
 
 class _Base(BaseModel):
-    # Fields whose default must still be sent (``exclude_unset`` would drop it): a default
-    # that the API requires, such as a config's ``version``.
-    _always_sent: ClassVar[frozenset[str]] = frozenset()
-
-    def model_post_init(self, context: Any, /) -> None:
-        self.__pydantic_fields_set__.update(self._always_sent)
+    # A field whose default must still be sent (``exclude_unset`` would drop it), such as a
+    # config's ``version``, is marked as set by its class's ``model_post_init``. Only those
+    # classes define one: pydantic calls it for every instance of a class that has it, and
+    # a live read makes hundreds of thousands of instances.
+    pass
 
 
 class WireModel(_Base):

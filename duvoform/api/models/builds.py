@@ -107,10 +107,11 @@ class BuildConfigV2Data(WireModel):
 class BuildConfigV2(WireModel):
     """The current build configuration; the only shape the API accepts on create."""
 
-    _always_sent = frozenset({"version"})
-
     version: Literal["v2"] = "v2"
     data: BuildConfigV2Data
+
+    def model_post_init(self, context: Any, /) -> None:
+        self.__pydantic_fields_set__.add("version")  # always sent (see base.py)
 
 
 class BuildConfigV1Data(WireModel):

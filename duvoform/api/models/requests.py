@@ -123,8 +123,6 @@ class HeaderSet(RequestModel):
 class CreateConnectionRequest(RequestModel):
     """``POST /v1/connections``: only user-provided (custom MCP) connections are created here."""
 
-    _always_sent = frozenset({"provider"})
-
     name: str = Field(min_length=1)
     provider: Literal["user"] = "user"
     auth_method: str
@@ -132,6 +130,9 @@ class CreateConnectionRequest(RequestModel):
     type: str | None = None
     custom_integration_id: str | None = None
     headers: HeaderSet | None = None
+
+    def model_post_init(self, context: Any, /) -> None:
+        self.__pydantic_fields_set__.add("provider")  # always sent (see base.py)
 
 
 class UpdateConnectionRequest(RequestModel):
