@@ -9,6 +9,12 @@ them to it as one ``manifest_options: ManifestOptions`` argument, whose ``load(p
 address), ``--prune``, ``--allow-mass-delete``, ``--allow-nonempty-folder-delete`` and
 ``--rotate-secrets [NAME]``, and passes them as one ``plan_options: PlanOptions`` argument.
 
+``@global_options`` (commands that talk to the API) and ``@output_options`` (the others) accept
+the group's options after the command name as well, as Terraform users type them
+(``duvoform plan --no-color -v``, ``duvoform apply --api-url local``): given there, they
+override what came before the command (``-v`` counts add up). Put them right above
+``@pass_app``.
+
 With no PATH, a command reads the manifest root: the nearest directory, from the current one
 up to the top of the git repository, that holds ``duvoform.yaml``. Without one it refuses rather
 than read every YAML file below the current directory (CI workflows, compose files...).
@@ -16,6 +22,7 @@ than read every YAML file below the current directory (CI workflows, compose fil
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable, Sequence
@@ -25,6 +32,7 @@ from typing import Any, TypeVar
 
 import click
 
+from duvoform.app import App
 from duvoform.commands._secrets import rotate_secrets_option
 from duvoform.errors import UsageError
 from duvoform.manifest import Manifests, load_manifests
@@ -33,7 +41,13 @@ from duvoform.model import kinds
 from duvoform.model.text import did_you_mean, quote
 from duvoform.pipeline import PlanOptions
 
-__all__ = ["ManifestOptions", "manifest_options", "plan_options"]
+__all__ = [
+    "ManifestOptions",
+    "global_options",
+    "manifest_options",
+    "output_options",
+    "plan_options",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -169,3 +183,62 @@ def plan_options(command: F) -> F:
         help="Only this resource and what it depends on (repeatable).",
     )(decorated)
     return decorated  # type: ignore[return-value]
+
+
+def _late_options(command: F, *, api: bool) -> F:
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        verbose = kwargs.pop("late_verbose")
+        no_color = kwargs.pop("late_no_color")
+        api_url = kwargs.pop("late_api_url", None)
+        key_file = kwargs.pop("late_api_key_file", None)
+        ctx = click.get_current_context()
+        app = ctx.find_object(App)
+        if app is not None and (verbose or no_color or api_url or key_file):
+            late = dataclasses.replace(
+                app,
+                verbosity=app.verbosity + verbose,
+                color=app.color and not no_color,
+                api_url=api_url or app.api_url,
+                api_key_file=key_file or app.api_key_file,
+            )
+            late.configure_logging()
+            ctx.obj = late
+        return command(*args, **kwargs)
+
+    decorated = click.option(
+        "--no-color", "late_no_color", is_flag=True, help="Plain output without colour."
+    )(wrapper)
+    decorated = click.option(
+        "-v",
+        "--verbose",
+        "late_verbose",
+        count=True,
+        help="More log detail on stderr (repeatable).",
+    )(decorated)
+    if api:
+        decorated = click.option(
+            "--api-key-file",
+            "late_api_key_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Read the API key from this file instead of DUVO_API_KEY.",
+        )(decorated)
+        decorated = click.option(
+            "--api-url",
+            "late_api_url",
+            metavar="URL",
+            help="Duvo API base URL, or 'local' (default: DUVO_API_URL, else the Duvo API).",
+        )(decorated)
+    return decorated  # type: ignore[return-value]
+
+
+def global_options(command: F) -> F:
+    """Accept ``--api-url``, ``--api-key-file``, ``-v`` and ``--no-color`` after the command
+    name too; given there, they override the group's."""
+    return _late_options(command, api=True)
+
+
+def output_options(command: F) -> F:
+    """Accept ``-v`` and ``--no-color`` after the command name too (commands that need no
+    API)."""
+    return _late_options(command, api=False)

@@ -47,7 +47,12 @@ from duvoform.apply import (
     StepResult,
     find_applied,
 )
-from duvoform.commands._options import ManifestOptions, manifest_options, plan_options
+from duvoform.commands._options import (
+    ManifestOptions,
+    global_options,
+    manifest_options,
+    plan_options,
+)
 from duvoform.errors import ApplyError, DuvoformError, StalePlanError, UsageError
 from duvoform.live import read_live_state
 from duvoform.pipeline import PlanOptions, build_plan
@@ -293,6 +298,7 @@ class _Apply:
 )
 @plan_options
 @manifest_options
+@global_options
 @pass_app
 def command(
     app: App,

@@ -27,7 +27,7 @@ import httpx
 
 from duvoform.api.client import DuvoClient
 from duvoform.app import App, pass_app
-from duvoform.commands._options import ManifestOptions, manifest_options
+from duvoform.commands._options import ManifestOptions, global_options, manifest_options
 from duvoform.connect import find_existing, finish, oauth_spec, start, wait
 from duvoform.errors import ConnectError, UsageError
 from duvoform.graph import DesiredState
@@ -123,6 +123,7 @@ async def _consent_locally(client: DuvoClient, url: str) -> None:
     help="Where the browser goes after consent (for Composio, the callback URL).",
 )
 @manifest_options
+@global_options
 @pass_app
 def command(
     app: App,

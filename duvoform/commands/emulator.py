@@ -10,6 +10,7 @@ import click
 from pydantic import ValidationError
 
 from duvoform.app import App, pass_app
+from duvoform.commands._options import output_options
 from duvoform.emulator import DEFAULT_KEY, EmulatorSettings, FaultSettings, create_app
 from duvoform.emulator.runtime import Runtime
 from duvoform.emulator.seed import apply_seed
@@ -69,6 +70,7 @@ def _masked(key: str) -> str:
     help="JSON file of initial state (the POST /_emulator/seed format).",
 )
 @click.option("--deterministic", is_flag=True, help="Counter-based ids and a fixed clock.")
+@output_options
 @pass_app
 def command(
     app: App,

@@ -20,6 +20,7 @@ from pathlib import Path
 import click
 
 from duvoform.app import App, pass_app
+from duvoform.commands._options import global_options
 from duvoform.importer import (
     KINDS,
     ImportOptions,
@@ -86,6 +87,7 @@ def _summary(result: ImportResult, out: Path, written: int) -> str:
     "(Finance/Reports) or an id (repeatable). Connections are not in folders.",
 )
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@global_options
 @pass_app
 def command(
     app: App, out: Path, kinds: tuple[str, ...], folders: tuple[str, ...], force: bool

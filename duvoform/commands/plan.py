@@ -24,7 +24,12 @@ from typing import Any
 import click
 
 from duvoform.app import App, pass_app
-from duvoform.commands._options import ManifestOptions, manifest_options, plan_options
+from duvoform.commands._options import (
+    ManifestOptions,
+    global_options,
+    manifest_options,
+    plan_options,
+)
 from duvoform.connect import Finding, preflight
 from duvoform.errors import DuvoformError, PlanError, Problem
 from duvoform.manifest import Manifests
@@ -107,6 +112,7 @@ class _PlanCommand(click.Command):
 @click.option("--strict", is_flag=True, help="Like --probe, but its findings are errors.")
 @plan_options
 @manifest_options
+@global_options
 @pass_app
 def command(
     app: App,

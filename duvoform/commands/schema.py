@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from duvoform.app import App, pass_app
+from duvoform.commands._options import output_options
 from duvoform.errors import UsageError
 from duvoform.model.jsonschema import COMBINED, json_schemas, render_schema
 
@@ -24,6 +25,7 @@ __all__ = ["command"]
     type=click.Path(file_okay=False, path_type=Path),
     help="Write every schema into this directory instead of printing the combined one.",
 )
+@output_options
 @pass_app
 def command(app: App, out: Path | None) -> None:
     """Print or write the JSON Schemas of duvoform manifests."""

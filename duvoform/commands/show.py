@@ -22,7 +22,7 @@ import click
 
 from duvoform.api.client import DuvoClient
 from duvoform.app import App, pass_app
-from duvoform.commands._options import ManifestOptions, manifest_options
+from duvoform.commands._options import ManifestOptions, global_options, manifest_options
 from duvoform.export.connections import connection_document
 from duvoform.export.document import Document, Skipped
 from duvoform.export.mapping import assignment_document, folder_document, folder_ref
@@ -144,6 +144,7 @@ async def _read(
     help="Re-read every assignment name instead of trusting the local name index.",
 )
 @manifest_options
+@global_options
 @pass_app
 def command(
     app: App,

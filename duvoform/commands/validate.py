@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from duvoform.app import App, pass_app
-from duvoform.commands._options import ManifestOptions, manifest_options
+from duvoform.commands._options import ManifestOptions, manifest_options, output_options
 from duvoform.errors import ManifestError
 from duvoform.graph import DesiredState
 
@@ -25,6 +25,7 @@ __all__ = ["command"]
 @click.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @manifest_options
+@output_options
 @pass_app
 def command(app: App, paths: tuple[Path, ...], manifest_options: ManifestOptions) -> None:
     """Check manifests offline: YAML, schema, templates, SOP files and references."""
