@@ -151,8 +151,12 @@ class _Apply:
         if self.auto_approve:
             return
         self.app.err.print()
+        # In JSON mode stdout holds only the report: the question goes with the plan, to stderr.
         answer = click.prompt(
-            "Apply these changes? Only 'yes' is accepted", default="", show_default=False
+            "Apply these changes? Only 'yes' is accepted",
+            default="",
+            show_default=False,
+            err=self.fmt == "json",
         )
         if answer.strip() != "yes":
             raise ApplyError("apply cancelled: nothing was changed")

@@ -39,6 +39,30 @@ def team(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator: EmulatorCont
     return write_team(tmp_path)
 
 
+def test_at_a_terminal_json_mode_asks_on_stderr_and_stdout_is_only_the_report(
+    emulator: EmulatorControl, team: Path, tmp_path: Path
+) -> None:
+    master, slave = pty.openpty()
+    try:
+        os.write(master, b"yes\n")
+        result = subprocess.run(
+            [sys.executable, "-m", "duvoform", "apply", "manifests", "--format", "json"],
+            cwd=tmp_path,
+            env=subprocess_env(emulator),
+            stdin=slave,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["ok"] is True
+    assert "Apply these changes?" in result.stderr
+
+
 def test_without_auto_approve_and_no_terminal_apply_refuses_before_any_request(
     emulator: EmulatorControl, team: Path
 ) -> None:
