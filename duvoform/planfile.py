@@ -37,6 +37,7 @@ from urllib.parse import urlsplit, urlunsplit
 from duvoform.diff.fingerprint import fingerprint
 from duvoform.errors import PlanFileError
 from duvoform.live import LiveQuery, LiveState
+from duvoform.model.text import shorten
 from duvoform.pipeline import PlanOptions, PlanResult, plan_digest
 from duvoform.plan import Action, ApiCall, Change, FieldChange, Plan
 from duvoform.steps import Step
@@ -173,14 +174,15 @@ def read_plan_file(path: Path) -> PlanFile:
     version = doc.get("format_version")
     if version != PLAN_FILE_VERSION:
         raise PlanFileError(
-            f"{path} is a plan file of format version {version!r}; this duvoform reads version "
-            f"{PLAN_FILE_VERSION}. Run plan again with this version"
+            f"{path} is a plan file of format version {shorten(repr(version))}; this duvoform "
+            f"reads version {PLAN_FILE_VERSION}. Run plan again with this version"
         )
     try:
         return _parse(doc)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        why = shorten(f"{type(exc).__name__}: {exc}", 200)  # it may quote a huge value
         raise PlanFileError(
-            f"{path} is a damaged duvoform plan file ({type(exc).__name__}: {exc}); run plan again"
+            f"{path} is a damaged duvoform plan file ({why}); run plan again"
         ) from None
 
 

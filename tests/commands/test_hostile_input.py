@@ -204,6 +204,20 @@ CASES = [
         setup=lambda w: _edit_plan(w, steps="x"),
     ),
     Case(
+        "plan-file-huge-version",
+        [*LOCAL, "apply", "edited.json"],
+        1,
+        "(100002 characters)",
+        setup=lambda w: _edit_plan(w, format_version="9" * 100_000),
+    ),
+    Case(
+        "plan-file-huge-value",
+        [*LOCAL, "apply", "edited.json"],
+        1,
+        "damaged duvoform plan file (ValueError:",
+        setup=lambda w: _edit_plan(w, steps=[{"id": "x", "op": "o" * 100_000}]),
+    ),
+    Case(
         "plan-file-of-another-api",
         [*LOCAL, "apply", "edited.json"],
         2,
