@@ -26,7 +26,7 @@ to 100 connections. ``LiveState.requests`` says how many the read took.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from duvoform.api.client import DuvoClient
@@ -150,6 +150,11 @@ class LiveState:
     def __post_init__(self) -> None:
         self._agents = {agent.id: agent for agent in self.agents}
         self._connections = {conn.id: conn for conn in self.connections}
+        self._of_integration: dict[str, list[str]] = {}
+        for conn in self.connections:
+            for integration in {conn.custom_integration_id, conn.integration_id}:
+                if integration is not None:
+                    self._of_integration.setdefault(integration, []).append(conn.id)
 
     def agent(self, agent_id: str) -> Agent | None:
         """The assignment with this id, if it exists."""
@@ -162,6 +167,13 @@ class LiveState:
     def connection(self, connection_id: str) -> Connection | None:
         """The connection with this id, if it exists."""
         return self._connections.get(connection_id)
+
+    def integration_connections(self, integration_id: str | None) -> Sequence[str]:
+        """The ids of the connections whose ``custom_integration_id`` or ``integration_id`` is
+        ``integration_id`` (none for ``None``), in list order."""
+        if integration_id is None:
+            return ()
+        return self._of_integration.get(integration_id, ())
 
     def connections_named(self, name: str) -> tuple[Connection, ...]:
         """Every connection with this name."""
@@ -204,20 +216,25 @@ async def read_live_state(client: DuvoClient, query: LiveQuery | None = None) ->
         agents=tuple(agents_task.result()),
         connections=tuple(connections_task.result()),
     )
-    await gather(
-        [
-            *(
-                _read_agent(client, state, agent, query)
-                for agent in state.agents
-                if _agent_needs_reads(agent, query)
-            ),
-            *(
-                _read_credentials(client, state, conn.id)
-                for conn in state.connections
-                if _matches(query.credentials_for, conn.name, conn.id)
-            ),
-        ]
-    )
+    reads: list[Awaitable[None]] = []
+    for agent in state.agents:
+        if not _agent_needs_reads(agent, query):
+            continue
+        latest = agent.latest_build
+        if _slots_listed(agent, query) and latest is not None:
+            # The common case needs no task: the slots are in the list, and pins are read
+            # only where they cannot be inferred.
+            unknown = _embedded_slots(state, agent, latest.id)
+            if unknown:
+                reads.append(_read_pins(client, state, agent.id, latest.id, unknown))
+        else:
+            reads.append(_read_agent(client, state, agent, query))
+    reads += [
+        _read_credentials(client, state, conn.id)
+        for conn in state.connections
+        if _matches(query.credentials_for, conn.name, conn.id)
+    ]
+    await gather(reads)
     state.requests = client.request_count - started
     return state
 
@@ -237,6 +254,19 @@ def _agent_needs_reads(agent: Agent, query: LiveQuery) -> bool:
     return not latest_live or query.schedules or _matches(query.slots_for, agent.name, agent.id)
 
 
+def _slots_listed(agent: Agent, query: LiveQuery) -> bool:
+    """True when all ``_read_agent`` would do is take the live build's slots from the list:
+    no schedules wanted, the latest build is live and the list embeds its slots."""
+    latest = agent.latest_build
+    return (
+        not query.schedules
+        and latest is not None
+        and latest.is_live
+        and "integration_configs" in agent.model_fields_set
+        and _matches(query.slots_for, agent.name, agent.id)
+    )
+
+
 async def _read_agent(client: DuvoClient, state: LiveState, agent: Agent, query: LiveQuery) -> None:
     async with task_group() as group:
         if query.schedules:
@@ -252,7 +282,8 @@ async def _read_agent(client: DuvoClient, state: LiveState, agent: Agent, query:
             latest = agent.latest_build
             listed = "integration_configs" in agent.model_fields_set
             if live is not None and listed and latest is not None and latest.id == live.id:
-                await _embedded_slots(client, state, agent, live.id)
+                unknown = _embedded_slots(state, agent, live.id)
+                await _read_pins(client, state, agent.id, live.id, unknown)
             elif live is not None:
                 await _read_slots(client, state, agent.id, live.id)
 
@@ -265,12 +296,11 @@ async def _read_credentials(client: DuvoClient, state: LiveState, connection_id:
     state.credentials[connection_id] = await client.get_credentials(connection_id)
 
 
-async def _embedded_slots(
-    client: DuvoClient, state: LiveState, agent: Agent, build_id: str
-) -> None:
-    """The latest build's slots from the list, pins inferred where certain, read where not."""
+def _embedded_slots(state: LiveState, agent: Agent, build_id: str) -> list[Slot]:
+    """The latest build's slots from the list, with the pins that can be inferred; returns
+    the slots whose pins must be read."""
     slots = tuple(
-        Slot(
+        Slot.model_construct(
             id=config.id,
             integration_id=config.integration_id,
             integration_type=config.integration_type,
@@ -283,25 +313,25 @@ async def _embedded_slots(
     unknown: list[Slot] = []
     for slot, config in zip(slots, agent.integration_configs, strict=True):
         key = (agent.id, build_id, slot.id)
-        found = [
-            c.id
-            for c in state.connections
-            if slot.integration_id in {c.custom_integration_id, c.integration_id} - {None}
-        ]
+        found = state.integration_connections(slot.integration_id)
         if config.is_connected is False:
             state.pins[key] = ()
         elif config.is_connected and len(found) == 1:
-            state.pins[key] = (Pin(connection_id=found[0]),)
+            state.pins[key] = (Pin.model_construct(connection_id=found[0]),)
         else:
             unknown.append(slot)
-    pins = await gather(client.list_pins(agent.id, build_id, slot.id) for slot in unknown)
-    for slot, slot_pins in zip(unknown, pins, strict=True):
-        state.pins[(agent.id, build_id, slot.id)] = tuple(slot_pins)
+    return unknown
+
+
+async def _read_pins(
+    client: DuvoClient, state: LiveState, agent_id: str, build_id: str, slots: Sequence[Slot]
+) -> None:
+    pins = await gather(client.list_pins(agent_id, build_id, slot.id) for slot in slots)
+    for slot, slot_pins in zip(slots, pins, strict=True):
+        state.pins[(agent_id, build_id, slot.id)] = tuple(slot_pins)
 
 
 async def _read_slots(client: DuvoClient, state: LiveState, agent_id: str, build_id: str) -> None:
     slots = tuple(await client.list_slots(agent_id, build_id))
     state.slots[(agent_id, build_id)] = slots
-    pins = await gather(client.list_pins(agent_id, build_id, slot.id) for slot in slots)
-    for slot, slot_pins in zip(slots, pins, strict=True):
-        state.pins[(agent_id, build_id, slot.id)] = tuple(slot_pins)
+    await _read_pins(client, state, agent_id, build_id, slots)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from duvoform.api.models import FolderListItem
+from duvoform.api.models import Connection, FolderListItem
 from duvoform.emulator import EmulatorControl
-from duvoform.live import FolderTree, LiveQuery, read_live_state
+from duvoform.live import FolderTree, LiveQuery, LiveState, read_live_state
 from tests.api.helpers import WatchedTransport, agents_seed, client_for
 from tests.helpers import v2_config
 
@@ -199,3 +199,26 @@ async def test_names_and_ids_find_live_objects(emulator: EmulatorControl) -> Non
     assert state.agent("missing") is None
     (conn,) = state.connections_named("C")
     assert state.connection(conn.id) is conn
+
+
+def test_connections_of_an_integration_in_list_order() -> None:
+    def conn(ident: str, custom: str | None, catalog: str | None) -> Connection:
+        return Connection.model_validate(
+            {"id": ident, "name": ident, "custom_integration_id": custom, "integration_id": catalog}
+        )
+
+    state = LiveState(
+        folders=FolderTree([]),
+        agents=(),
+        connections=(
+            conn("a", "mcp-1", None),
+            conn("b", None, "gmail"),
+            conn("c", "same", "same"),
+            conn("d", None, "gmail"),
+        ),
+    )
+    assert list(state.integration_connections("mcp-1")) == ["a"]
+    assert list(state.integration_connections("gmail")) == ["b", "d"]
+    assert list(state.integration_connections("same")) == ["c"]
+    assert list(state.integration_connections("unknown")) == []
+    assert list(state.integration_connections(None)) == []
