@@ -63,6 +63,10 @@ async def open_local_client(
         app = create_app(EmulatorSettings(db=db))
     except (OSError, sqlite3.Error) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        if isinstance(exc, FileExistsError | NotADirectoryError):
+            reason = f"{state_dir} is a file, not a directory"
+        elif "readonly" in reason:
+            reason += f" ({state_dir} or the file in it is read-only)"
         raise EmulatorError(f"cannot open the local emulator state {db}: {reason}") from None
     try:
         async with open_client_at(

@@ -264,7 +264,7 @@ CASES = [
         "state-dir-a-file",
         [*LOCAL, "plan", "m"],
         1,
-        "emulator.sqlite3",
+        "emulator.sqlite3: .duvoform is a file, not a directory",
         setup=lambda w: (w / ".duvoform").write_text("not a directory"),
     ),
 ]
