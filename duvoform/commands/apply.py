@@ -1,7 +1,7 @@
 """``duvoform apply [PATH... | PLANFILE]``: make live state match the manifests (DESIGN §8).
 
-Manifest mode (paths to manifests, default ``.``): plan exactly as ``duvoform plan`` does, show
-the plan, ask for confirmation (unless ``--auto-approve``), then run it. Without
+Manifest mode (manifest paths; none: the manifest root): plan exactly as ``duvoform plan``
+does, show the plan, ask for confirmation (unless ``--auto-approve``), then run it. Without
 ``--auto-approve`` stdin must be a terminal: apply refuses, before reading anything, rather
 than wait for an answer nobody can give (CI).
 

@@ -1,6 +1,6 @@
 """``duvoform connect NAME [PATH...]``: a person authorizes an OAuth connection.
 
-Finds the Connection manifest called NAME (in PATHs, default ``.``), and when no live
+Finds the Connection manifest called NAME (in PATHs; none: the manifest root), and when no live
 connection of that name and type exists yet, starts its OAuth flow (``duvoform.connect.flows``:
 native, MCP OAuth or Composio), prints the URL the person must open (on stdout, alone on its
 line; instructions go to stderr), opens it in a browser only with ``--open`` (with
