@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from duvoform.api.models import Agent, Build
+from duvoform.api.models import Agent, Build, BuildConfigV2
 from duvoform.diff.context import PATCH_BUILD, POST_BUILDS, PROMOTE_BUILD, Context
 from duvoform.diff.digest import (
     Readable,
@@ -115,17 +115,23 @@ def diff_build(ctx: Context, assignment: Assignment, address: str, agent: Agent)
     if live is not None:
         ctx.result.ids[f"{address}@build"] = live.id
     wanted = frozenset(_wanted_sub_agents(ctx, spec).values())
-    current = live_readable(live)
     outcome = BuildOutcome()
     if live is None:
         outcome.notes.append("the assignment has no build yet")
+        current = live_readable(None)
         return _new(
             ctx, assignment, address, None, current, desired_readable(spec, wanted), outcome
         )
     digest = parse_digest(live.name)
     expected = build_digest(spec)
-    if digest == expected and current.version == "v2" and current.sub_agents == wanted:
+    config = live.config
+    if (
+        digest == expected
+        and isinstance(config, BuildConfigV2)  # what live_readable reads as version "v2"
+        and frozenset(config.data.sub_agents) == wanted
+    ):
         return _labels(assignment, live, outcome)
+    current = live_readable(live)
     desired = desired_readable(spec, wanted)
     if digest == expected:
         outcome.notes.append(
