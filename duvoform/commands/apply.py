@@ -76,7 +76,7 @@ class _ProgressBar(ApplyListener):
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
-            TextColumn("{task.description}"),
+            TextColumn("{task.description}", markup=False),  # an address is not markup
             console=app.err,
             transient=True,
         )

@@ -231,3 +231,21 @@ def test_no_color_at_a_terminal_writes_no_escape_sequence_at_all(
     assert planned == 0, output
     assert "± Assignment/Invoice triage will get a new build" in output
     assert "\x1b" not in output
+
+
+def test_the_progress_bar_shows_names_with_square_brackets_as_they_are(
+    emulator: EmulatorControl, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    emulator.set_rate_limit(100_000, 60)
+    (tmp_path / "manifests").mkdir()
+    (tmp_path / "manifests" / "team.yaml").write_text(
+        SIMPLE.replace("{name: Invoice triage}", '{name: "Invoices [/] weekly"}')
+    )
+    code, output = _run_in_terminal(
+        ["apply", "--auto-approve", "manifests"], tmp_path, subprocess_env(emulator)
+    )
+    assert code == 0, output
+    assert "Traceback" not in output
+    assert "Apply complete:" in output
+    assert names(emulator, "agents") == {"Invoices [/] weekly": 1}
