@@ -31,7 +31,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from duvoform.model.base import ManifestModel, Name, Reference, Resource, unique_items
+from duvoform.model.base import ManifestModel, Name, Reference, Resource, private, unique_items
 from duvoform.model.folder import FolderRef
 from duvoform.model.registry import register
 from duvoform.model.secret import RelativePath
@@ -119,8 +119,9 @@ class BuildSpec(ManifestModel):
     @property
     def sop_text(self) -> str:
         """The SOP: the inline ``sop``, or the text the loader read from ``sop_file``."""
-        if self._sop_text is not None:
-            return self._sop_text
+        text: str | None = private(self, "_sop_text")
+        if text is not None:
+            return text
         if self.sop is not None:
             return self.sop
         raise LookupError(f"the SOP file {self.sop_file!r} has not been read")
