@@ -5,8 +5,8 @@ alone on the same files, with peak memory under 400 MB.
 
 For each size, a team of N assignments is written by ``bench/load_manifests.py``'s generator
 (folders, SOP files, sub-agents, handover targets, connections, templated strings), and an
-in-process emulator (``create_app``, rate limit lifted) is given the matching live state, so
-that the plan is of an *unchanged* team:
+in-process emulator (``create_app``, rate limit lifted, in a process of its own) is given the
+matching live state, so that the plan is of an *unchanged* team:
 
 - the folders and connections are made by the real executor, running the folder and
   connection steps of a plan against the empty emulator;
@@ -15,7 +15,7 @@ that the plan is of an *unchanged* team:
   the planner expects), with its connection slots pinned.
 
 A plan is then made once against the emulator, its responses recorded (the benchmark stops
-if that plan has any change). The measurements run in a fresh Python process (so the
+if that plan has any change). The measurements run in another fresh Python process (so the
 emulator's state is neither in its heap nor in its resident set), where the recorded
 responses are replayed through ``httpx.MockTransport``: the CPU counted is duvoform's (and
 httpx's, pydantic's, the parser's), not the emulator's. Figures are CPU seconds
@@ -25,13 +25,16 @@ httpx's, pydantic's, the parser's), not the emulator's. Figures are CPU seconds
   included): the floor any YAML-based tool pays;
 - ``plan``: the whole plan: opening a client, ``load_manifests`` and ``build_plan`` (the
   desired state, the live read with its JSON decoding and the validation of the wire models,
-  matching, diff, order, safety, fingerprints), run by ``asyncio.run`` returning the
+  matching, diff, order and the safety rails), run by ``asyncio.run`` returning the
   result as the plan command does; with its two parts, timed within the same runs: ``load``
   (``load_manifests``) and ``build_plan`` (the rest);
 - ``ratio``: plan over CSafeLoader (budget: at most 2.0x at 10,000);
+- ``+ --out``: what ``plan --out`` adds: writing the plan file, with the manifest digest and
+  the fingerprints of every live object read (computed only for a plan file);
 - ``peak``: ``tracemalloc``'s peak over one more plan, and the process's maximum resident set
-  (``resource.getrusage``, taken before ``tracemalloc`` starts; it includes the interpreter,
-  the imported libraries and the recorded responses) (budget: under 400 MB at 10,000).
+  (``resource.getrusage``, after the plans with and without ``--out``, before ``tracemalloc``
+  starts; it includes the interpreter, the imported libraries and the recorded responses)
+  (budget: under 400 MB at 10,000).
 
 Figures only; nothing here asserts a time.
 
@@ -68,6 +71,7 @@ from duvoform.graph import DesiredState
 from duvoform.manifest import load_manifests
 from duvoform.model import Assignment
 from duvoform.pipeline import PlanResult, build_plan
+from duvoform.planfile import write_plan_file
 from duvoform.steps import Op, resolve
 
 BASE_URL = "http://duvo.local"
@@ -174,9 +178,11 @@ async def _record(root: Path) -> dict[Key, Recorded]:
 # -- measuring (in a fresh process) ---------------------------------------------------------
 
 
-async def _plan(root: Path, responses: dict[Key, Recorded], parts: dict[str, float]) -> PlanResult:
-    """A whole plan over replayed responses; notes the CPU seconds of ``load_manifests`` in
-    ``parts``."""
+async def _plan(
+    root: Path, responses: dict[Key, Recorded], parts: dict[str, float], out: Path | None
+) -> PlanResult:
+    """A whole plan over replayed responses, its plan file written to ``out`` if given; notes
+    the CPU seconds of ``load_manifests`` and of writing the plan file in ``parts``."""
     client: DuvoClient
     async with _client(replay(responses)) as client:
         start = time.process_time()
@@ -185,14 +191,18 @@ async def _plan(root: Path, responses: dict[Key, Recorded], parts: dict[str, flo
         result = await build_plan(manifests, client)
     if result.plan.changes:
         raise SystemExit("the replayed plan has changes")
+    if out is not None:
+        start = time.process_time()
+        write_plan_file(out, result, api_url=BASE_URL)
+        parts["out"] = time.process_time() - start
     return result
 
 
-def _whole(root: Path, responses: dict[Key, Recorded]) -> dict[str, float]:
+def _whole(root: Path, responses: dict[Key, Recorded], out: Path | None = None) -> dict[str, float]:
     parts: dict[str, float] = {}
     start = time.process_time()
-    asyncio.run(_plan(root, responses, parts))  # returning the result, as the plan command does
-    parts["plan"] = time.process_time() - start
+    asyncio.run(_plan(root, responses, parts, out))  # returning the result, as the command does
+    parts["plan"] = time.process_time() - start - parts.get("out", 0.0)
     parts["build_plan"] = parts["plan"] - parts["load"]
     return parts
 
@@ -202,14 +212,19 @@ def measure(root: Path, recording: Path, repeat: int) -> dict[str, float]:
     responses: dict[Key, Recorded] = pickle.loads(recording.read_bytes())
     files = sorted(root.rglob("*.yaml"))
     figures: dict[str, float] = {}
+
+    def keep(name: str, seconds: float) -> None:
+        figures[name] = min(figures.get(name, seconds), seconds)
+
     for _ in range(repeat):
         start = time.process_time()
         c_loader(files)
-        seconds = time.process_time() - start
-        figures["yaml"] = min(figures.get("yaml", seconds), seconds)
+        keep("yaml", time.process_time() - start)
     for _ in range(repeat):
         for name, seconds in _whole(root, responses).items():
-            figures[name] = min(figures.get(name, seconds), seconds)
+            keep(name, seconds)
+    for _ in range(repeat):
+        keep("out", _whole(root, responses, recording.with_name("plan.json"))["out"])
     figures["rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     tracemalloc.start()
     _whole(root, responses)
@@ -218,20 +233,24 @@ def measure(root: Path, recording: Path, repeat: int) -> dict[str, float]:
     return figures
 
 
+def _child(*args: str) -> str:
+    # A child started by this (small) process: a child's maximum resident set starts from its
+    # parent's at the fork, so neither the recording nor the measuring runs in a process that
+    # already holds an emulator or a plan.
+    command = [sys.executable, __file__, *args]
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+
+
 def run(size: int, repeat: int) -> dict[str, float]:
-    """Write the team, record its plan's responses, measure in a fresh process."""
+    """Write the team, record its plan's responses, measure, each in a fresh process."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "team"
         generate(root, size)
         recording = Path(tmp) / "responses.pickle"
-        recording.write_bytes(pickle.dumps(asyncio.run(_record(root))))
-        output = subprocess.run(
-            [sys.executable, __file__, "--measure", str(root), str(recording), str(repeat)],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    figures: dict[str, float] = json.loads(output)
+        _child("--record", str(root), str(recording))
+        figures: dict[str, float] = json.loads(
+            _child("--measure", str(root), str(recording), str(repeat))
+        )
     return figures
 
 
@@ -240,21 +259,26 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--measure", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--record", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.update(SECRETS)
+    if args.record:
+        root, recording = args.record
+        Path(recording).write_bytes(pickle.dumps(asyncio.run(_record(Path(root)))))
+        return
     if args.measure:
         root, recording, repeat = args.measure
         print(json.dumps(measure(Path(root), Path(recording), int(repeat))))
         return
-    header = ("assignments", "CSafeLoader", "plan", "ratio", "load", "build_plan")
-    print("{:>11} {:>11} {:>8} {:>6} {:>7} {:>10}".format(*header), end="")
+    header = ("assignments", "CSafeLoader", "plan", "ratio", "load", "build_plan", "+ --out")
+    print("{:>11} {:>11} {:>8} {:>6} {:>7} {:>10} {:>8}".format(*header), end="")
     print(f" {'peak traced':>11} {'max RSS':>8}")
     for size in args.sizes:
         f = run(size, args.repeat)
         print(
             f"{size:>11} {f['yaml']:>10.3f}s {f['plan']:>7.3f}s {f['plan'] / f['yaml']:>5.2f}x "
-            + f"{f['load']:>6.3f}s {f['build_plan']:>9.3f}s"
-            + f" {f['traced'] / 1e6:>8.0f} MB {f['rss'] / 1e6:>5.0f} MB"
+            f"{f['load']:>6.3f}s {f['build_plan']:>9.3f}s {f['out']:>7.3f}s "
+            f"{f['traced'] / 1e6:>8.0f} MB {f['rss'] / 1e6:>5.0f} MB"
         )
 
 
