@@ -44,19 +44,15 @@ class App:
         # Terraform's -no-color): no styles, and no progress bar that moves the cursor.
         no_color = not self.color or "NO_COLOR" in os.environ
         system: Literal["auto"] | None = "auto" if self.color else None
-        self.out = Console(
-            file=sys.stdout,
-            no_color=no_color,
-            color_system=system,
-            highlight=False,
-            soft_wrap=True,
-        )
-        self.err = Console(
-            file=sys.stderr,
-            no_color=no_color,
-            color_system=system,
-            highlight=False,
-            soft_wrap=True,
+        self.out, self.err = (
+            Console(
+                file=stream,
+                no_color=no_color,
+                color_system=system,
+                highlight=False,
+                soft_wrap=True,
+            )
+            for stream in (sys.stdout, sys.stderr)
         )
 
     @property

@@ -39,15 +39,16 @@ def team(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator: EmulatorCont
     return write_team(tmp_path)
 
 
-def test_at_a_terminal_json_mode_asks_on_stderr_and_stdout_is_only_the_report(
-    emulator: EmulatorControl, team: Path, tmp_path: Path
-) -> None:
+def _answer_at_a_terminal(
+    emulator: EmulatorControl, cwd: Path, answer: str, *args: str
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m duvoform ARGS`` with a terminal as stdin that answers ``answer``."""
     master, slave = pty.openpty()
     try:
-        os.write(master, b"yes\n")
-        result = subprocess.run(
-            [sys.executable, "-m", "duvoform", "apply", "manifests", "--format", "json"],
-            cwd=tmp_path,
+        os.write(master, f"{answer}\n".encode())
+        return subprocess.run(
+            [sys.executable, "-m", "duvoform", *args],
+            cwd=cwd,
             env=subprocess_env(emulator),
             stdin=slave,
             capture_output=True,
@@ -58,6 +59,14 @@ def test_at_a_terminal_json_mode_asks_on_stderr_and_stdout_is_only_the_report(
     finally:
         os.close(slave)
         os.close(master)
+
+
+def test_at_a_terminal_json_mode_asks_on_stderr_and_stdout_is_only_the_report(
+    emulator: EmulatorControl, team: Path, tmp_path: Path
+) -> None:
+    result = _answer_at_a_terminal(
+        emulator, tmp_path, "yes", "apply", "manifests", "--format", "json"
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["ok"] is True
     assert "Apply these changes?" in result.stderr
@@ -78,22 +87,7 @@ def test_without_auto_approve_and_no_terminal_apply_refuses_before_any_request(
 def test_at_a_terminal_apply_asks_and_only_yes_applies(
     emulator: EmulatorControl, team: Path, tmp_path: Path, answer: str, applied: bool
 ) -> None:
-    master, slave = pty.openpty()
-    try:
-        os.write(master, f"{answer}\n".encode())
-        result = subprocess.run(
-            [sys.executable, "-m", "duvoform", "apply", "manifests"],
-            cwd=tmp_path,
-            env=subprocess_env(emulator),
-            stdin=slave,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-    finally:
-        os.close(slave)
-        os.close(master)
+    result = _answer_at_a_terminal(emulator, tmp_path, answer, "apply", "manifests")
     assert "Apply these changes?" in result.stdout
     if applied:
         assert result.returncode == 0, result.stderr

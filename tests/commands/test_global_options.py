@@ -10,21 +10,13 @@ import pytest
 from click.testing import CliRunner, Result
 
 from duvoform.cli import cli
-
-TEAM = """\
-apiVersion: duvoform/v1
-kind: Folder
-metadata: {name: Finance}
-"""
+from tests.commands.helpers import write_root
 
 
 @pytest.fixture
 def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / ".git").mkdir()
-    (tmp_path / "m").mkdir()
-    (tmp_path / "m" / "team.yaml").write_text(TEAM)
     monkeypatch.chdir(tmp_path)
-    return tmp_path
+    return write_root(tmp_path)
 
 
 def _run(*args: str) -> Result:
@@ -35,14 +27,14 @@ def _run(*args: str) -> Result:
 def test_api_url_verbose_and_no_color_after_the_command(work: Path) -> None:
     planned = _run("plan", "m", "--api-url", "local", "--no-color", "-vv", "--format", "json")
     assert planned.exit_code == 0, planned.output
-    assert json.loads(planned.stdout)["summary"]["create"] == 1
+    assert json.loads(planned.stdout)["summary"]["create"] == 2
     assert "DEBUG duvoform.api" in planned.stderr
     applied = _run("apply", "m", "--auto-approve", "--api-url", "local")
     assert applied.exit_code == 0, applied.output
     assert (work / ".duvoform" / "emulator.sqlite3").is_file()
     shown = _run("show", "Folder/Finance", "--api-url", "local", "-v")
     assert shown.exit_code == 0, shown.output
-    assert "show: 1 API requests" in shown.stderr  # -v after the command counts
+    assert "show: 2 API requests" in shown.stderr  # -v after the command counts
 
 
 def test_after_the_command_wins_over_before_it(work: Path) -> None:

@@ -2,9 +2,9 @@
 and an exit code (1 for errors, 2 for usage), never a traceback.
 
 Each row of ``CASES`` runs one command in a fresh directory that holds a small manifest root
-(``m/``, with ``duvoform.yaml``), a saved plan (``plan.json``, made against the embedded local
-API) and a few broken files. Commands that talk to an API use ``--api-url local`` unless the row
-says otherwise, so no network is needed.
+(``m/``, see ``tests.commands.helpers``), a saved plan (``plan.json``, made against the embedded
+local API) and a few broken files. Commands that talk to an API use ``--api-url local`` unless
+the row says otherwise, so no network is needed.
 """
 
 from __future__ import annotations
@@ -18,29 +18,12 @@ import pytest
 from click.testing import CliRunner, Result
 
 from duvoform.cli import cli
+from tests.commands.helpers import write_root
 
 PROJECT = """\
 apiVersion: duvoform/v1
 environments:
   staging: {vars: {}}
-"""
-TEAM = """\
-apiVersion: duvoform/v1
-kind: Folder
-metadata: {name: Finance}
----
-apiVersion: duvoform/v1
-kind: Assignment
-metadata: {name: Cash report}
-spec:
-  folder: Finance
-  build: {model: claude-sonnet-4-6, sop: Report the cash position.}
----
-apiVersion: duvoform/v1
-kind: Connection
-metadata: {name: Inbox}
-spec:
-  oauth: {flow: native, provider: gmail}
 """
 
 
@@ -274,17 +257,10 @@ CASES = [
 def saved_plan(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A plan file made against the embedded local API (made once: it takes a second)."""
     work = tmp_path_factory.mktemp("plan")
-    _write_project(work)
+    write_root(work, project=PROJECT)
     result = _invoke(work, [*LOCAL, "plan", "m", "--out", "plan.json"])
     assert result.exit_code == 0, result.output
     return (work / "plan.json").read_text()
-
-
-def _write_project(work: Path) -> None:
-    (work / ".git").mkdir(exist_ok=True)
-    (work / "m").mkdir(exist_ok=True)
-    (work / "m" / "duvoform.yaml").write_text(PROJECT)
-    (work / "m" / "team.yaml").write_text(TEAM)
 
 
 def _invoke(work: Path, args: list[str], env: dict[str, str] | None = None) -> Result:
@@ -296,7 +272,7 @@ def _invoke(work: Path, args: list[str], env: dict[str, str] | None = None) -> R
 
 @pytest.fixture
 def work(tmp_path: Path, saved_plan: str) -> Path:
-    _write_project(tmp_path)
+    write_root(tmp_path, project=PROJECT)
     (tmp_path / "plan.json").write_text(saved_plan)
     (tmp_path / "binary.yaml").write_bytes(b"\x00\x01\xff\xfe")
     (tmp_path / "list.yaml").write_text("- a\n")

@@ -16,19 +16,17 @@ from click.testing import CliRunner
 
 from duvoform.cli import cli
 from duvoform.emulator import EmulatorControl
+from tests.commands.helpers import write_root
 
-TEAM = """\
-apiVersion: duvoform/v1
-kind: Folder
-metadata: {name: Finance}
----
+MORE = [
+    """\
 apiVersion: duvoform/v1
 kind: Assignment
-metadata: {name: Cash report}
+metadata: {name: Typo}
 spec:
-  folder: Finance
-  build: {model: claude-sonet-4-6, sop: Report the cash position.}
----
+  build: {model: claude-sonet-4-6, sop: Do the work.}
+""",
+    """\
 apiVersion: duvoform/v1
 kind: Connection
 metadata: {name: Bank}
@@ -36,23 +34,14 @@ spec:
   type: custom_mcp
   server_url: https://mcp.example.com/bank
   headers: {secret: {Authorization: {env: BANK_TOKEN}}}
----
-apiVersion: duvoform/v1
-kind: Connection
-metadata: {name: Inbox}
-spec:
-  oauth: {flow: native, provider: gmail}
-"""
+""",
+]
 
 
 @pytest.fixture
 def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / ".git").mkdir()
-    (tmp_path / "m").mkdir()
-    (tmp_path / "m" / "duvoform.yaml").write_text("apiVersion: duvoform/v1\n")
-    (tmp_path / "m" / "team.yaml").write_text(TEAM)
     monkeypatch.chdir(tmp_path)
-    return tmp_path
+    return write_root(tmp_path, *MORE)
 
 
 def test_plan_json_is_one_document_with_warnings_findings_logs_and_a_saved_plan(
@@ -76,7 +65,7 @@ def test_plan_json_is_one_document_with_warnings_findings_logs_and_a_saved_plan(
     )
     assert process.returncode == 2, process.stderr
     document = json.loads(process.stdout)  # the whole of stdout is one document
-    assert document["summary"]["create"] == 3
+    assert document["summary"]["create"] == 4
     assert any(
         "the MCP probe of https://mcp.example.com/bank failed" in w for w in document["warnings"]
     )
