@@ -70,7 +70,10 @@ def test_a_taken_port_is_a_clear_error() -> None:
 
 @contextmanager
 def _running(*args: str) -> Iterator[tuple[str, list[str]]]:
-    """Run ``duvoform emulator`` in a subprocess; stop it with Ctrl-C (SIGINT) afterwards."""
+    """Run ``duvoform emulator`` in a subprocess; stop it with Ctrl-C (SIGINT) afterwards.
+
+    Yields the base URL and the lines printed up to its ``Try:`` line; once it has stopped,
+    the rest of its stdout and all of its stderr (the access log) are added to those lines."""
     env = {**os.environ, "NO_COLOR": "1"}
     command = [sys.executable, "-m", "duvoform", "emulator", "--port", "0", *args]
     with subprocess.Popen(
@@ -89,7 +92,8 @@ def _running(*args: str) -> Iterator[tuple[str, list[str]]]:
         finally:
             proc.send_signal(signal.SIGINT)
             try:
-                _, err = proc.communicate(timeout=15)
+                out, err = proc.communicate(timeout=15)
+                lines.extend(out.splitlines() + err.splitlines())
             finally:
                 if proc.poll() is None:
                     proc.kill()
@@ -142,3 +146,26 @@ def test_square_brackets_in_a_key_team_or_path_are_printed_as_they_are(tmp_path:
         # the server answers (and so handles Ctrl-C itself) before it is stopped
         answer = httpx.get(f"{url}/v1/agents", headers={"Authorization": "Bearer [/]key-123"})
         assert answer.status_code == 200
+
+
+def test_the_emulator_logs_stats_and_state_file_never_hold_a_secret_header(tmp_path: Path) -> None:
+    canary = "canary-7c1e-emulator-secret"
+    db = tmp_path / "state.sqlite"
+    headers = {"Authorization": "Bearer duvo-local-key"}
+    with _running("--db", str(db)) as (url, lines):
+        body = {
+            "name": "Vault",
+            "provider": "user",
+            "auth_method": "headers",
+            "server_url": "https://mcp.example.com/vault",
+            "headers": {"secret": {"Authorization": f"Bearer {canary}"}},
+        }
+        made = httpx.post(f"{url}/v1/connections", json=body, headers=headers)
+        assert made.status_code == 201, made.text
+        read = httpx.get(f"{url}/v1/connections/{made.json()['id']}/credentials", headers=headers)
+        assert read.status_code == 200
+        assert canary not in read.text  # write-only
+        stats = httpx.get(f"{url}/_emulator/stats").text
+    assert any("POST /v1/connections" in line for line in lines)  # the access log was read
+    for text in ("\n".join(lines), stats, db.read_bytes().decode("utf-8", "replace")):
+        assert canary not in text
