@@ -135,3 +135,15 @@ async def test_targets_narrow_a_plan_to_what_they_need(
     assert addresses[-1] == "Assignment/Vendor lookup"
     assert len(needed) < len(desired.resources)
     assert all(c.action is Action.CREATE for c in result.plan.changes)
+
+
+async def test_a_plan_result_repr_is_short(emulator: EmulatorControl, tmp_path: Path) -> None:
+    # asyncio.run formats the repr of the value its task returns; a field-by-field repr of a
+    # large team's state took seconds.
+    async with client_for(emulator) as client:
+        result = await build_plan(load_manifests([_examples(tmp_path)]), client)
+    changes = len(result.plan.changes)
+    assert repr(result) == (
+        f"<PlanResult: {changes} changes, {result.plan.unchanged} unchanged, "
+        f"{len(result.steps)} steps>"
+    )
