@@ -102,7 +102,10 @@ def replay(responses: dict[Key, Recorded]) -> httpx.MockTransport:
     """A transport that answers each request with the recorded response to it."""
 
     def handle(request: httpx.Request) -> httpx.Response:
-        status, headers, content = responses[(request.method, str(request.url), request.content)]
+        recorded = responses.get((request.method, str(request.url), request.content))
+        if recorded is None:
+            raise RuntimeError(f"no recorded response to {request.method} {request.url}")
+        status, headers, content = recorded
         return httpx.Response(status, headers=headers, content=content)
 
     return httpx.MockTransport(handle)
@@ -237,8 +240,10 @@ def _child(*args: str) -> str:
     # A child started by this (small) process: a child's maximum resident set starts from its
     # parent's at the fork, so neither the recording nor the measuring runs in a process that
     # already holds an emulator or a plan.
-    command = [sys.executable, __file__, *args]
-    return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{args[0]} failed (exit {done.returncode}):\n{done.stderr}")
+    return done.stdout
 
 
 def run(size: int, repeat: int) -> dict[str, float]:
