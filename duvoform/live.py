@@ -133,7 +133,7 @@ def pick_live_build(builds: Iterable[Build]) -> Build | None:
     return _newest(live) if live else _newest(listed)
 
 
-@dataclass
+@dataclass(repr=False)
 class LiveState:
     """The team's live objects as one plan reads them (see the module docstring)."""
 
@@ -155,6 +155,15 @@ class LiveState:
             for integration in {conn.custom_integration_id, conn.integration_id}:
                 if integration is not None:
                     self._of_integration.setdefault(integration, []).append(conn.id)
+
+    def __repr__(self) -> str:
+        # Short on purpose: a value returned through ``asyncio.run`` (import's, through its
+        # ImportSource) has its repr formatted on the way out, and a field-by-field repr of
+        # every live object of a large team costs seconds.
+        return (
+            f"<LiveState: {len(self.folders)} folders, {len(self.agents)} assignments, "
+            f"{len(self.connections)} connections>"
+        )
 
     def agent(self, agent_id: str) -> Agent | None:
         """The assignment with this id, if it exists."""

@@ -222,3 +222,14 @@ def test_connections_of_an_integration_in_list_order() -> None:
     assert list(state.integration_connections("same")) == ["c"]
     assert list(state.integration_connections("unknown")) == []
     assert list(state.integration_connections(None)) == []
+
+
+def test_a_live_state_repr_is_its_counts() -> None:
+    state = LiveState(
+        folders=FolderTree([folder("f1", "Finance")]),
+        agents=(),
+        connections=(
+            Connection.model_validate({"id": "c1", "name": "C", "integration_id": "gmail"}),
+        ),
+    )
+    assert repr(state) == "<LiveState: 1 folders, 0 assignments, 1 connections>"
