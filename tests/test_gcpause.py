@@ -56,9 +56,10 @@ def test_objects_the_program_froze_stay_frozen() -> None:
     gc.enable()
     gc.freeze()
     try:
-        frozen = gc.get_freeze_count()
         with paused_gc():
             _ = [[n] for n in range(100)]
-        assert gc.get_freeze_count() == frozen
+        # The count itself may fall meanwhile (a frozen object freed by reference counting);
+        # what must not happen is the program's own freeze being undone.
+        assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
