@@ -8,12 +8,15 @@ the var files it names are settings, not manifests, and are skipped.
 Root: the manifest root is the directory holding ``duvoform.yaml``, searched from the common
 directory of the given paths upwards, stopping at a git repository's top (a directory with
 ``.git``); without one, the root is that common directory. Files that manifests refer to must
-stay inside the root.
+stay inside the root, and so do the manifest files themselves: a ``*.yaml`` that is a symbolic
+link leading out of the root, or that is not a regular file (a named pipe would block the read
+forever), is reported as a problem instead of read.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -58,10 +61,14 @@ def find_root(paths: Sequence[Path]) -> tuple[Path, Path | None]:
 
 
 def discover_files(
-    paths: Sequence[Path], *, exclude: Iterable[Path] = ()
+    paths: Sequence[Path], *, root: Path, exclude: Iterable[Path] = ()
 ) -> tuple[list[Path], list[Problem]]:
-    """Manifest files under ``paths`` (absolute, deterministic order) and path problems."""
+    """Manifest files under ``paths`` (absolute, deterministic order) and path problems.
+
+    ``root`` is the manifest root; a file whose real location is outside it is a problem.
+    """
     skip = {p.absolute() for p in exclude}
+    real_root = Path(os.path.realpath(root))
     found: list[Path] = []
     seen: set[Path] = set()
     problems: list[Problem] = []
@@ -69,7 +76,7 @@ def discover_files(
         path = given.absolute()
         if path.is_dir():
             candidates = _walk(path)
-        elif path.is_file():
+        elif path.exists() or path.is_symlink():
             if path.suffix.lower() not in YAML_SUFFIXES:
                 problems.append(
                     Problem(
@@ -83,9 +90,14 @@ def discover_files(
             problems.append(Problem(Location(display_path(given)), ("no such file or directory",)))
             continue
         for candidate in candidates:
-            if candidate in skip or candidate in seen:
+            real = Path(os.path.realpath(candidate))
+            if candidate in skip or real in skip or real in seen:
+                continue  # a link to a file read already is not read twice
+            seen.add(real)
+            reason = _unreadable(real, real_root)
+            if reason is not None:
+                problems.append(Problem(Location(display_path(candidate)), (reason,)))
                 continue
-            seen.add(candidate)
             found.append(candidate)
     return found, problems
 
@@ -104,6 +116,19 @@ def _walk(directory: Path) -> list[Path]:
             results.append((path.relative_to(directory).parts, path))
     results.sort(key=lambda item: item[0])
     return [path for _, path in results]
+
+
+def _unreadable(real: Path, real_root: Path) -> str | None:
+    """Why the file at ``real`` (links resolved) must not be read as a manifest, or None."""
+    if not real.is_relative_to(real_root):
+        return "a symbolic link leading outside the manifest root; it is not read"
+    try:
+        mode = os.stat(real).st_mode
+    except OSError as exc:
+        return f"cannot read the file: {exc.strerror or 'unreadable'}"
+    if not stat.S_ISREG(mode):
+        return "not a regular file (a directory, pipe or device); it is not read"
+    return None
 
 
 def describe_paths(paths: Sequence[Path]) -> str:

@@ -8,6 +8,7 @@ cannot point out). Nothing outside the root is ever opened.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from duvoform.model.text import quote
@@ -42,6 +43,10 @@ def resolve_inside(root: Path, base_dir: Path, relative: str) -> Path:
 def read_utf8(path: Path, shown: str) -> str:
     """The text of ``path`` (UTF-8, a leading BOM dropped); ``shown`` names it in messages."""
     try:
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            # A named pipe or device would block the read or never end.
+            raise FileFault(f"{quote(shown)} is not a regular file")
         raw = path.read_bytes()
     except FileNotFoundError:
         raise FileFault(f"file {quote(shown)} does not exist") from None

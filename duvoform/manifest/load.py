@@ -93,7 +93,7 @@ def load_manifests(
     root, project_file = find_root(paths)
     project = load_project(root, project_file, env=env, cli_vars=vars, var_files=var_files)
     files, path_problems = discover_files(
-        paths, exclude=[*project.settings_files, *(p.absolute() for p in var_files)]
+        paths, root=root, exclude=[*project.settings_files, *(p.absolute() for p in var_files)]
     )
     loader = _Loader(project)
     loader.problems.problems.extend(path_problems)

@@ -260,6 +260,28 @@ async def test_an_html_error_page_is_named_not_quoted(emulator: EmulatorControl)
     )
 
 
+@pytest.mark.parametrize(
+    ("call", "answer"),
+    [
+        ("list_folders", {"data": []}),
+        ("list_agents", {"items": [], "total": 0}),
+        ("list_connections", {"total": 0}),
+    ],
+)
+async def test_a_list_answer_without_its_items_is_an_error_not_an_empty_team(
+    emulator: EmulatorControl, call: str, answer: dict[str, object]
+) -> None:
+    # Read as empty, a wrong server would make a plan create the whole team again.
+    def not_the_api(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=answer)
+
+    async with client_for(emulator, transport=httpx.MockTransport(not_the_api)) as client:
+        with pytest.raises(ApiError) as info:
+            await getattr(client, call)()
+    assert info.value.error == "unexpected response"
+    assert "Field required" in str(info.value)
+
+
 async def test_ids_are_quoted_into_paths(emulator: EmulatorControl) -> None:
     async with client_for(emulator) as client:
         with pytest.raises(ApiError) as info:

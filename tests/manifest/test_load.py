@@ -230,3 +230,36 @@ def test_locate_points_into_a_loaded_resource(
     assert isinstance(b, Folder)
     assert b.location == Location("f.yaml", 5, 1)
     assert manifests.locate(b, ("spec", "parent")) == Location("f.yaml", 8, 16)
+
+
+def test_manifest_files_are_regular_files_inside_the_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "team.yaml").write_text(folder("Outside"))
+    root = make_project(
+        tmp_path / "repo",
+        {"a.yaml": folder("A"), "sops/s.md": "S\n", "shared/b.yaml": folder("B")},
+    )
+    (root / "inside.yaml").symlink_to(root / "shared/b.yaml")  # stays inside: read once
+    (root / "linked.yaml").symlink_to(outside / "team.yaml")
+    os.mkfifo(root / "pipe.yaml")  # reading it would wait forever for a writer
+    os.mkfifo(root / "sops/pipe.md")
+    (root / "c.yaml").write_text(
+        assignment("C", build="    model: m\n    sop_file: sops/pipe.md\n")
+    )
+    monkeypatch.chdir(root)
+    with pytest.raises(ManifestError) as exc:
+        load_manifests([Path(".")])
+    assert [p.render() for p in exc.value.problems] == [
+        'c.yaml:8:15: Assignment "C": spec.build.sop_file: "sops/pipe.md" is not a regular file',
+        "linked.yaml: a symbolic link leading outside the manifest root; it is not read",
+        "pipe.yaml: not a regular file (a directory, pipe or device); it is not read",
+    ]
+    (root / "c.yaml").unlink()
+    (root / "linked.yaml").unlink()
+    (root / "pipe.yaml").unlink()
+    manifests = load_manifests([Path(".")])
+    assert [p.relative_to(root).as_posix() for p in manifests.files] == ["a.yaml", "inside.yaml"]
+    assert sorted(r.name for r in manifests.resources) == ["A", "B"]

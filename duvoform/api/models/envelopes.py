@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from duvoform.api.models.agents import Agent, Pin, Slot
 from duvoform.api.models.base import NullableList, WireModel
 from duvoform.api.models.builds import Build, Schedule
@@ -46,7 +44,7 @@ class PromoteResult(Success):
 class AgentPage(WireModel):
     """One page of ``GET /v1/agents``."""
 
-    agents: NullableList[Agent] = Field(default_factory=list)
+    agents: NullableList[Agent]
     total: int
     limit: int | None = None
     offset: int | None = None
@@ -55,7 +53,7 @@ class AgentPage(WireModel):
 class BuildPage(WireModel):
     """One page of ``GET /v1/agents/{agent_id}/revisions``."""
 
-    builds: NullableList[Build] = Field(default_factory=list)
+    builds: NullableList[Build]
     total: int
     limit: int | None = None
     offset: int | None = None
@@ -64,7 +62,7 @@ class BuildPage(WireModel):
 class ConnectionPage(WireModel):
     """One page of ``GET /v1/connections`` (the items key is ``integrations``)."""
 
-    integrations: NullableList[Connection] = Field(default_factory=list)
+    integrations: NullableList[Connection]
     total: int
     limit: int | None = None
     offset: int | None = None
@@ -98,7 +96,7 @@ class CreateBuildResult(WireModel):
 class FolderList(WireModel):
     """``GET /v1/agent-folders`` (not paginated)."""
 
-    folders: NullableList[FolderListItem] = Field(default_factory=list)
+    folders: NullableList[FolderListItem]
 
 
 class FolderEnvelope(WireModel):
@@ -124,13 +122,13 @@ class DeleteConnectionResult(WireModel):
 class ScheduleList(WireModel):
     """``GET /v1/agents/{agent_id}/schedules``: the caller's own schedules."""
 
-    schedules: NullableList[Schedule] = Field(default_factory=list)
+    schedules: NullableList[Schedule]
 
 
 class SlotList(WireModel):
     """``GET .../revisions/{build_id}/integrations``."""
 
-    integrations: NullableList[Slot] = Field(default_factory=list)
+    integrations: NullableList[Slot]
 
 
 class AttachSlotsResult(WireModel):
@@ -143,4 +141,4 @@ class AttachSlotsResult(WireModel):
 class PinList(WireModel):
     """``GET .../integrations/{integration_id}/connections``: the caller's pins."""
 
-    connections: NullableList[Pin] = Field(default_factory=list)
+    connections: NullableList[Pin]
