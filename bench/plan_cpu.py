@@ -3,7 +3,7 @@
 The budget: a plan of 10,000 assignments takes at most twice the CPU time of a C YAML parser
 alone on the same files, with peak memory under 400 MB.
 
-For each size, a team of N assignments is written by ``bench/load_manifests.py``'s generator
+For each size, a team of N assignments is written by ``bench/load.py``'s generator
 (folders, SOP files, sub-agents, handover targets, connections, templated strings), and an
 in-process emulator (``create_app``, rate limit lifted, in a process of its own) is given the
 matching live state, so that the plan is of an *unchanged* team:
@@ -59,7 +59,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from load_manifests import c_loader, generate
+from load import c_loader, generate
 from pydantic import SecretStr
 
 from duvoform.api import ClientSettings, DuvoClient, open_client_at

@@ -12,7 +12,7 @@ CPU time is steadier than wall time on a shared machine), best of ``--repeat`` r
   pydantic validation, SOP files and the digest;
 - ``+ DesiredState.build``: the above plus reference resolution.
 
-Usage: ``python bench/load_manifests.py [--sizes 1000 10000] [--repeat 3]``
+Usage: ``python bench/load.py [--sizes 1000 10000] [--repeat 3]``
 """
 
 from __future__ import annotations
