@@ -6,7 +6,8 @@ job run (``last_run_at``, ``updated_at``) or a new schedule does not make a plan
 
 - Folder: ``name`` and the parent (``None`` for the root, or a parent not in the list).
 - Assignment: ``name``, the three flags (``null`` as false), ``folder_id``, and its live build
-  (``LiveState.live_build``): ``id``, ``name``, ``status``, the labels and the whole config.
+  (``LiveState.live_build``): ``id``, ``name``, ``status``, the labels and the whole config
+  (as the sha256 of its JSON).
 - Connection: ``name``, ``type``, ``provider``, ``server_url``, ``auth_method``, ``shared``,
   ``has_headers``, and the credentials (header names; secret values are ``""``) when the plan
   read them.
@@ -39,7 +40,8 @@ def fingerprint(kind: str, live_id: str, live: LiveState) -> str | None:
     view = _view(kind, live_id, live)
     if view is None:
         return None
-    text = json.dumps(view, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    # The views are built in a fixed key order (header names sorted), so no sort is needed.
+    text = json.dumps(view, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -83,9 +85,15 @@ def _view(kind: str, live_id: str, live: LiveState) -> dict[str, Any] | None:
                 "status": build.status,
                 "revision_name": build.revision_name,
                 "revision_description": build.revision_description,
+                # The config's own JSON (pydantic's serializer: field order, then the order
+                # the API sent) is hashed rather than nested: a plan file reads thousands of
+                # builds. The API answers from stored JSON, so the order holds between reads;
+                # were it to change, the plan would be refused as stale, never applied wrongly.
                 "config": None
                 if build.config is None
-                else build.config.model_dump(mode="json", by_alias=True, exclude_none=True),
+                else hashlib.sha256(
+                    build.config.model_dump_json(by_alias=True, exclude_none=True).encode()
+                ).hexdigest(),
             },
         }
         if wiring is not None:
