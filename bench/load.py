@@ -9,7 +9,8 @@ CPU time is steadier than wall time on a shared machine), best of ``--repeat`` r
 - ``parse``: duvoform's own fast path alone (the same C parser, our constructor with the
   duplicate-key and alias checks), to show what those checks cost;
 - ``load_manifests``: discovery, parsing with duplicate-key and alias checks, templates,
-  pydantic validation, SOP files and the digest;
+  pydantic validation and SOP files (the manifest digest is computed only when a plan file
+  is written; ``bench/plan_cpu.py`` measures that);
 - ``+ DesiredState.build``: the above plus reference resolution.
 
 Usage: ``python bench/load.py [--sizes 1000 10000] [--repeat 3]``
