@@ -225,3 +225,23 @@ def test_a_usage_error_is_not_taken_for_changes(github: GitHubHarness) -> None:
     body = str(sticky(github, 7)["body"])
     assert "## :x: duvoform plan failed" in body
     assert "Error: No such option '--prnue'." in body
+
+
+def test_without_duvoform_package_the_job_stops_at_install_and_says_why(
+    github: GitHubHarness,
+) -> None:
+    # duvoform is not on PyPI: a default package name could install somebody else's package.
+    del github.vars["DUVOFORM_PACKAGE"]
+    github.forge.branches["main"] = MERGED
+    for workflow, job_id, runner in [
+        (plan_workflow(github), "plan", github.pull_request(7, HEAD_1)),
+        (apply_workflow(github), "apply", github.push(MERGED)),
+    ]:
+        job = runner.run_job(workflow, job_id)
+        assert job.failed
+        assert job.step("Install duvoform").outcome == "failure"
+        (level, message), *_ = job.annotations
+        assert level == "error"
+        assert message.startswith("Set the repository variable DUVOFORM_PACKAGE")
+        assert "pinned to a commit" in message
+    assert github.emulator.stats()["total"] == 0

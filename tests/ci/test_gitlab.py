@@ -152,3 +152,16 @@ def test_pipelines_only_for_merge_requests_and_the_default_branch(gitlab: GitLab
 )
 def test_rule_expressions(expression: str, variables: dict[str, str], expected: bool) -> None:
     assert rule_matches(expression, variables) is expected
+
+
+def test_without_duvoform_package_the_jobs_stop_and_say_why(gitlab: GitLabHarness) -> None:
+    del gitlab.project_variables["DUVOFORM_PACKAGE"]
+    gitlab.forge.branches["main"] = SHA
+    for runner, job_id in [
+        (gitlab.runner("merge_request_event", mr=4), "duvoform-plan"),
+        (gitlab.runner("push", branch="main"), "duvoform-apply"),
+    ]:
+        job = runner.run_job(job_id)
+        assert job.status == "failed"
+        assert "Set the project variable DUVOFORM_PACKAGE" in job.log
+    assert gitlab.emulator.stats()["total"] == 0
