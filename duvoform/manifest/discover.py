@@ -47,7 +47,9 @@ def display_path(path: Path) -> str:
 
 def find_root(paths: Sequence[Path]) -> tuple[Path, Path | None]:
     """The manifest root (absolute) and its ``duvoform.yaml`` (None when there is none)."""
-    dirs = [p.absolute() if p.is_dir() else p.absolute().parent for p in paths] or [Path.cwd()]
+    # Normalised (``a/b/..`` is ``a``), as referenced paths are, so that ``validate ..`` finds
+    # the same root as the absolute path of that directory.
+    dirs = [_normal(p) if p.is_dir() else _normal(p).parent for p in paths] or [Path.cwd()]
     common = Path(os.path.commonpath([str(d) for d in dirs]))
     current = common
     while True:
@@ -58,6 +60,10 @@ def find_root(paths: Sequence[Path]) -> tuple[Path, Path | None]:
         if (current / ".git").exists() or current.parent == current:
             return common, None
         current = current.parent
+
+
+def _normal(path: Path) -> Path:
+    return Path(os.path.normpath(path.absolute()))
 
 
 def discover_files(

@@ -32,6 +32,7 @@ def resolve_inside(root: Path, base_dir: Path, relative: str) -> Path:
     """
     if os.path.isabs(relative):
         raise FileFault(f"{quote(relative)} is absolute; write a path relative to the manifest")
+    root = Path(os.path.normpath(root))
     lexical = Path(os.path.normpath(base_dir / relative))
     real = Path(os.path.realpath(lexical))
     real_root = Path(os.path.realpath(root))

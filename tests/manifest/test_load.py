@@ -263,3 +263,23 @@ def test_manifest_files_are_regular_files_inside_the_root(
     manifests = load_manifests([Path(".")])
     assert [p.relative_to(root).as_posix() for p in manifests.files] == ["a.yaml", "inside.yaml"]
     assert sorted(r.name for r in manifests.resources) == ["A", "B"]
+
+
+def test_a_path_through_dot_dot_finds_the_same_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_project(
+        tmp_path,
+        {
+            "duvoform.yaml": "vars: {}\n",
+            "team/a.yaml": assignment("A", build="    model: m\n    sop_file: ../sops/a.md\n"),
+            "sops/a.md": "SOP A\n",
+        },
+    )
+    monkeypatch.chdir(root / "team")
+    manifests = load_manifests([Path("..")])
+    assert manifests.project.root == root
+    (loaded,) = manifests.resources
+    assert isinstance(loaded, Assignment)
+    assert loaded.spec.build.sop_text == "SOP A\n"
+    assert manifests.digest == load_manifests([root]).digest
