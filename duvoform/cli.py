@@ -64,6 +64,7 @@ class LazyGroup(click.Group):
     envvar="DUVO_API_URL",
     default=DEFAULT_API_URL,
     show_default=True,
+    show_envvar=True,
     help="Duvo API base URL, or 'local' for the embedded emulator (state under .duvoform/).",
 )
 @click.option(
@@ -72,7 +73,7 @@ class LazyGroup(click.Group):
     help="Read the API key from this file instead of DUVO_API_KEY.",
 )
 @click.option("-v", "--verbose", count=True, help="More log detail on stderr (repeatable).")
-@click.option("--no-color", is_flag=True, help="Plain output without colour.")
+@click.option("--no-color", is_flag=True, help="Plain output: no colour, no bold, no progress bar.")
 @click.pass_context
 def cli(
     ctx: click.Context,

@@ -259,12 +259,25 @@ def _resolve_target(target: str, plan: Plan, desired: DesiredState, live: LiveSt
                 None,
                 (
                     f"--target {quote(target)}: no {kind} {quote(name)} in the manifests or "
-                    "live" + did_you_mean(target, candidates),
+                    "live" + _hint(kind, name, target, candidates),
                 ),
             )
         ],
         _NOT_PLANNED,
     )
+
+
+def _hint(kind: str, name: str, target: str, candidates: list[str]) -> str:
+    """A folder is addressed by its path: a bare name that ends such paths lists them all
+    (``Folder/Reports`` may mean ``Folder/Finance/Reports`` or ``Folder/Operations/Reports``)."""
+    if kind == Folder.KIND:
+        leaf = "/" + name.rsplit("/", 1)[-1]
+        paths = sorted({c for c in candidates if c.startswith(f"{kind}/") and c.endswith(leaf)})
+        if paths:
+            return "; folders are named by their path from the root: " + ", ".join(
+                quote(p) for p in paths
+            )
+    return did_you_mean(target, candidates)
 
 
 def _live_exists(kind: str, name: str, live: LiveState) -> bool:

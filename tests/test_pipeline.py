@@ -6,7 +6,10 @@ import shutil
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from duvoform.emulator import EmulatorControl
+from duvoform.errors import UnknownTargetError
 from duvoform.manifest import load_manifests
 from duvoform.model import Assignment, Connection
 from duvoform.pipeline import PlanOptions, build_plan, plan_digest
@@ -147,3 +150,17 @@ async def test_a_plan_result_repr_is_short(emulator: EmulatorControl, tmp_path: 
         f"<PlanResult: {changes} changes, {result.plan.unchanged} unchanged, "
         f"{len(result.steps)} steps>"
     )
+
+
+async def test_a_folder_target_by_bare_name_lists_the_paths_it_may_mean(
+    emulator: EmulatorControl, tmp_path: Path
+) -> None:
+    manifests = load_manifests([_examples(tmp_path)])
+    async with client_for(emulator) as client:
+        with pytest.raises(UnknownTargetError) as info:
+            await build_plan(manifests, client, PlanOptions(targets=("Folder/Reports",)))
+    assert [p.render() for p in info.value.problems] == [
+        '--target "Folder/Reports": no Folder "Reports" in the manifests or live; folders are '
+        'named by their path from the root: "Folder/Finance/Reports", '
+        '"Folder/Operations/Reports"'
+    ]

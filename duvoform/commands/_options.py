@@ -161,7 +161,8 @@ def plan_options(command: F) -> F:
     decorated = click.option(
         "--allow-nonempty-folder-delete",
         is_flag=True,
-        help="Allow deleting folders that still hold assignments (they move to the root).",
+        help="Allow deleting folders that still hold assignments (they move to the root) or "
+        "subfolders no manifest declares.",
     )(decorated)
     decorated = click.option(
         "--allow-mass-delete",
@@ -207,7 +208,10 @@ def _late_options(command: F, *, api: bool) -> F:
         return command(*args, **kwargs)
 
     decorated = click.option(
-        "--no-color", "late_no_color", is_flag=True, help="Plain output without colour."
+        "--no-color",
+        "late_no_color",
+        is_flag=True,
+        help="Plain output: no colour, no bold, no progress bar.",
     )(wrapper)
     decorated = click.option(
         "-v",

@@ -30,7 +30,13 @@ def _masked(key: str) -> str:
 
 @click.command("emulator")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8787, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--port",
+    default=8787,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (0: any free port).",
+)
 @click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -50,11 +56,18 @@ def _masked(key: str) -> str:
     show_default=True,
     help="Requests allowed per key in each fixed window.",
 )
-@click.option("--latency-ms", type=click.IntRange(0, 60_000), default=0, help="Added latency.")
+@click.option(
+    "--latency-ms",
+    type=click.IntRange(0, 60_000),
+    default=0,
+    show_default=True,
+    help="Latency added to every API request.",
+)
 @click.option(
     "--fault-rate",
     type=click.FloatRange(0.0, 1.0),
     default=0.0,
+    show_default=True,
     help="Fraction of API requests answered 500/503 without doing anything.",
 )
 @click.option(
