@@ -4,7 +4,7 @@
 
     {"format_version": 1, "kind": "duvoform-plan",
      "created_at": "2026-01-01T00:00:00Z", "api_url": "https://api.duvo.ai",
-     "manifest_digest": "<sha256>", "manifest_root": "<path the secret files are relative to>",
+     "manifest_digest": "<sha256>", "manifest_root": "<absolute path of the root>",
      "targets": ["Kind/name", ...],
      "options": {"prune": false, "allow_mass_delete": false, "allow_nonempty_folder_delete": false},
      "plan": <Plan.to_json()>,
@@ -95,12 +95,10 @@ def _safe_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
-def _shown_root(root: Path) -> str:
-    """The manifest root relative to the working directory when it is inside it."""
-    try:
-        return root.absolute().relative_to(Path.cwd()).as_posix() or "."
-    except ValueError:
-        return str(root.absolute())
+def _absolute_root(root: Path) -> str:
+    # Absolute: applied from another directory, a relative root would name another tree,
+    # and its secret files would be the wrong ones.
+    return os.path.normpath(root.absolute())
 
 
 def plan_file_document(
@@ -114,7 +112,7 @@ def plan_file_document(
         "created_at": when,
         "api_url": _safe_url(api_url),
         "manifest_digest": result.manifest_digest,
-        "manifest_root": _shown_root(result.manifest_root),
+        "manifest_root": _absolute_root(result.manifest_root),
         "targets": list(result.targets),
         "options": {name: getattr(result.options, name) for name in _FLAGS},
         "plan": result.plan.to_json(),

@@ -162,7 +162,11 @@ class _Apply:
             raise ApplyError("apply cancelled: nothing was changed")
 
     async def execute(
-        self, client: DuvoClient, steps: Sequence[Step], ids: dict[str, str], root: Path
+        self,
+        client: DuvoClient,
+        steps: Sequence[Step],
+        ids: dict[str, str],
+        reveal: SecretReveal,
     ) -> ApplyReport:
         journal = self.journal = Journal(self.app.state_dir, api_url=self.app.api_url)
         listeners: list[ApplyListener] = [journal, self.interruption]
@@ -173,7 +177,7 @@ class _Apply:
         executor = Executor(
             client,
             parallelism=self.parallelism,
-            reveal=SecretReveal(root),
+            reveal=reveal,
             listeners=listeners,
         )
         try:
@@ -242,7 +246,7 @@ class _Apply:
             reveal = SecretReveal(result.manifest_root)
             reveal.check(result.steps)  # before the prompt: a missing secret stops it here
             self.confirm()
-            return await self.execute(client, result.steps, result.ids, result.manifest_root)
+            return await self.execute(client, result.steps, result.ids, reveal)
 
     async def from_plan_file(self, path: Path) -> ApplyReport:
         planfile = read_plan_file(path)
@@ -252,10 +256,18 @@ class _Apply:
                 f"{shown_url(self.app.api_url)}; apply it with the same --api-url, or make a "
                 "new plan"
             )
-        # Secret files are relative to the manifest root the plan was made in; a plan made
-        # in another checkout falls back to the current directory.
+        # Secret files are read under the manifest root the plan was made in, and nowhere
+        # else: in another checkout (or from a plan file that recorded no absolute root) a
+        # file secret is an error before any write, never a file that happens to be here.
         recorded = Path(planfile.manifest_root) if planfile.manifest_root else None
-        root = recorded if recorded is not None and recorded.is_dir() else Path(".")
+        root = recorded if recorded is not None and recorded.is_absolute() else None
+        no_files = None
+        if root is None or not root.is_dir():
+            no_files = (
+                f"the plan was made in {planfile.manifest_root or 'an unrecorded directory'}, "
+                "which is not a directory here; apply it from the checkout it was made in, "
+                "or make a new plan here"
+            )
         async with self.app.client(concurrency=self.parallelism) as client:
             live = await read_live_state(client, planfile.reads)
             moved = check_fresh(planfile, live)
@@ -264,7 +276,9 @@ class _Apply:
             self.show_plan(planfile.plan)
             if not planfile.steps:
                 return ApplyReport()
-            return await self.execute(client, planfile.steps, planfile.ids, root)
+            return await self.execute(
+                client, planfile.steps, planfile.ids, SecretReveal(root, no_files=no_files)
+            )
 
     def _refuse_stale(self, planfile: PlanFile, moved: list[str]) -> ApplyReport:
         """Refuse a stale plan; one the journal says was applied already is nothing to do

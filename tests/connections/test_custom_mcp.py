@@ -310,3 +310,30 @@ def test_a_connection_deleted_outside_duvoform_is_created_again_and_rewired(
     state = emulator.state()
     assert [p["connection_id"] for p in state["slot_pins"]] == [again["id"]]
     no_changes(emulator, root)
+
+
+def test_a_saved_plan_reads_file_secrets_only_under_the_root_it_was_made_in(
+    emulator: EmulatorControl, work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = {"Authorization": {"file": "key.txt"}}
+    root = write(work / "checkout", custom(secret=secret))
+    (root / "key.txt").write_text("the-right-key\n")
+    assert run(emulator, "plan", str(root), "--out", str(work / "plan.json")).exit_code == 0
+    # Another directory with the same manifests but another key.txt: it must not be read.
+    elsewhere = write(work / "elsewhere", custom(secret=secret))
+    (elsewhere / "key.txt").write_text("the-wrong-key\n")
+    monkeypatch.chdir(elsewhere.parent)
+    result = run(emulator, "apply", str(work / "plan.json"))
+    assert result.exit_code == 0, result.output
+    assert headers_of(connections(emulator)["Warehouse"])[1] == {"Authorization": "the-right-key"}
+
+    # Where the root the plan was made in is gone, a file secret stops apply before any write.
+    write(work / "checkout", custom(secret=secret), custom("Lake", secret=secret))
+    assert run(emulator, "plan", str(root), "--out", str(work / "next.json")).exit_code == 0
+    (work / "checkout").rename(work / "moved")
+    emulator.clear_stats()
+    result = run(emulator, "apply", str(work / "next.json"))
+    assert result.exit_code == 1
+    assert "secret file 'key.txt': the plan was made in " in result.stderr
+    assert "which is not a directory here" in result.stderr
+    assert emulator.stats()["writes"] == 0
