@@ -27,9 +27,11 @@ failed, 130 when interrupted (Ctrl-C: the message says how far it got, the journ
 from __future__ import annotations
 
 import asyncio
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import FrameType
 from typing import NoReturn
 
 import click
@@ -55,6 +57,7 @@ from duvoform.commands._options import (
 )
 from duvoform.errors import ApplyError, DuvoformError, StalePlanError, UsageError
 from duvoform.live import read_live_state
+from duvoform.manifest import Manifests
 from duvoform.pipeline import PlanOptions, build_plan
 from duvoform.plan import Plan
 from duvoform.planfile import PlanFile, check_fresh, read_plan_file
@@ -118,7 +121,14 @@ class _Interruption(ApplyListener):
 
 
 def _is_plan_file(paths: tuple[Path, ...]) -> bool:
-    return len(paths) == 1 and paths[0].is_file() and paths[0].suffix not in _MANIFEST_SUFFIXES
+    """One path that is not a manifest file or a directory: a saved plan (it may be missing,
+    and reading it then says so)."""
+    return (
+        len(paths) == 1
+        and not paths[0].is_dir()
+        and paths[0].suffix not in _MANIFEST_SUFFIXES
+        and (paths[0].is_file() or paths[0].suffix == ".json")
+    )
 
 
 def _same_api(plan_url: str, app_url: str) -> bool:
@@ -151,13 +161,29 @@ class _Apply:
         if self.auto_approve:
             return
         self.app.err.print()
-        # In JSON mode stdout holds only the report: the question goes with the plan, to stderr.
-        answer = click.prompt(
-            "Apply these changes? Only 'yes' is accepted",
-            default="",
-            show_default=False,
-            err=self.fmt == "json",
-        )
+        # The prompt blocks the event loop, whose own Ctrl-C handler would only cancel a task
+        # (nothing happens until the answer comes): while it waits, Ctrl-C interrupts at once.
+        interrupted: list[bool] = []
+
+        def on_interrupt(signum: int, frame: FrameType | None) -> None:
+            interrupted.append(True)
+            raise KeyboardInterrupt
+
+        previous = signal.signal(signal.SIGINT, on_interrupt)
+        try:
+            # In JSON mode stdout holds only the report: the question goes to stderr.
+            answer = click.prompt(
+                "Apply these changes? Only 'yes' is accepted",
+                default="",
+                show_default=False,
+                err=self.fmt == "json",
+            )
+        except click.Abort:  # Ctrl-C, or the end of input (Ctrl-D)
+            if interrupted:
+                raise KeyboardInterrupt from None
+            raise ApplyError("apply cancelled (no answer): nothing was changed") from None
+        finally:
+            signal.signal(signal.SIGINT, previous)
         if answer.strip() != "yes":
             raise ApplyError("apply cancelled: nothing was changed")
 
@@ -232,12 +258,7 @@ class _Apply:
 
     # -- the two modes -------------------------------------------------------------------
 
-    async def from_manifests(
-        self, paths: tuple[Path, ...], options: PlanOptions, manifest_options: ManifestOptions
-    ) -> ApplyReport:
-        manifests = manifest_options.load(paths)
-        for warning in manifests.warnings:
-            click.echo(f"warning: {warning.render()}", err=True)
+    async def from_manifests(self, manifests: Manifests, options: PlanOptions) -> ApplyReport:
         async with self.app.client(concurrency=self.parallelism) as client:
             result = await build_plan(manifests, client, options)
             self.show_plan(result.plan)
@@ -347,13 +368,16 @@ def command(
                 f"{stray[0]} is not a manifest (.yaml or .yml); apply takes manifest paths, or "
                 "one saved plan file alone (duvoform apply PLANFILE)"
             )
+        manifests = manifest_options.load(paths)  # bad manifests are named before anything else
+        for warning in manifests.warnings:
+            click.echo(f"warning: {warning.render()}", err=True)
         if not auto_approve and not sys.stdin.isatty():
             raise UsageError(
                 "apply asks for confirmation, but stdin is not a terminal; review the plan "
                 "and pass --auto-approve to apply without asking (or apply a saved plan file)"
             )
         try:
-            report = asyncio.run(run.from_manifests(paths, plan_options, manifest_options))
+            report = asyncio.run(run.from_manifests(manifests, plan_options))
         except KeyboardInterrupt:
             run.interrupted()
     run.finish(report)

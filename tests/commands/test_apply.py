@@ -6,6 +6,7 @@ import json
 import os
 import pty
 import select
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -97,6 +98,55 @@ def test_at_a_terminal_apply_asks_and_only_yes_applies(
         assert result.returncode == 1
         assert "apply cancelled: nothing was changed" in result.stderr
         assert emulator.stats()["writes"] == 0
+
+
+def test_at_the_prompt_ctrl_c_interrupts_at_once_and_ctrl_d_cancels(
+    emulator: EmulatorControl, team: Path, tmp_path: Path
+) -> None:
+    # The prompt waits inside the event loop: its own Ctrl-C handler must not swallow the key.
+    for key, code, said in [
+        ("ctrl-c", 130, "Interrupted before anything was applied; nothing was changed."),
+        ("ctrl-d", 1, "apply cancelled (no answer): nothing was changed"),
+    ]:
+        emulator.clear_stats()
+        master, slave = pty.openpty()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "duvoform", "apply", "manifests"],
+            cwd=tmp_path,
+            env=subprocess_env(emulator),
+            stdin=slave,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert process.stdout is not None
+            seen = ""
+            while "Apply these changes?" not in seen:
+                ready, _, _ = select.select([process.stdout], [], [], 60)
+                assert ready, f"no prompt: {seen!r}"
+                chunk = os.read(process.stdout.fileno(), 4096).decode()
+                assert chunk, f"no prompt: {seen!r}"
+                seen += chunk
+            if key == "ctrl-c":
+                process.send_signal(signal.SIGINT)
+            else:
+                os.write(master, b"\x04")
+            _, stderr = process.communicate(timeout=30)
+        finally:
+            process.kill()
+            os.close(slave)
+            os.close(master)
+        assert process.returncode == code, stderr
+        assert said in stderr
+        assert "Traceback" not in stderr
+        assert emulator.stats()["writes"] == 0
+
+
+def test_a_missing_plan_file_is_named_as_such(emulator: EmulatorControl, team: Path) -> None:
+    result = invoke(emulator, "apply", "next-plan.json")
+    assert result.exit_code == 1
+    assert "cannot read the plan file next-plan.json: No such file or directory" in result.stderr
 
 
 def test_a_missing_secret_is_named_and_nothing_is_written(
