@@ -28,7 +28,7 @@ import httpx
 from duvoform.api.client import DuvoClient
 from duvoform.app import App, pass_app
 from duvoform.commands._options import ManifestOptions, global_options, manifest_options
-from duvoform.connect import find_existing, finish, oauth_spec, start, wait
+from duvoform.connect import find_existing, finish, later_advice, oauth_spec, start, wait
 from duvoform.errors import ConnectError, UsageError
 from duvoform.graph import DesiredState
 from duvoform.model import Connection
@@ -157,9 +157,9 @@ def command(
         )
     except KeyboardInterrupt:
         click.echo(
-            f"\nStopped waiting for {quote(name)}; duvoform changed nothing. If the person "
-            "still finishes in the browser, the connection appears in Duvo by itself; "
-            "duvoform plan shows whether it matches the manifest.",
+            f"\nStopped waiting for {quote(name)}; duvoform changed nothing. "
+            + later_advice(oauth_spec(connection).oauth.flow, name)
+            + " (duvoform plan shows whether it matches the manifest).",
             err=True,
         )
         raise click.exceptions.Exit(130) from None

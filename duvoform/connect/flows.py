@@ -50,6 +50,7 @@ __all__ = [
     "Flow",
     "find_existing",
     "finish",
+    "later_advice",
     "oauth_spec",
     "start",
     "wait",
@@ -239,10 +240,18 @@ async def wait(
         if clock() >= deadline:
             raise ConnectError(
                 f"gave up after {timeout:g} s: the connection {quote(flow.name)} did not appear. "
-                "If the person finishes in the browser later, it appears by itself; otherwise "
-                f'run duvoform connect "{flow.name}" again for a new link'
+                + later_advice(flow.flow, flow.name)
             )
         await sleep(min(interval, max(deadline - clock(), 0.0)))
+
+
+def later_advice(kind: str, name: str) -> str:
+    """What happens if the person consents after duvoform stopped waiting, by flow kind."""
+    again = f'run duvoform connect "{name}" again for a new link'
+    if kind == "composio":
+        # Only connect's finalize call turns a Composio consent into a Duvo connection.
+        return f"A Composio connection is made only when connect finalizes it: {again}"
+    return f"If the person finishes in the browser later, it appears by itself; otherwise {again}"
 
 
 async def finish(

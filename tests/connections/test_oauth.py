@@ -176,7 +176,19 @@ def test_connect_without_open_never_opens_a_browser(
     result = run(emulator, "connect", "AP inbox", str(root), "--timeout", "0.2")
     assert result.exit_code == 1
     assert "gave up after 0.2 s" in result.stderr
+    assert "it appears by itself" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_composio_connect_that_gives_up_says_only_connect_can_finish_it(
+    emulator: EmulatorControl, work: Path
+) -> None:
+    # Consent alone never makes a Composio connection: only connect's finalize does.
+    root = write(work, COMPOSIO)
+    result = run(emulator, "connect", "Slack finance", str(root), "--timeout", "0.2")
+    assert result.exit_code == 1
+    assert "A Composio connection is made only when connect finalizes it" in result.stderr
+    assert "by itself" not in result.stderr
 
 
 def test_connect_composio_finalizes_after_consent(emulator: EmulatorControl, work: Path) -> None:
@@ -219,6 +231,7 @@ def test_ctrl_c_while_waiting_stops_cleanly(emulator: EmulatorControl, work: Pat
     _out, err = process.communicate(timeout=30)
     assert process.returncode == 130
     assert "Stopped waiting" in err
+    assert "it appears by itself" in err
     assert "Traceback" not in err
     assert connections(emulator) == {}
 
