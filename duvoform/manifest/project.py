@@ -24,6 +24,8 @@ it; ``--var-file`` paths are relative to the working directory.
 from __future__ import annotations
 
 import math
+import os
+import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -224,6 +226,9 @@ def _copy(value: Any) -> Any:
 def _read_single_mapping(path: Path, *, what: str, allow_empty: bool) -> tuple[dict[str, Any], str]:
     shown = display_path(path)
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            # /dev/zero never ends and a pipe may never be written: only plain files are read.
+            raise ProjectError(f"{what} {quote(shown)} is not a regular file")
         raw = path.read_bytes()
     except FileNotFoundError:
         raise ProjectError(f"{what} {quote(shown)} does not exist") from None

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -159,6 +160,17 @@ def test_var_files_must_be_mappings(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         load_project(root, None, var_files=[Path("list.yaml")])
     with pytest.raises(ProjectError, match=r"^two.yaml:3:1: var file must hold one YAML document$"):
         load_project(root, None, var_files=[Path("two.yaml")])
+
+
+def test_a_var_file_must_be_a_regular_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # /dev/zero never ends; a named pipe nobody writes would wait forever.
+    root = make_project(tmp_path, {"a.yaml": "x: 1\n"})
+    os.mkfifo(root / "pipe.yaml")
+    monkeypatch.chdir(root)
+    for given in (Path("/dev/zero"), Path("pipe.yaml")):
+        with pytest.raises(ProjectError) as exc:
+            load_project(root, None, var_files=[given])
+        assert exc.value.render() == f'var file "{given}" is not a regular file'
 
 
 def test_root_is_where_duvoform_yaml_is_searching_upwards(tmp_path: Path) -> None:
