@@ -221,10 +221,15 @@ class _Apply:
             self.app.out.print(render_report(report, verbose=self.app.verbosity > 0))
         if not report.ok:
             failed = len(report.failed)
+            # A saved plan is stale once part of it ran: the next step is a new plan.
+            again = (
+                "make a new plan (plan --out) and apply that: it starts where this run stopped"
+                if self.from_file
+                else "run apply again: it picks up where this run stopped"
+            )
             raise ApplyError(
                 f"{failed} step{'s' if failed != 1 else ''} failed; what they need was "
-                "skipped. Fix the cause and run apply again: it picks up where this run "
-                "stopped.",
+                f"skipped. Fix the cause and {again}.",
                 report,
             )
 

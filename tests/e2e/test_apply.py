@@ -136,6 +136,7 @@ def test_a_failure_skips_what_needs_it_and_exits_1_and_the_next_apply_finishes(
     failed = invoke(emulator, "apply", "--auto-approve", str(team))
     assert failed.exit_code == 1
     assert "Error: 1 step failed" in failed.stderr
+    assert "run apply again: it picks up where this run stopped" in failed.stderr
     assert "x Folder/Finance (folder.create)" in failed.stdout
     assert "- Folder/Finance/Accounts Payable (folder.create): needs Folder/Finance" in (
         failed.stdout
@@ -171,3 +172,20 @@ def test_json_report_and_no_secret_anywhere(
     nothing = invoke(emulator, "apply", "--auto-approve", "--format", "json", str(team))
     assert nothing.exit_code == 0
     assert json.loads(nothing.stdout)["steps"] == []
+
+
+def test_a_failed_saved_plan_advises_a_new_plan_not_the_same_file(
+    emulator: EmulatorControl, team: Path, tmp_path: Path
+) -> None:
+    plan_file = tmp_path / "plan.json"
+    assert invoke(emulator, "plan", "--out", str(plan_file), str(team)).exit_code == 0
+    emulator.set_faults(error_rate=1.0, error_statuses=[500], routes=["POST /v1/agent-folders"])
+    failed = invoke(emulator, "apply", str(plan_file))
+    assert failed.exit_code == 1
+    assert "make a new plan (plan --out) and apply that" in failed.stderr
+    emulator.set_faults()
+    # As advised: the same file is stale now, a new plan finishes the work.
+    assert invoke(emulator, "apply", str(plan_file)).exit_code == 1
+    assert invoke(emulator, "plan", "--out", str(plan_file), str(team)).exit_code == 0
+    assert invoke(emulator, "apply", str(plan_file)).exit_code == 0
+    assert invoke(emulator, "plan", "--detailed-exitcode", str(team)).exit_code == 0
