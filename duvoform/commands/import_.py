@@ -62,12 +62,20 @@ def _summary(result: ImportResult, out: Path, written: int) -> str:
     )
 
 
+def _directory(ctx: click.Context, param: click.Parameter, value: str) -> Path:
+    # An empty --out (an unset shell variable) must not quietly mean the current directory.
+    if not value.strip():
+        raise click.BadParameter("is empty; name a directory (--out . for this one)")
+    return Path(value)
+
+
 @click.command("import")
 @click.option(
     "--out",
     "out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
+    type=click.Path(file_okay=False),
+    callback=_directory,
+    default=".",
     show_default=True,
     help="Directory to write the manifests to (created if missing).",
 )

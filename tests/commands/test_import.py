@@ -304,3 +304,15 @@ def test_a_team_of_1000_costs_at_most_15_requests_plus_one_per_connection_with_h
         "connections:\n      - MCP 1\n"
         in (tmp_path / "out/assignments/assignment-0001.yaml").read_text()
     )
+
+
+def test_an_empty_out_is_refused_not_taken_for_the_current_directory(
+    emulator: EmulatorControl, team: Path
+) -> None:
+    before = sorted(p.name for p in team.parent.iterdir())
+    emulator.clear_stats()
+    result = invoke(emulator, "import", "--out", "")
+    assert result.exit_code == 2
+    assert "Invalid value for '--out': is empty" in result.stderr
+    assert sorted(p.name for p in team.parent.iterdir()) == before
+    assert emulator.stats()["total"] == 0
