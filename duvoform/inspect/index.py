@@ -24,6 +24,7 @@ import contextlib
 import json
 import logging
 import os
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -36,6 +37,14 @@ logger = logging.getLogger("duvoform.inspect")
 
 INDEX_DIR = "index"
 _FORMAT = 1
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 class NameIndex:
@@ -59,7 +68,8 @@ class NameIndex:
         names = data.get("assignments")
         if data.get("api_url") != api_url or not isinstance(names, dict):
             return cls(path, api_url)
-        clean = {str(k): str(v) for k, v in names.items() if isinstance(v, str)}
+        # An entry whose key is not an id (a hand edit) is dropped: reading it would be a 400.
+        clean = {k: v for k, v in names.items() if isinstance(v, str) and _is_uuid(k)}
         return cls(path, api_url, clean)
 
     def ids_named(self, name: str) -> tuple[str, ...]:

@@ -1,21 +1,24 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from duvoform.api.models import Agent
 from duvoform.inspect.index import NameIndex
 
+ID1, ID2, ID3 = (f"00000000-0000-4000-8000-00000000000{n}" for n in (1, 2, 3))
+
 
 def test_the_index_survives_a_save_and_is_kept_per_api(tmp_path: Path) -> None:
     index = NameIndex.load(tmp_path, "https://api.duvo.ai")
     assert len(index) == 0
-    index.replace([Agent(id="1", name="A"), Agent(id="2", name="B"), Agent(id="3", name="A")])
+    index.replace([Agent(id=ID1, name="A"), Agent(id=ID2, name="B"), Agent(id=ID3, name="A")])
     index.save()
     again = NameIndex.load(tmp_path, "https://api.duvo.ai")
-    assert again.ids_named("A") == ("1", "3")
-    assert again.name_of("2") == "B"
+    assert again.ids_named("A") == (ID1, ID3)
+    assert again.name_of(ID2) == "B"
     assert again.names() == ("A", "B")
-    again.remember([Agent(id="2", name="C")])
+    again.remember([Agent(id=ID2, name="C")])
     assert again.ids_named("B") == ()
     assert len(NameIndex.load(tmp_path, "http://127.0.0.1:8787")) == 0
     assert not list(tmp_path.rglob("*.tmp"))
@@ -27,3 +30,12 @@ def test_a_broken_or_foreign_file_is_ignored(tmp_path: Path) -> None:
     for content in ("{not json", "[]", '{"format": 1, "api_url": "other", "assignments": {}}'):
         index.path.write_text(content)
         assert len(NameIndex.load(tmp_path, "local")) == 0
+
+
+def test_an_entry_whose_key_is_not_an_id_is_dropped(tmp_path: Path) -> None:
+    # Read as is, a hand-edited key would be sent to GET /v1/agents/{id} and refused with 400.
+    index = NameIndex.load(tmp_path, "local")
+    index.path.parent.mkdir(parents=True)
+    entries = {"not-an-id": "A", ID1: "A", ID2: 7}
+    index.path.write_text(json.dumps({"format": 1, "api_url": "local", "assignments": entries}))
+    assert NameIndex.load(tmp_path, "local").ids_named("A") == (ID1,)
