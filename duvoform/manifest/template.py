@@ -5,17 +5,19 @@ Strings that contain ``{{``, ``{%`` or ``{#`` are rendered by jinja2 in a
 empty string. Templates see two names: ``vars`` (the merged variables) and ``environment``
 (the ``--env`` name; undefined when none was given, so using it without ``--env`` is an
 error that says so). The sandbox also refuses string and list repetition and powers
-that would build huge values. Keys are never templated, and neither are SOP files (they are
-used verbatim; a ``sop_file`` path may itself be templated).
+that would build huge values, and a template whose loops run more than ``MAX_LOOP_STEPS``
+times in all (nested loops multiply: a manifest must not stall a CI plan). Keys are never
+templated, and neither are SOP files (they are used verbatim; a ``sop_file`` path may itself
+be templated).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
@@ -23,10 +25,15 @@ from jinja2.sandbox import SandboxedEnvironment
 from duvoform.model.base import FieldPath
 from duvoform.model.text import did_you_mean, quote, shorten
 
-__all__ = ["MAX_TEMPLATE_VALUE", "TemplateFault", "TemplateRenderer"]
+__all__ = ["MAX_LOOP_STEPS", "MAX_TEMPLATE_VALUE", "TemplateFault", "TemplateRenderer"]
 
 MAX_TEMPLATE_VALUE = 1_000_000
 """The largest string or list a template expression may build by repetition."""
+
+MAX_LOOP_STEPS = 100_000
+"""The most ``{% for %}`` iterations one rendering of one string may take, all loops counted."""
+
+_LOOP_GUARD = "__duvoform_loop_guard"
 
 _MESSAGE_LIMIT = 200  # jinja's own messages; they quote at most a token of the template
 _MARKER = re.compile(r"\{[{%#]")
@@ -118,7 +125,7 @@ class TemplateRenderer:
         template = self._cache.get(source)
         if template is None:
             try:
-                template = self._env.from_string(source)
+                template = self._env.from_string(_guard_loops(self._env.parse(source)))
             except TemplateSyntaxError as exc:
                 detail = shorten(exc.message or "invalid template", _MESSAGE_LIMIT)
                 template = f"template syntax error: {detail}"
@@ -128,7 +135,7 @@ class TemplateRenderer:
         if isinstance(template, str):
             return TemplateFault((), template)
         try:
-            return template.render(self._context)
+            return template.render({**self._context, _LOOP_GUARD: _LoopBudget()})
         except UndefinedError as exc:
             return TemplateFault((), self._explain_undefined(exc))
         except SecurityError as exc:
@@ -158,3 +165,31 @@ class TemplateRenderer:
                 "vars.NAME and environment"
             )
         return f"template: {shorten(message)}"
+
+
+def _guard_loops(tree: nodes.Template) -> nodes.Template:
+    """Make every ``for`` loop iterate through the rendering's ``_LoopBudget``."""
+    for loop in tree.find_all(nodes.For):
+        loop.iter = nodes.Call(
+            nodes.Name(_LOOP_GUARD, "load", lineno=loop.lineno),
+            [loop.iter],
+            [],
+            None,
+            None,
+            lineno=loop.lineno,
+        )
+    return tree
+
+
+class _LoopBudget:
+    """Counts the loop iterations of one rendering; too many is a ``SecurityError``."""
+
+    def __init__(self) -> None:
+        self.steps = 0
+
+    def __call__(self, iterable: Any) -> Iterator[Any]:
+        for item in iterable:
+            self.steps += 1
+            if self.steps > MAX_LOOP_STEPS:
+                raise SecurityError(f"the loops run more than {MAX_LOOP_STEPS} times")
+            yield item
