@@ -2,7 +2,7 @@
 
 ``plan --out FILE`` writes one JSON document::
 
-    {"format_version": 1, "kind": "duvoform-plan",
+    {"checksum": "<sha256 of the rest>", "format_version": 1, "kind": "duvoform-plan",
      "created_at": "2026-01-01T00:00:00Z", "api_url": "https://api.duvo.ai",
      "manifest_digest": "<sha256>", "manifest_root": "<absolute path of the root>",
      "targets": ["Kind/name", ...],
@@ -14,8 +14,11 @@
      "expected_absent": [{"kind": "Folder", "path": "A/B"}, {"kind": "Assignment", "name": "X"}],
      "reads": {"credentials_for": ["<connection id>"], "slots_for": ["<assignment id>"]}}
 
-It never holds a secret value: secret headers are ``{"$secret": {"env": NAME}}`` markers. The
-API URL is written without credentials or query. ``read_plan_file`` gives a ``PlanFile`` (the
+``checksum`` is the sha256 of the file's text without its checksum line (the document as
+``json.dumps(doc, indent=2, ensure_ascii=False)`` writes it): a plan is applied exactly as
+plan wrote it, so an edited file is refused, not trusted. It never holds a secret value:
+secret headers are ``{"$secret": {"env": NAME}}`` markers. The API URL is written without
+credentials or query. ``read_plan_file`` gives a ``PlanFile`` (the
 plan rebuilt, steps attached to their changes) or a ``PlanFileError`` saying what is wrong.
 ``check_fresh`` compares the plan's fingerprints and expectations with a fresh ``LiveState``
 (read with ``PlanFile.reads``: the credentials and slots the plan read, by id; ``reads`` is
@@ -24,6 +27,7 @@ absent from older plan files, which read none) and names every object that moved
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -131,11 +135,8 @@ def write_plan_file(
     path: Path, result: PlanResult, *, api_url: str, created_at: str | None = None
 ) -> None:
     """Write the plan file for ``result`` to ``path`` (atomically: all or nothing)."""
-    text = json.dumps(
-        plan_file_document(result, api_url=api_url, created_at=created_at),
-        indent=2,
-        ensure_ascii=False,
-    )
+    body = _text(plan_file_document(result, api_url=api_url, created_at=created_at))
+    text = '{\n  "checksum": "' + _checksum(body) + '",\n' + body.removeprefix("{\n")
     target = path.absolute()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -152,6 +153,14 @@ def write_plan_file(
         if isinstance(exc, FileExistsError | NotADirectoryError):
             reason = "a file stands where a directory should be"
         raise PlanFileError(f"cannot write the plan file {path}: {reason}") from None
+
+
+def _text(doc: Mapping[str, Any]) -> str:
+    return json.dumps(doc, indent=2, ensure_ascii=False)
+
+
+def _checksum(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def read_plan_file(path: Path) -> PlanFile:
@@ -174,6 +183,12 @@ def read_plan_file(path: Path) -> PlanFile:
         raise PlanFileError(
             f"{path} is a plan file of format version {shorten(repr(version))}; this duvoform "
             f"reads version {PLAN_FILE_VERSION}. Run plan again with this version"
+        )
+    checksum = doc.pop("checksum", None)
+    if checksum != _checksum(_text(doc)):
+        raise PlanFileError(
+            f"{path} was changed after plan wrote it (its checksum does not match); a saved "
+            "plan is applied exactly as written or not at all: run plan --out again"
         )
     try:
         return _parse(doc)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -135,9 +136,41 @@ def test_unreadable_corrupt_and_foreign_files_are_clear_errors(tmp_path: Path) -
     bad.write_text(json.dumps({"kind": "duvoform-plan", "format_version": 7}))
     with pytest.raises(PlanFileError, match="format version 7"):
         read_plan_file(bad)
-    bad.write_text(json.dumps({"kind": "duvoform-plan", "format_version": 1, "steps": [{}]}))
+    damaged = {"kind": "duvoform-plan", "format_version": 1, "steps": [{}]}
+    bad.write_text(json.dumps(damaged))
+    with pytest.raises(PlanFileError, match="was changed after plan wrote it"):
+        read_plan_file(bad)
+    body = json.dumps(damaged, indent=2, ensure_ascii=False)
+    checksum = hashlib.sha256(body.encode()).hexdigest()
+    bad.write_text(json.dumps({"checksum": checksum, **damaged}))
     with pytest.raises(PlanFileError, match="damaged"):
         read_plan_file(bad)
+
+
+def test_an_edited_plan_file_is_refused(tmp_path: Path) -> None:
+    from duvoform.pipeline import plan_against
+    from tests.diff.helpers import live_state
+
+    root = write(
+        tmp_path, {"f.yaml": "apiVersion: duvoform/v1\nkind: Folder\nmetadata: {name: A}\n"}
+    )
+    path = tmp_path / "plan.json"
+    write_plan_file(path, plan_against(desired_from(root), live_state()), api_url="local")
+    assert read_plan_file(path).plan.changes
+    text = path.read_text()
+    assert text.startswith('{\n  "checksum": "')
+    # Emptying what apply checks, or changing what it does, would make a stale or other plan.
+    for edited in (
+        text.replace('"fingerprints": {}', '"fingerprints": {"Folder/x": "0"}'),
+        text.replace('"folder.create"', '"folder.delete"'),
+        text.replace('"Folder/A"', '"Folder/B"'),
+    ):
+        assert edited != text
+        path.write_text(edited)
+        with pytest.raises(PlanFileError, match="was changed after plan wrote it"):
+            read_plan_file(path)
+    path.write_text(text)  # put back as written: read again
+    assert read_plan_file(path).plan.changes
 
 
 def test_the_document_names_its_creation_time(tmp_path: Path) -> None:

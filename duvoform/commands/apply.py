@@ -27,11 +27,10 @@ failed, 130 when interrupted (Ctrl-C: the message says how far it got, the journ
 from __future__ import annotations
 
 import asyncio
-import signal
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from types import FrameType
 from typing import NoReturn
 
 import click
@@ -120,6 +119,36 @@ class _Interruption(ApplyListener):
         self.in_flight = tuple(in_flight)
 
 
+async def _ask(question: str, *, err: bool) -> str:
+    """Print ``question`` and read one line from the terminal without blocking the event
+    loop, so that its Ctrl-C handling stays live (a blocking read, in this thread or another,
+    would keep Ctrl-C waiting or hold stdin at exit). ``EOFError`` at the end of input."""
+    click.echo(question, nl=False, err=err)
+    loop = asyncio.get_running_loop()
+    fd = sys.stdin.fileno()
+    line: asyncio.Future[str] = loop.create_future()
+    received = bytearray()
+
+    def readable() -> None:
+        chunk = os.read(fd, 4096)
+        received.extend(chunk)
+        if line.done():
+            return
+        if not chunk:
+            line.set_exception(EOFError())
+        elif b"\n" in received:
+            line.set_result(received.split(b"\n", 1)[0].decode(errors="replace"))
+
+    try:
+        loop.add_reader(fd, readable)
+    except NotImplementedError:  # an event loop that cannot watch a terminal: just read
+        return input()
+    try:
+        return await line
+    finally:
+        loop.remove_reader(fd)
+
+
 def _is_plan_file(paths: tuple[Path, ...]) -> bool:
     """One path that is not a manifest file or a directory: a saved plan (it may be missing,
     and reading it then says so)."""
@@ -157,33 +186,18 @@ class _Apply:
         console = self.app.err if self.fmt == "json" else self.app.out
         console.print(render_text(plan, verbose=self.app.verbosity > 0))
 
-    def confirm(self) -> None:
+    async def confirm(self) -> None:
         if self.auto_approve:
             return
         self.app.err.print()
-        # The prompt blocks the event loop, whose own Ctrl-C handler would only cancel a task
-        # (nothing happens until the answer comes): while it waits, Ctrl-C interrupts at once.
-        interrupted: list[bool] = []
-
-        def on_interrupt(signum: int, frame: FrameType | None) -> None:
-            interrupted.append(True)
-            raise KeyboardInterrupt
-
-        previous = signal.signal(signal.SIGINT, on_interrupt)
         try:
             # In JSON mode stdout holds only the report: the question goes to stderr.
-            answer = click.prompt(
-                "Apply these changes? Only 'yes' is accepted",
-                default="",
-                show_default=False,
-                err=self.fmt == "json",
+            answer = await _ask(
+                "Apply these changes? Only 'yes' is accepted: ", err=self.fmt == "json"
             )
-        except click.Abort:  # Ctrl-C, or the end of input (Ctrl-D)
-            if interrupted:
-                raise KeyboardInterrupt from None
+        except EOFError:  # the end of input (Ctrl-D)
+            click.echo(err=self.fmt == "json")
             raise ApplyError("apply cancelled (no answer): nothing was changed") from None
-        finally:
-            signal.signal(signal.SIGINT, previous)
         if answer.strip() != "yes":
             raise ApplyError("apply cancelled: nothing was changed")
 
@@ -271,7 +285,7 @@ class _Apply:
                 return ApplyReport()
             reveal = SecretReveal(result.manifest_root)
             reveal.check(result.steps)  # before the prompt: a missing secret stops it here
-            self.confirm()
+            await self.confirm()
             return await self.execute(client, result.steps, result.ids, reveal)
 
     async def from_plan_file(self, path: Path) -> ApplyReport:

@@ -132,7 +132,10 @@ def test_at_the_prompt_ctrl_c_interrupts_at_once_and_ctrl_d_cancels(
                 process.send_signal(signal.SIGINT)
             else:
                 os.write(master, b"\x04")
-            _, stderr = process.communicate(timeout=30)
+            try:
+                _, stderr = process.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                pytest.fail(f"{key} at the prompt: still running after 30 s")
         finally:
             process.kill()
             os.close(slave)

@@ -180,10 +180,10 @@ CASES = [
         setup=lambda w: _edit_plan(w, format_version=99),
     ),
     Case(
-        "plan-file-damaged",
+        "plan-file-edited",
         [*LOCAL, "apply", "edited.json"],
         1,
-        "damaged duvoform plan file",
+        "was changed after plan wrote it",
         setup=lambda w: _edit_plan(w, steps="x"),
     ),
     Case(
