@@ -54,6 +54,8 @@ class NameIndex:
         self.path = path
         self.api_url = api_url
         self._names: dict[str, str] = dict(names or {})
+        self._saved: dict[str, str] | None = dict(self._names) if names is not None else None
+        self._unwritable = False
 
     @classmethod
     def load(cls, state_dir: Path, api_url: str) -> NameIndex:
@@ -103,6 +105,10 @@ class NameIndex:
         or a file where the directory should be) does not stop the command: a warning in the
         log says so, and the next ``show`` by name lists the team again.
         """
+        if self._unwritable:  # warned once already in this run
+            return False
+        if self._saved == self._names:  # nothing new since it was read or written
+            return True
         body = {"format": _FORMAT, "api_url": self.api_url, "assignments": self._names}
         temporary = self.path.with_name(self.path.name + ".tmp")
         try:
@@ -118,5 +124,7 @@ class NameIndex:
                 self.path,
                 exc.strerror or exc,
             )
+            self._unwritable = True
             return False
+        self._saved = dict(self._names)
         return True

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
+
+import pytest
 
 from duvoform.api.models import Agent
 from duvoform.inspect.index import NameIndex
@@ -39,3 +42,30 @@ def test_an_entry_whose_key_is_not_an_id_is_dropped(tmp_path: Path) -> None:
     entries = {"not-an-id": "A", ID1: "A", ID2: 7}
     index.path.write_text(json.dumps({"format": 1, "api_url": "local", "assignments": entries}))
     assert NameIndex.load(tmp_path, "local").ids_named("A") == (ID1,)
+
+
+def test_an_unwritable_index_warns_once_and_an_unchanged_one_is_not_rewritten(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocked = tmp_path / "state"
+    blocked.write_text("a file where the state directory should be")
+    index = NameIndex.load(blocked, "local")
+    index.replace([Agent(id=ID1, name="A")])
+    with caplog.at_level(logging.WARNING, logger="duvoform.inspect"):
+        assert index.save() is False
+        assert index.save() is False
+    assert [r.getMessage().split(" (")[0] for r in caplog.records] == [
+        f"cannot write the name index {index.path}"
+    ]
+
+    index = NameIndex.load(tmp_path, "local")
+    index.replace([Agent(id=ID1, name="A")])
+    assert index.save() is True
+    index.path.write_text(index.path.read_text() + " ")  # marks the file as this test's
+    again = NameIndex.load(tmp_path, "local")
+    again.replace([Agent(id=ID1, name="A")])  # the same as on disk: nothing to write
+    assert again.save() is True
+    assert index.path.read_text().endswith(" ")
+    again.replace([Agent(id=ID2, name="B")])
+    assert again.save() is True
+    assert not index.path.read_text().endswith(" ")
