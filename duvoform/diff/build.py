@@ -14,13 +14,15 @@ The live build is ``LiveState.live_build`` (``status == "live"``, else the newes
   different: **a new build** (v2), with a note that the live build was changed outside git.
 
 A new build is ``build.create`` (POST revisions, then promote when it is not live), named
-``duvoform:<digest>``, with the whole desired config, handover targets and labels; it copies
+``duvoform:<digest>`` (followed by its handover targets, see ``digest.build_name``), with the
+whole desired config, handover targets and labels; it copies
 the live build's integration slots (``source_build``) so that wiring made elsewhere survives.
 Without a new build, a differing ``revision_name``/``revision_description`` is a
 ``build.update`` (PATCH) of the live build. The changed fields are listed for reading:
 ``build.model``, ``build.browsing``, ``build.sop`` (whole texts; renderers make the line diff),
 ``build.skills``, ``build.files``, ``build.plugins``, ``build.sub_agents`` (names),
-``build.options``, ``build.revision_name``, ``build.revision_description``.
+``build.options``, ``build.revision_name``, ``build.revision_description``, and
+``build.handover_to`` when the live build's name lists its targets.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from duvoform.diff.digest import (
     live_readable,
     normalise_sop,
     parse_digest,
+    parse_handover,
 )
 from duvoform.model import Assignment, BuildSpec
 from duvoform.plan import ApiCall, FieldChange
@@ -84,7 +87,7 @@ def new_build_params(
     build = assignment.spec.build
     params: dict[str, Any] = {
         "agent": ref(address),
-        "name": build_name(build_digest(build)),
+        "name": build_name(build_digest(build), build.handover_to),
         "config": build_config(build),
         "handover_targets": [ref(assignment_address(name)) for name in build.handover_to],
     }
@@ -182,6 +185,11 @@ def _new(
         outcome.fields.insert(0, FieldChange("build.config_version", "v1", "v2"))
     outcome.fields += _label_fields(assignment, live)
     spec = assignment.spec.build
+    listed = parse_handover(live.name) if live is not None else None
+    if listed is not None and sorted(listed) != sorted(spec.handover_to):
+        outcome.fields.append(
+            FieldChange("build.handover_to", sorted(listed), sorted(spec.handover_to))
+        )
     if not outcome.fields and (spec.handover_to or spec.connections):
         outcome.notes.append(
             "the readable config is unchanged: the handover targets or connections changed "

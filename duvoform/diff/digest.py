@@ -15,7 +15,11 @@ team the manifests are applied to. The readable labels ``revision_name`` and
 **The build name** duvoform gives a build it creates is ``duvoform:`` followed by the first 16
 hex characters of the digest, e.g. ``duvoform:3f9a0c1b2d4e5f60``. ``parse_digest`` finds that
 token anywhere in a name (the last one wins), so a name that someone prefixed with their own
-text still counts. A build made by the first half of "create bare, then build" is named
+text still counts. A build that hands work over also lists its targets by name, as JSON:
+``duvoform:3f9a0c1b2d4e5f60 handover_to=["Escalations"]`` (when that fits in
+``MAX_BUILD_NAME`` characters). The API never returns handover targets, so this is how
+``import`` and ``plan`` read them back from a build duvoform made (``parse_handover``). A
+build made by the first half of "create bare, then build" is named
 ``duvoform:bootstrap``: it is known to be incomplete and is never adopted.
 
 **SOP text** is compared and digested with its trailing line breaks removed (all of them, ``\\n``
@@ -32,7 +36,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +47,7 @@ __all__ = [
     "BOOTSTRAP_NAME",
     "DIGEST_LENGTH",
     "DIGEST_PREFIX",
+    "MAX_BUILD_NAME",
     "Readable",
     "build_digest",
     "build_name",
@@ -53,12 +58,17 @@ __all__ = [
     "live_readable",
     "normalise_sop",
     "parse_digest",
+    "parse_handover",
 ]
 
 DIGEST_PREFIX = "duvoform:"
 DIGEST_LENGTH = 16
 BOOTSTRAP_NAME = "duvoform:bootstrap"
+MAX_BUILD_NAME = 250
+"""The longest build name duvoform writes (a guess: the API documents no limit)."""
 _DIGEST = re.compile(r"duvoform:([0-9a-f]{16})(?![0-9a-f])")
+_HANDOVER_KEY = " handover_to="
+_HANDOVER = re.compile(re.escape(_HANDOVER_KEY) + r"(\[.*\])\s*$", re.DOTALL)
 
 
 def normalise_sop(text: str) -> str:
@@ -97,17 +107,46 @@ def build_digest(build: BuildSpec) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:DIGEST_LENGTH]
 
 
-def build_name(digest: str) -> str:
-    """The name duvoform gives a build it creates: ``duvoform:<digest>``."""
-    return f"{DIGEST_PREFIX}{digest}"
+def build_name(digest: str, handover_to: Sequence[str] = ()) -> str:
+    """The name duvoform gives a build it creates: ``duvoform:<digest>``, followed by
+    `` handover_to=["A","B"]`` when the build hands work over and the name stays within
+    ``MAX_BUILD_NAME`` characters."""
+    name = f"{DIGEST_PREFIX}{digest}"
+    if handover_to:
+        listed = json.dumps(sorted(handover_to), ensure_ascii=False, separators=(",", ":"))
+        if len(name) + len(_HANDOVER_KEY) + len(listed) <= MAX_BUILD_NAME:
+            return name + _HANDOVER_KEY + listed
+    return name
+
+
+def _without_handover(name: str) -> str:
+    return _HANDOVER.sub("", name)
 
 
 def parse_digest(name: str | None) -> str | None:
-    """The digest in a build name (the last ``duvoform:<16 hex>`` token), or None."""
+    """The digest in a build name (the last ``duvoform:<16 hex>`` token, outside the
+    handover list), or None."""
     if not name:
         return None
-    found = _DIGEST.findall(name)
+    found = _DIGEST.findall(_without_handover(name))
     return found[-1] if found else None
+
+
+def parse_handover(name: str | None) -> tuple[str, ...] | None:
+    """The handover targets a build name lists (``build_name``), or None when it lists none
+    (a build made elsewhere, without handover targets, or with too many to list)."""
+    if not name or parse_digest(name) is None:
+        return None
+    match = _HANDOVER.search(name)
+    if match is None:
+        return None
+    try:
+        listed = json.loads(match.group(1))
+    except ValueError:
+        return None
+    if not isinstance(listed, list) or not all(isinstance(item, str) for item in listed):
+        return None
+    return tuple(listed)
 
 
 def is_bootstrap(name: str | None) -> bool:

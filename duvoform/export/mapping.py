@@ -16,7 +16,9 @@ A build maps like this:
   ``skills``; ``browsing`` gets the default (v1 had none). What v2 cannot hold (``tools``,
   ``temperature``, ``max_output_tokens``, ``top_p``, ``store``, ``text``) is reported in a
   note. The planner adopts such a build while those four fields match; a new build is v2.
-- **handover targets** cannot be read back from the API: never written, always a note.
+- **handover targets** cannot be read back from the API, except from a build duvoform made:
+  its name lists them (``parse_handover``), and they are written when they are assignments
+  the manifests name (else left out, with a note). Other builds: a note.
 - **connections**: the caller's connections pinned to the live build's slots (``wiring``);
   a slot nobody of the caller pinned cannot be written (a manifest lists connections), so it
   is a note.
@@ -39,7 +41,7 @@ from duvoform.api.models import (
     InputMessage,
     Schedule,
 )
-from duvoform.diff.digest import build_digest, parse_digest
+from duvoform.diff.digest import build_digest, parse_digest, parse_handover
 from duvoform.export.document import Document, Skipped, check, header, one_line
 from duvoform.export.wiring import WiredSlot
 from duvoform.live import FolderTree
@@ -58,8 +60,9 @@ __all__ = [
 
 FLAGS = ("slack_enabled", "microsoft_teams_enabled", "agentic_memory_enabled")
 HANDOVER_NOTE = (
-    "handover targets cannot be read back from the Duvo API, so no manifest says handover_to; "
-    "add it by hand where an assignment hands work over"
+    "handover targets cannot be read back from the Duvo API: only builds that duvoform made "
+    "list them in their names, so check handover_to where an assignment built elsewhere hands "
+    "work over"
 )
 BUILD_KEYS = tuple(BuildSpec.model_fields)
 """The order of ``spec.build`` keys: the order of the manifest model's fields."""
@@ -179,6 +182,9 @@ def assignment_document(
     if connections:
         build_data["connections"] = connections
     notes += wiring_notes
+    handover = _handover(build, agent_names, notes)
+    if handover:
+        build_data["handover_to"] = handover
     _labels(build, build_data)
     build_data = {key: build_data[key] for key in BUILD_KEYS if key in build_data}
     notes += _digest_note(build, build_data)
@@ -304,6 +310,21 @@ def _connections(
             + ", ".join(sorted(left_out))
         )
     return sorted(names), notes
+
+
+def _handover(build: Build, names: Mapping[str, str], notes: list[str]) -> list[str]:
+    """The handover targets a build's name lists (a build duvoform made), as manifest names."""
+    listed = parse_handover(build.name)
+    if not listed:
+        return []
+    known = set(names.values())
+    missing = sorted(set(listed) - known)
+    if missing:
+        notes.append(
+            "handover targets that are not imported under that name were left out: "
+            + ", ".join(quote(name) for name in missing)
+        )
+    return sorted(set(listed) & known)
 
 
 def _digest_note(build: Build, data: dict[str, Any]) -> list[str]:

@@ -316,3 +316,36 @@ def test_an_empty_out_is_refused_not_taken_for_the_current_directory(
     assert "Invalid value for '--out': is empty" in result.stderr
     assert sorted(p.name for p in team.parent.iterdir()) == before
     assert emulator.stats()["total"] == 0
+
+
+def test_a_team_duvoform_built_with_handovers_imports_to_no_changes(
+    emulator: EmulatorControl, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The API never returns handover targets; a build duvoform made lists them in its name.
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "team.yaml").write_text(
+        "apiVersion: duvoform/v1\nkind: Assignment\nmetadata: {name: Intake}\nspec:\n"
+        "  build: {model: gpt-5, sop: Sort the mail., handover_to: [Escalations, Billing]}\n"
+        "---\napiVersion: duvoform/v1\nkind: Assignment\nmetadata: {name: Escalations}\n"
+        "spec: {build: {model: gpt-5, sop: Handle escalations.}}\n"
+        "---\napiVersion: duvoform/v1\nkind: Assignment\nmetadata: {name: Billing}\n"
+        "spec: {build: {model: gpt-5, sop: Handle billing.}}\n"
+    )
+    assert invoke(emulator, "apply", "--auto-approve", "source").exit_code == 0
+    imported = invoke(emulator, "import", "--out", "out")
+    assert imported.exit_code == 0, imported.output
+    intake = (tmp_path / "out/assignments/intake.yaml").read_text()
+    assert "handover_to:\n      - Billing\n      - Escalations\n" in intake
+    assert "Assignment/Intake: the live build was made by duvoform" not in imported.stderr
+    planned = invoke(emulator, "plan", "--detailed-exitcode", "out")
+    assert planned.exit_code == 0, planned.output
+
+    # A target dropped from the manifest is a change the plan names, not a silent loss.
+    intake_file = tmp_path / "out/assignments/intake.yaml"
+    intake_file.write_text(intake.replace("      - Billing\n", ""))
+    planned = invoke(emulator, "plan", "--detailed-exitcode", "out")
+    assert planned.exit_code == 2
+    assert 'build.handover_to: ["Billing", "Escalations"] -> ["Escalations"]' in planned.stdout

@@ -103,7 +103,7 @@ def converged_seed(desired: DesiredState) -> dict[str, Any]:
                 "builds": [
                     {
                         "id": live_id(desired.address(agent) + "@build"),
-                        "name": build_name(build_digest(build)),
+                        "name": build_name(build_digest(build), build.handover_to),
                         "config": _resolve(build_config(build)),
                         "revision_name": build.revision_name,
                         "revision_description": build.revision_description,
@@ -209,4 +209,4 @@ def digest_name(root: Path, name: str) -> str:
     """The build name duvoform gives the desired build of assignment ``name`` under ``root``."""
     resource = desired_from(root).get("Assignment", name)
     assert isinstance(resource, Assignment)
-    return build_name(build_digest(resource.spec.build))
+    return build_name(build_digest(resource.spec.build), resource.spec.build.handover_to)
