@@ -52,6 +52,7 @@ __all__ = [
     "PlanFile",
     "check_fresh",
     "plan_file_document",
+    "plan_file_text",
     "read_plan_file",
     "write_plan_file",
 ]
@@ -135,8 +136,7 @@ def write_plan_file(
     path: Path, result: PlanResult, *, api_url: str, created_at: str | None = None
 ) -> None:
     """Write the plan file for ``result`` to ``path`` (atomically: all or nothing)."""
-    body = _text(plan_file_document(result, api_url=api_url, created_at=created_at))
-    text = '{\n  "checksum": "' + _checksum(body) + '",\n' + body.removeprefix("{\n")
+    text = plan_file_text(plan_file_document(result, api_url=api_url, created_at=created_at))
     target = path.absolute()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -153,6 +153,13 @@ def write_plan_file(
         if isinstance(exc, FileExistsError | NotADirectoryError):
             reason = "a file stands where a directory should be"
         raise PlanFileError(f"cannot write the plan file {path}: {reason}") from None
+
+
+def plan_file_text(doc: Mapping[str, Any]) -> str:
+    """The text of a plan file holding ``doc``: its JSON with the checksum of the rest first
+    (a ``checksum`` already in ``doc`` is replaced)."""
+    body = _text({key: value for key, value in doc.items() if key != "checksum"})
+    return '{\n  "checksum": "' + _checksum(body) + '",\n' + body.removeprefix("{\n")
 
 
 def _text(doc: Mapping[str, Any]) -> str:

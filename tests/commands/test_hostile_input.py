@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from duvoform.cli import cli
+from duvoform.planfile import plan_file_text
 from tests.commands.helpers import write_root
 
 PROJECT = """\
@@ -49,7 +50,8 @@ def _plan_document(work: Path) -> dict[str, object]:
 def _edit_plan(work: Path, **changes: object) -> None:
     document = _plan_document(work)
     document.update(changes)
-    (work / "edited.json").write_text(json.dumps(document))
+    # Signed again, as if plan had written it: what is tested is reading such a document.
+    (work / "edited.json").write_text(plan_file_text(document))
 
 
 def _block(path: Path) -> None:
@@ -180,11 +182,20 @@ CASES = [
         setup=lambda w: _edit_plan(w, format_version=99),
     ),
     Case(
+        "plan-file-damaged",
+        [*LOCAL, "apply", "edited.json"],
+        1,
+        "damaged duvoform plan file",
+        setup=lambda w: _edit_plan(w, steps="x"),
+    ),
+    Case(
         "plan-file-edited",
         [*LOCAL, "apply", "edited.json"],
         1,
         "was changed after plan wrote it",
-        setup=lambda w: _edit_plan(w, steps="x"),
+        setup=lambda w: (w / "edited.json").write_text(
+            json.dumps({**_plan_document(w), "steps": []})
+        ),
     ),
     Case(
         "plan-file-huge-version",

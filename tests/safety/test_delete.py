@@ -10,7 +10,7 @@ from duvoform.api.models import Pin
 from duvoform.diff.delete import prune_addresses
 from duvoform.pipeline import PlanOptions, plan_against
 from duvoform.plan import Action
-from duvoform.planfile import read_plan_file, write_plan_file
+from duvoform.planfile import plan_file_text, read_plan_file, write_plan_file
 from duvoform.steps import Op, ref
 from tests.diff.helpers import agent, connection, desired_from, folder, live_state, plan_for, write
 from tests.safety.helpers import absent_doc, custom_doc, docs, flag_combinations, folder_doc, uid
@@ -207,5 +207,5 @@ def test_a_plan_file_records_the_flags(tmp_path: Path) -> None:
     assert read.options == PlanOptions(prune=True, allow_mass_delete=True)
     assert [c.address for c in read.plan.changes] == ["Connection/Old"]
     del doc["options"]  # a plan file written before the flags were recorded
-    path.write_text(json.dumps(doc))
+    path.write_text(plan_file_text(doc))
     assert read_plan_file(path).options == PlanOptions()
