@@ -307,6 +307,7 @@ def _outside(
         build = spec["build"]
         refs = [(Folder.KIND, spec["folder"])] if "folder" in spec else []
         refs += [(Assignment.KIND, name) for name in build.get("sub_agents", ())]
+        refs += [(Assignment.KIND, name) for name in build.get("handover_to", ())]
         refs += [(ConnectionKind.KIND, name) for name in build.get("connections", ())]
         for kind, name in refs:
             known = {Folder.KIND: folder_names, Assignment.KIND: written}.get(

@@ -3,11 +3,16 @@
 A ``Document`` is plain data in the key order it is written in (``apiVersion``, ``kind``,
 ``metadata``, ``spec``), with the comment lines that go above it and the notes that tell the
 user what the manifest could not say. ``check`` validates the data against the manifest model
-of its kind, so that nothing is written that ``duvoform validate`` would refuse.
+of its kind, so that nothing is written that ``duvoform validate`` would refuse. ``literal``
+makes a string value that looks like a template read back as itself (manifests are templates,
+so a live name such as ``Report {#v#}2024`` or an SOP line ``Dear {{customer}}`` must not be
+rendered); the YAML writer applies it to every value it writes.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -15,7 +20,10 @@ from pydantic import ValidationError
 
 from duvoform.model import API_VERSION, format_field, kind_class
 
-__all__ = ["Document", "Skipped", "check", "header", "one_line"]
+__all__ = ["Document", "Skipped", "check", "header", "literal", "one_line"]
+
+_MARKER = re.compile(r"\{[{%#]")
+_END_RAW = re.compile(r"(\{%[-+]?\s*endraw\s*[-+]?%\})")
 
 
 @dataclass(frozen=True)
@@ -88,3 +96,18 @@ def check(document: Document) -> Document | Skipped:
             "the live object cannot be written as a valid manifest (" + "; ".join(reasons) + ")",
         )
     return document
+
+
+def literal(text: str) -> str:
+    """``text`` as a manifest string value that templating renders back to ``text``: as it is
+    when it holds no ``{{``, ``{%`` or ``{#``, else inside ``{% raw %}`` (an ``endraw`` tag in
+    the text itself is written as a string expression)."""
+    if not _MARKER.search(text):
+        return text
+    parts = []
+    for part in _END_RAW.split(text):
+        if _END_RAW.fullmatch(part):
+            parts.append("{{ " + json.dumps(part) + " }}")
+        elif part:
+            parts.append("{% raw %}" + part + "{% endraw %}")
+    return "".join(parts)

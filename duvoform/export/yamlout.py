@@ -10,6 +10,8 @@
 - Strings that YAML 1.1 readers (PyYAML, which duvoform's loader uses) would take for
   something else (``yes``, ``on``, ``0777``, ``1e3``, ``~``) are quoted.
 - Comment lines given with a document go above it.
+- A string value that looks like a template is written so that it reads back as itself
+  (``document.literal``); SOP files are not templated, so their text is written as it is.
 
 Every rendered file is read back with duvoform's own manifest parser; if the text does not
 give back exactly the data (an exotic string that a block scalar cannot carry), the file is
@@ -32,7 +34,7 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
-from duvoform.export.document import Document
+from duvoform.export.document import Document, literal
 from duvoform.manifest.parse import parse_documents
 
 __all__ = ["FOLD_AT", "render_documents"]
@@ -87,6 +89,8 @@ def _plain(value: Any) -> Any:
         return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
+    if isinstance(value, str):
+        return literal(value)
     return value
 
 
@@ -99,7 +103,7 @@ def _node(value: Any, blocks: bool) -> Any:
     if isinstance(value, list | tuple):
         return CommentedSeq(_node(item, blocks) for item in value)
     if isinstance(value, str):
-        return _scalar(value, blocks)
+        return _scalar(literal(value), blocks)
     return value
 
 

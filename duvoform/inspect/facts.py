@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from duvoform.api.models import Build, BuildConfigV1, BuildConfigV2, Schedule
+from duvoform.diff.digest import parse_handover
 from duvoform.export.mapping import FLAGS, sop_text
 from duvoform.inspect.reads import AssignmentView, ConnectionView, FolderView
 
@@ -85,6 +86,9 @@ def _build_facts(build: Build | None, names: Mapping[str, str]) -> dict[str, Any
         return None
     facts = _history_item(build)
     facts["revision_description"] = build.revision_description
+    listed = parse_handover(build.name)
+    # None: not readable (the API never returns them; only duvoform's build names list them).
+    facts["handover_to"] = None if listed is None else sorted(listed)
     config = build.config
     if isinstance(config, BuildConfigV2):
         data = config.data

@@ -168,7 +168,12 @@ def _build_text(out: Text, build: Mapping[str, Any]) -> None:
     if "sub_agents" in build:
         subs = [f"{s['name'] or '(unknown name)'} ({s['id']})" for s in build["sub_agents"]]
         _line(out, "    sub-agents: ", _names(subs))
-        out.append("    handover targets: not readable from the API\n")
+    if "handover_to" in build:
+        handover = build["handover_to"]
+        if handover is None:
+            out.append("    handover targets: not readable from the API\n")
+        else:
+            _line(out, "    handover targets: ", _names(handover) if handover else "none")
     if build.get("options"):
         _line(out, "    options: ", build["options"])
     if build.get("legacy_settings"):

@@ -349,3 +349,35 @@ def test_a_team_duvoform_built_with_handovers_imports_to_no_changes(
     planned = invoke(emulator, "plan", "--detailed-exitcode", "out")
     assert planned.exit_code == 2
     assert 'build.handover_to: ["Billing", "Escalations"] -> ["Escalations"]' in planned.stdout
+
+
+def test_text_that_looks_like_a_template_reads_back_as_itself(
+    emulator: EmulatorControl, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Manifests are templates: written as they are, "{#v#}" would vanish from a name (and a
+    # plan would then create a second assignment, which the API cannot delete).
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    sop = "Dear {{customer_name}},\n{% if late %}sorry{% endif %} {%- endraw -%}\n"
+    emulator.seed(
+        {
+            "agents": [
+                {
+                    "name": "Report {#v#}2024",
+                    "builds": [{"config": v2(sop=sop, skills=["{{ skill }}"])}],
+                }
+            ]
+        }
+    )
+    result = invoke(emulator, "import", "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out/sops/report-v-2024.md").read_text() == sop  # SOP files: verbatim
+    assert invoke(emulator, "validate", "out").exit_code == 0
+    planned = invoke(emulator, "plan", "--detailed-exitcode", "out")
+    assert planned.exit_code == 0, planned.output
+
+    shown = invoke(emulator, "show", "Assignment/Report {#v#}2024", "--format", "yaml")
+    assert shown.exit_code == 0, shown.output
+    (tmp_path / "shown").mkdir()
+    (tmp_path / "shown/a.yaml").write_text(shown.stdout)
+    assert invoke(emulator, "plan", "--detailed-exitcode", "shown").exit_code == 0
