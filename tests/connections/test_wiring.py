@@ -188,3 +188,21 @@ def test_a_saved_plan_is_fresh_until_wiring_or_header_names_change(
     assert applied.exit_code == 0, applied.output
     assert _wiring(emulator, "Lookup") == _expected(emulator, "Alpha", "Beta")
     _no_changes(emulator, root)
+
+
+def test_a_slot_left_with_no_pin_of_ours_is_a_warning(
+    emulator: EmulatorControl, work: Path
+) -> None:
+    # The new build copies the old one's slots; with Beta deleted, its slot has no pin, and a
+    # slot nobody pinned fails when a job runs. duvoform cannot remove it safely (others'
+    # pins go with it, and they are not visible), so the plan says so.
+    root = write(work, A, B, assignment("Lookup", ["Alpha", "Beta"]))
+    _apply(emulator, root)
+    gone = "apiVersion: duvoform/v1\nkind: Connection\nmetadata: {name: Beta}\n"
+    root = write(work, A, gone + "spec: {ensure: absent}\n", assignment("Lookup", ["Alpha"]))
+    _apply(emulator, root)
+    plan = run(emulator, "plan", "--format", "json", "--detailed-exitcode", str(root))
+    assert plan.exit_code == 0, plan.stdout
+    (warning,) = json.loads(plan.stdout)["warnings"]
+    assert warning.startswith("Assignment/Lookup: the integration slot ")
+    assert "has no connection of yours pinned" in warning
