@@ -1,7 +1,9 @@
 """``duvoform plan [PATH...]``: what apply would change, read from the live API, changing nothing.
 
 The plan goes to stdout in the chosen ``--format`` (``json`` prints exactly one document);
-manifest warnings and the plan-file message go to stderr. ``--out FILE`` also saves the plan
+manifest warnings and the plan-file message go to stderr, and the manifest warnings are also
+the first of the plan's ``warnings`` in the JSON and markdown plans (the pull request comment
+must show a model name that looks like a typo). ``--out FILE`` also saves the plan
 for ``duvoform apply FILE``. ``--detailed-exitcode``: 0 no changes, 2 changes, 1 error, a usage
 error included (without it, 0 whenever the plan was made, and 2 for a usage error).
 ``--target Kind/name`` (repeatable) narrows the plan to those resources and what they depend
@@ -138,6 +140,9 @@ def command(
         )
         raise click.exceptions.Exit(130) from None
     plan = result.plan
+    if fmt in ("json", "markdown") and manifests.warnings:
+        found = tuple(warning.render() for warning in manifests.warnings)
+        plan = replace(plan, warnings=found + plan.warnings)
     if fmt == "json":
         click.echo(render_json(plan), nl=False)
     elif fmt == "markdown":

@@ -87,7 +87,12 @@ def test_json_is_exactly_one_document_on_stdout(emulator: EmulatorControl, manif
     doc = json.loads(result.stdout)
     assert list(doc)[:5] == ["format_version", "summary", "changes", "warnings", "notes"]
     assert doc["summary"]["create"] == 2
-    assert result.stderr.startswith("warning: ")  # the model typo, on stderr only
+    assert result.stderr.startswith("warning: ")  # the model typo, on stderr for the log
+    (typo,) = doc["warnings"]  # and in the plan, for whoever reads the document
+    assert "claude-sonet-4-6" in typo
+    assert typo == result.stderr.removeprefix("warning: ").strip()
+    markdown = run(emulator, "plan", "m", "--format", "markdown")
+    assert "claude-sonet-4-6" in markdown.stdout
 
 
 def test_markdown_is_a_pull_request_comment(emulator: EmulatorControl, manifests: Path) -> None:
