@@ -190,12 +190,30 @@ def _new(
         outcome.fields.append(
             FieldChange("build.handover_to", sorted(listed), sorted(spec.handover_to))
         )
-    if not outcome.fields and (spec.handover_to or spec.connections):
-        outcome.notes.append(
-            "the readable config is unchanged: the handover targets or connections changed "
-            "(the API cannot read them back)"
-        )
+    if not outcome.fields:
+        outcome.notes.append(_unreadable_change(spec, handover_listed=listed is not None))
     return outcome
+
+
+def _unreadable_change(spec: BuildSpec, *, handover_listed: bool) -> str:
+    """Why a build whose readable config is unchanged still gets a new one: its digest
+    differs in what the API cannot read back."""
+    reasons = []
+    if spec.sub_agents:
+        reasons.append("the name of a sub-agent (the digest holds names, the build holds ids)")
+    if spec.handover_to and not handover_listed:
+        reasons.append("the handover targets")
+    if spec.connections:
+        reasons.append("the connections")
+    if not reasons:
+        return (
+            "the readable config is unchanged, but the live build's digest differs: it was "
+            "made from a manifest that said something this one does not"
+        )
+    return (
+        "the readable config is unchanged; what changed is what the API cannot read back: "
+        + ", or ".join(reasons)
+    )
 
 
 def _label_fields(assignment: Assignment, live: Build | None) -> list[FieldChange]:

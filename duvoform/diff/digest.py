@@ -27,6 +27,9 @@ and ``\\r``), and sent that way too: a YAML block scalar (``sop: |``) and an SOP
 newline, the web app usually does not, and the difference carries no meaning. Every other
 character, including trailing spaces on a line, counts.
 
+**Options** are digested without null values (an option set to null is one not set; the API
+does not return it).
+
 **Lists** whose order carries no meaning (skills, files, plugins, sub-agents, handover targets,
 connections) are compared as sets and shown sorted.
 """
@@ -95,8 +98,18 @@ def canonical_build(build: BuildSpec) -> dict[str, Any]:
         "sub_agents": sorted(build.sub_agents),
         "handover_to": sorted(build.handover_to),
         "connections": sorted(build.connections),
-        "options": jsonable(build.options),
+        "options": _without_nulls(jsonable(build.options)),
     }
+
+
+def _without_nulls(value: Any) -> Any:
+    # An option set to null is an option not set: the API does not return it, so a build read
+    # back (or imported) must digest the same.
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(item) for item in value]
+    return value
 
 
 def build_digest(build: BuildSpec) -> str:

@@ -19,10 +19,11 @@ Connections are part of the build digest (``duvoform.diff.digest``), so naming a
 connection makes a new build. Wiring only adds: a slot or pin the manifest does not name is
 left alone, because removing a slot removes every user's pins on it and the API shows only the
 caller's own; a slot of the live build with no pin of the caller's that the manifest does not
-wire is a plan warning instead (it fails when a job runs unless somebody else pinned theirs). A connection that waits for a person to authorize it (``connection.authorize``)
-has no id yet, so it is wired by a second wire step that runs after the authorize step: apply
-reports that step as pending, not failed, while the other connections are wired, and the next
-apply after ``duvoform connect`` wires it.
+wire is a plan warning instead (it fails when a job runs unless somebody else pinned theirs).
+A connection that waits for a person to authorize it (``connection.authorize``) has no id yet,
+so it is wired by a second wire step that runs after the authorize step: apply reports that
+step as pending, not failed, while the other connections are wired, and the next apply after
+``duvoform connect`` wires it.
 """
 
 from __future__ import annotations

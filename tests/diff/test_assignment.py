@@ -248,8 +248,36 @@ def test_changed_handover_targets_are_a_new_build_with_a_note(tmp_path: Path) ->
     result = plan_for(tmp_path, files, live)
     (change,) = result.plan.changes
     assert change.fields == ()
-    assert "handover targets or connections changed" in change.notes[0]
+    assert change.notes[0] == (
+        "the readable config is unchanged; what changed is what the API cannot read back: "
+        "the handover targets"
+    )
     assert change.steps[0].params["handover_targets"] == [ref("Assignment/Desk")]
+
+
+def test_a_renamed_sub_agent_is_a_new_build_that_says_why(tmp_path: Path) -> None:
+    # The digest holds the sub-agent's name; the build holds its id, which did not change.
+    files = {"a.yaml": doc("Bot", "model: m, sop: s, sub_agents: [Desk]") + "---\n" + doc("Desk")}
+    write(tmp_path, files)
+    live = live_state(
+        agents=[
+            agent(A, "Bot", build(BUILD, "duvoform:0123456789abcdef", v2("s", "m", subAgents=[B]))),
+            agent(B, "Desk", build("d", digest_name(tmp_path, "Desk"), v2())),
+        ]
+    )
+    (change,) = plan_for(tmp_path, files, live).plan.changes
+    assert change.fields == ()
+    assert "the name of a sub-agent" in change.notes[0]
+
+
+def test_null_options_digest_as_options_not_set(tmp_path: Path) -> None:
+    from duvoform.diff.digest import build_digest
+    from duvoform.model import BuildSpec
+
+    base = {"model": "m", "sop": "s"}
+    unset = BuildSpec.model_validate({**base, "options": {"a": 1}})
+    null = BuildSpec.model_validate({**base, "options": {"a": 1, "z": None}})
+    assert build_digest(unset) == build_digest(null)
 
 
 def test_labels_alone_are_a_patch_of_the_live_build(tmp_path: Path) -> None:
