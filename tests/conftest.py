@@ -32,6 +32,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -79,3 +80,13 @@ def emulator_app() -> Iterator[Starlette]:
     app = create_app(EmulatorSettings())
     yield app
     app.state.emulator.store.close()
+
+
+@pytest.fixture(autouse=True)
+def _duvoform_logger_restored() -> Iterator[None]:
+    """A CLI run in process points the ``duvoform`` logger at that run's stderr and stops it
+    propagating; put it back after each test, so that the next test's ``caplog`` sees logs."""
+    logger = logging.getLogger("duvoform")
+    saved = (list(logger.handlers), logger.level, logger.propagate)
+    yield
+    logger.handlers[:], logger.level, logger.propagate = saved

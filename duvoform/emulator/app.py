@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import MutableMapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
 from typing import Any, NoReturn
 
 from starlette.applications import Starlette
@@ -43,14 +43,41 @@ __all__ = ["API_ROUTES", "create_app"]
 
 log = logging.getLogger("duvoform.emulator")
 
-API_ROUTES: list[Route] = [
-    *routes_agents.ROUTES,
-    *routes_builds.ROUTES,
-    *routes_slots.ROUTES,
-    *routes_folders.ROUTES,
-    *routes_connections.ROUTES,
-    *routes_oauth.ROUTES,
-]
+
+def _one_route_per_path(routes: Sequence[Route]) -> list[Route]:
+    """One route per path that dispatches on the method: Starlette answers 405 from the first
+    route whose path matches, so with a route per method its ``Allow`` header would name only
+    that route's methods."""
+    by_path: dict[str, dict[str, Callable[[Request], Awaitable[Response]]]] = {}
+    for route in routes:
+        handlers = by_path.setdefault(route.path, {})
+        for method in route.methods or ():
+            handlers[method] = route.endpoint
+    return [
+        Route(path, _dispatch(handlers), methods=sorted(handlers))
+        for path, handlers in by_path.items()
+    ]
+
+
+def _dispatch(
+    handlers: Mapping[str, Callable[[Request], Awaitable[Response]]],
+) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        return await handlers[request.method](request)
+
+    return endpoint
+
+
+API_ROUTES: list[Route] = _one_route_per_path(
+    [
+        *routes_agents.ROUTES,
+        *routes_builds.ROUTES,
+        *routes_slots.ROUTES,
+        *routes_folders.ROUTES,
+        *routes_connections.ROUTES,
+        *routes_oauth.ROUTES,
+    ]
+)
 """Every ``/v1`` route the emulator serves."""
 
 _ANONYMOUS = "\x00anonymous"

@@ -158,9 +158,7 @@ async def mcp_check(ctx: Ctx) -> Response:
 async def mcp_probe(ctx: Ctx) -> Response:
     """POST /v1/connections/mcp/probe: a dry run that never writes."""
     body = await ctx.body(McpProbe)
-    if body.server_url is None and body.integration_slug is None:
-        bad_request("server_url", "field required")
-    host = _host(body.server_url) if body.server_url else f"{body.integration_slug}.duvo.local"
+    host = _host(body.server_url)
     if host.endswith(".invalid") or "unreachable" in host:
         return json_response({"success": False, "error": f"could not connect to {host}"})
     for name, value in (body.headers or {}).items():

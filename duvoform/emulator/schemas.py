@@ -274,7 +274,7 @@ class McpCheck(_Body):
 
 
 class McpProbe(_Body):
-    server_url: Url | None = None
+    server_url: Url  # required in v1 (openapi.json), whatever integration_slug says
     headers: dict[str, str] | None = None
     integration_slug: str | None = None
 
@@ -283,7 +283,7 @@ class ComposioStart(_Body):
     auth_config_id: NonEmpty
     callback_url: Uri
     auth_scheme: str | None = None
-    auth_fields: dict[str, Any] | None = None
+    auth_fields: dict[str, Any] = Field(default_factory=dict)  # an object, never null
 
 
 class ComposioFinalize(_Body):

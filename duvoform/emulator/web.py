@@ -200,6 +200,8 @@ class Ctx:
         if raw is None:
             return default
         rule = f"between {low} and {high}" if high is not None else f"at least {low}"
+        if high is None:
+            rule += " with at most 18 digits"  # a longer one would overflow the store
         if not re.fullmatch(r"[+-]?\d{1,18}", raw.strip()):
             bad_request(name, f"must be an integer {rule}")
         value = int(raw)

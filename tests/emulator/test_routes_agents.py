@@ -140,8 +140,10 @@ def test_there_is_no_agent_delete(api: httpx.Client) -> None:
     response = api.delete(f"/v1/agents/{agent_id}")
     assert response.status_code == 405
     assert response.json()["error"] == "method_not_allowed"
-    assert "GET" in response.headers["allow"]
+    allowed = set(response.headers["allow"].split(", "))
+    assert allowed == {"GET", "HEAD", "PATCH"}  # every method the path serves
     assert api.get(f"/v1/agents/{agent_id}").status_code == 200
+    assert set(api.put("/v1/agents").headers["allow"].split(", ")) == {"GET", "HEAD", "POST"}
 
 
 def test_pagination_edges(api: httpx.Client, emulator: EmulatorControl) -> None:

@@ -168,7 +168,7 @@ def test_composio_unknown_account_and_denied_consent(
             False,
         ),
         ({"server_url": "https://mcp.example.com", "headers": {"authorization": "bad"}}, False),
-        ({"integration_slug": "notion"}, True),
+        ({"server_url": "https://mcp.example.com", "integration_slug": "notion"}, True),
     ],
 )
 def test_probe_is_deterministic(api: httpx.Client, body: dict[str, object], success: bool) -> None:
@@ -181,6 +181,21 @@ def test_probe_is_deterministic(api: httpx.Client, body: dict[str, object], succ
         assert [t["name"] for t in result["tools"]]
     else:
         assert result["error"]
+
+
+def test_probe_needs_a_server_url_and_composio_auth_fields_is_an_object(
+    api: httpx.Client,
+) -> None:
+    # openapi.json: server_url is required in v1; auth_fields is an object (not nullable).
+    probe = api.post("/v1/connections/mcp/probe", json={"integration_slug": "notion"})
+    assert probe.status_code == 400
+    assert probe.json()["message"].startswith("server_url")
+    start = api.post(
+        "/v1/connections/composio/start",
+        json={"auth_config_id": "ac_1", "callback_url": "https://x.example", "auth_fields": None},
+    )
+    assert start.status_code == 400
+    assert start.json()["message"].startswith("auth_fields")
 
 
 def test_probe_writes_nothing(api: httpx.Client, emulator: EmulatorControl) -> None:
