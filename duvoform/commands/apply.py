@@ -27,7 +27,6 @@ failed, 130 when interrupted (Ctrl-C: the message says how far it got, the journ
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -54,6 +53,7 @@ from duvoform.commands._options import (
     manifest_options,
     plan_options,
 )
+from duvoform.commands._prompt import ask_line
 from duvoform.errors import ApplyError, DuvoformError, StalePlanError, UsageError
 from duvoform.live import read_live_state
 from duvoform.manifest import Manifests
@@ -119,36 +119,6 @@ class _Interruption(ApplyListener):
         self.in_flight = tuple(in_flight)
 
 
-async def _ask(question: str, *, err: bool) -> str:
-    """Print ``question`` and read one line from the terminal without blocking the event
-    loop, so that its Ctrl-C handling stays live (a blocking read, in this thread or another,
-    would keep Ctrl-C waiting or hold stdin at exit). ``EOFError`` at the end of input."""
-    click.echo(question, nl=False, err=err)
-    loop = asyncio.get_running_loop()
-    fd = sys.stdin.fileno()
-    line: asyncio.Future[str] = loop.create_future()
-    received = bytearray()
-
-    def readable() -> None:
-        chunk = os.read(fd, 4096)
-        received.extend(chunk)
-        if line.done():
-            return
-        if not chunk:
-            line.set_exception(EOFError())
-        elif b"\n" in received:
-            line.set_result(received.split(b"\n", 1)[0].decode(errors="replace"))
-
-    try:
-        loop.add_reader(fd, readable)
-    except NotImplementedError:  # an event loop that cannot watch a terminal: just read
-        return input()
-    try:
-        return await line
-    finally:
-        loop.remove_reader(fd)
-
-
 def _is_plan_file(paths: tuple[Path, ...]) -> bool:
     """One path that is not a manifest file or a directory: a saved plan (it may be missing,
     and reading it then says so)."""
@@ -192,7 +162,7 @@ class _Apply:
         self.app.err.print()
         try:
             # In JSON mode stdout holds only the report: the question goes to stderr.
-            answer = await _ask(
+            answer = await ask_line(
                 "Apply these changes? Only 'yes' is accepted: ", err=self.fmt == "json"
             )
         except EOFError:  # the end of input (Ctrl-D)
