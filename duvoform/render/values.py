@@ -79,6 +79,8 @@ def shorten(text: str, limit: int = VALUE_LIMIT) -> str:
 
 def format_value(value: Any, limit: int | None = VALUE_LIMIT) -> str:
     """One line of JSON-ish text for ``value``, shortened to ``limit`` (None: never)."""
+    if isinstance(value, _Missing):
+        return value.label
     try:
         text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
     except (TypeError, ValueError):  # unsortable mixed keys, circular data: still show something
@@ -110,13 +112,26 @@ def shown_fields(field: FieldChange) -> tuple[FieldChange, ...]:
 
     When both sides are mappings (``headers``, ``build``), each differing key becomes its own
     change (``headers.plaintext.X-Org``), recursively and in sorted key order, so that a reader
-    sees what changed instead of two shortened blobs. A key missing on one side shows as null
-    (so a missing key and a null are not told apart).
+    sees what changed instead of two shortened blobs. A key missing on one side shows as null,
+    except where the other side is null too (a live secret header, whose value the API never
+    returns): then the missing side shows as ``(removed)`` or ``(absent)``, so that a header
+    going away is never hidden.
     """
     safe = FieldChange(
         field.path, redact(field.before, field.path), redact(field.after, field.path)
     )
     return tuple(_leaves(safe))
+
+
+class _Missing:
+    """Shown for a key that one side of a change does not have, where null would hide it."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+
+REMOVED = _Missing("(removed)")
+ABSENT = _Missing("(absent)")
 
 
 def _leaves(field: FieldChange) -> list[FieldChange]:
@@ -126,6 +141,11 @@ def _leaves(field: FieldChange) -> list[FieldChange]:
     out: list[FieldChange] = []
     for key in sorted(set(before) | set(after), key=str):
         old, new = before.get(key), after.get(key)
+        path = f"{field.path}.{key}"
         if old != new:
-            out.extend(_leaves(FieldChange(f"{field.path}.{key}", old, new)))
+            out.extend(_leaves(FieldChange(path, old, new)))
+        elif key not in after:  # both null: a key that goes away
+            out.append(FieldChange(path, old, REMOVED))
+        elif key not in before:
+            out.append(FieldChange(path, ABSENT, new))
     return out or [field]

@@ -77,7 +77,7 @@ def test_create_sends_secrets_and_shares_then_nothing_to_do(
         (
             custom(plaintext={"X-Org": "acme"}, secret=SECRET),
             custom(plaintext={"X-Org": "acme"}),
-            'headers.secret: {"Authorization": null} -> {}',
+            "headers.secret.Authorization: null -> (removed)",
         ),
         (custom(plaintext={"X-Org": "acme"}), custom(), 'headers: "(set)" -> null'),
     ],
@@ -310,6 +310,22 @@ def test_a_connection_deleted_outside_duvoform_is_created_again_and_rewired(
     state = emulator.state()
     assert [p["connection_id"] for p in state["slot_pins"]] == [again["id"]]
     no_changes(emulator, root)
+
+
+def test_a_secret_header_renamed_shows_the_old_one_going(
+    emulator: EmulatorControl, work: Path
+) -> None:
+    # Live secret values are null, so a removed header looked the same as a kept one.
+    keep = {"Keep": {"env": TOKEN_ENV}}
+    root = write(work, custom(secret={**keep, "X-Key": {"env": TOKEN_ENV}}))
+    apply(emulator, root)
+    root = write(work, custom(secret={**keep, "X-Api-Key": {"env": TOKEN_ENV}}))
+    plan = run(emulator, "plan", "--no-color", str(root))
+    assert "headers.secret.X-Key: null -> (removed)" in plan.stdout
+    assert f'headers.secret.X-Api-Key: null -> {{"env": "{TOKEN_ENV}"}}' in plan.stdout
+    markdown = run(emulator, "plan", "--format", "markdown", str(root))
+    assert "X-Key" in markdown.stdout
+    assert "(removed)" in markdown.stdout
 
 
 def test_a_saved_plan_reads_file_secrets_only_under_the_root_it_was_made_in(
