@@ -1,10 +1,12 @@
 """Moving many assignments into one folder with one request.
 
-``agents.move`` steps that become ready at about the same time and move to the same folder
-(or the root) are sent as one ``move`` request of up to ``MAX_BATCH`` assignments: a plan that
-re-files 300 assignments into three folders makes three requests, not 300. A batch is sent
-once the steps that became ready together have joined it (one turn of the event loop); if the
-request fails, every step in it fails with the same error.
+``agents.move`` steps that move to the same folder (or the root) share ``move`` requests of up
+to ``MAX_BATCH`` assignments: a plan that re-files 300 assignments into three folders makes
+three requests, not 300. Each destination has at most one request on its way at a time; the
+steps that become ready meanwhile (while that request waits for the rate limiter, or for its
+answer) wait too, and go together in the next one. So when creates finish one by one, paced by
+the rate limit, their moves still travel in batches. If a request fails, every step in it
+fails with the same error.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from duvoform.api.client import DuvoClient
 __all__ = ["MAX_BATCH", "MoveBatcher"]
 
 MAX_BATCH = 100
-# Turns of the event loop a batch waits for more steps before it is sent.
+# Turns of the event loop a new batch waits for more steps before it is sent.
 _GATHER_TURNS = 3
+
+_Waiting = list[tuple[list[str], "asyncio.Future[None]"]]
 
 
 class MoveBatcher:
@@ -27,37 +31,38 @@ class MoveBatcher:
     def __init__(self, client: DuvoClient, max_batch: int = MAX_BATCH) -> None:
         self.client = client
         self.max_batch = max_batch
-        self._open: dict[str | None, list[tuple[list[str], asyncio.Future[None]]]] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._waiting: dict[str | None, _Waiting] = {}
+        self._senders: dict[str | None, asyncio.Task[None]] = {}
         self.requests = 0
 
     async def move(self, agent_ids: Sequence[str], folder_id: str | None) -> None:
         """Move ``agent_ids`` into ``folder_id`` (None: the root), sharing a request."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
-        batch = self._open.get(folder_id)
-        if batch is None:
-            batch = self._open[folder_id] = []
-            task = loop.create_task(self._send_later(folder_id))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-        batch.append((list(agent_ids), future))
+        self._waiting.setdefault(folder_id, []).append((list(agent_ids), future))
+        if folder_id not in self._senders:
+            self._senders[folder_id] = loop.create_task(self._send_all(folder_id))
         await future
 
-    async def _send_later(self, folder_id: str | None) -> None:
-        for _ in range(_GATHER_TURNS):
-            await asyncio.sleep(0)
-        batch = self._open.pop(folder_id, [])
-        chunk: list[tuple[list[str], asyncio.Future[None]]] = []
-        size = 0
-        for item in batch:
-            if chunk and size + len(item[0]) > self.max_batch:
+    async def _send_all(self, folder_id: str | None) -> None:
+        """Send what waits for ``folder_id``, one request at a time, until nothing waits."""
+        try:
+            for _ in range(_GATHER_TURNS):
+                await asyncio.sleep(0)
+            while self._waiting.get(folder_id):
+                waiting = self._waiting[folder_id]
+                chunk: _Waiting = []
+                size = 0
+                while waiting and (not chunk or size + len(waiting[0][0]) <= self.max_batch):
+                    item = waiting.pop(0)
+                    chunk.append(item)
+                    size += len(item[0])
                 await self._send(folder_id, chunk)
-                chunk, size = [], 0
-            chunk.append(item)
-            size += len(item[0])
-        if chunk:
-            await self._send(folder_id, chunk)
+        finally:
+            # In the same step as the last look at what waits: a move that comes later
+            # starts a sender of its own.
+            self._senders.pop(folder_id, None)
+            self._waiting.pop(folder_id, None)
 
     async def _send(
         self, folder_id: str | None, chunk: list[tuple[list[str], asyncio.Future[None]]]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from duvoform.apply import Executor, SecretReveal, StepStatus
+from duvoform.apply.batch import MoveBatcher
 from duvoform.emulator import EmulatorControl
 from duvoform.errors import ApplyError, NotFoundError, SecretError
 from duvoform.steps import Op, Step, secret
@@ -216,3 +217,28 @@ async def test_parallelism_below_one_is_refused(emulator: EmulatorControl) -> No
         with pytest.raises(ApplyError, match="at least 1"):
             Executor(client, parallelism=0)
     await asyncio.sleep(0)
+
+
+async def test_moves_that_come_while_one_is_on_its_way_go_together(
+    emulator: EmulatorControl,
+) -> None:
+    # Paced by a rate limit, creates finish one by one; their moves must still share requests:
+    # one request per folder at a time, and whatever comes meanwhile goes in the next.
+    async with client_for(emulator) as client:
+        ids = (await run(client, [folder_step("Dest")])).created_ids()
+        ids |= (await run(client, [agent_step(f"A{n}") for n in range(5)])).created_ids()
+        batcher = MoveBatcher(client)
+        emulator.set_faults(latency_ms=300, routes=["POST /v1/agent-folders/{folder_id}/agents"])
+        emulator.clear_stats()
+        agent_ids = [ids[f"Assignment/A{n}"] for n in range(5)]
+        first = asyncio.create_task(batcher.move([agent_ids[0]], ids["Folder/Dest"]))
+        later = []
+        for agent_id in agent_ids[1:]:
+            await asyncio.sleep(0.03)  # more than the few turns a new batch waits
+            later.append(asyncio.create_task(batcher.move([agent_id], ids["Folder/Dest"])))
+        await asyncio.gather(first, *later)
+        emulator.set_faults()
+    assert batcher.requests == 2
+    assert emulator.stats()["by_route"]["POST /v1/agent-folders/{folder_id}/agents"] == 2
+    folders = {row["id"]: row["folder_id"] for row in state_rows(emulator, "agents")}
+    assert {folders[a] for a in agent_ids} == {ids["Folder/Dest"]}
