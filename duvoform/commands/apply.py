@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import NoReturn
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from duvoform.api.client import DuvoClient
 from duvoform.api.config import normalise_base_url, shown_url
@@ -44,7 +43,6 @@ from duvoform.apply import (
     Executor,
     Journal,
     SecretReveal,
-    StepResult,
     find_applied,
 )
 from duvoform.commands._options import (
@@ -53,6 +51,7 @@ from duvoform.commands._options import (
     manifest_options,
     plan_options,
 )
+from duvoform.commands._progress import ProgressBar, ProgressLines
 from duvoform.commands._prompt import ask_line
 from duvoform.errors import ApplyError, DuvoformError, StalePlanError, UsageError
 from duvoform.live import read_live_state
@@ -67,40 +66,6 @@ from duvoform.steps import Step
 __all__ = ["command"]
 
 _MANIFEST_SUFFIXES = frozenset({".yaml", ".yml"})
-
-
-class _ProgressBar(ApplyListener):
-    """A rich progress bar on stderr, advanced as steps end (only on a terminal)."""
-
-    def __init__(self, app: App) -> None:
-        self._progress = Progress(
-            TextColumn("Applying"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("{task.description}", markup=False),  # an address is not markup
-            console=app.err,
-            transient=True,
-        )
-        self._task = self._progress.add_task("", total=0)
-        self._running = False
-
-    def run_started(self, steps: Sequence[Step], plan_digest: str) -> None:
-        self._progress.update(self._task, total=len(steps))
-        self._progress.start()
-        self._running = True
-
-    def step_finished(self, result: StepResult) -> None:
-        self._progress.update(self._task, advance=1, description=result.address)
-
-    def run_finished(self, report: ApplyReport) -> None:
-        self.stop()
-
-    def stop(self) -> None:
-        """Remove the bar (idempotent)."""
-        if self._running:
-            self._running = False
-            self._progress.stop()
 
 
 class _Interruption(ApplyListener):
@@ -181,7 +146,9 @@ class _Apply:
         journal = self.journal = Journal(self.app.state_dir, api_url=self.app.api_url)
         listeners: list[ApplyListener] = [journal, self.interruption]
         show_bar = self.app.err.is_terminal and self.app.color and self.fmt != "json"
-        bar = _ProgressBar(self.app) if show_bar else None
+        bar = ProgressBar(self.app) if show_bar else None
+        if bar is None:  # a CI log, say: a line now and then, so that a long run is not silent
+            listeners.append(ProgressLines())
         if bar is not None:
             listeners.append(bar)
         executor = Executor(

@@ -296,3 +296,16 @@ def test_the_progress_bar_shows_names_with_square_brackets_as_they_are(
     assert "Traceback" not in output
     assert "Apply complete:" in output
     assert names(emulator, "agents") == {"Invoices [/] weekly": 1}
+
+
+def test_off_a_terminal_a_long_apply_says_how_far_it_got(
+    emulator: EmulatorControl, team: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No progress bar in a CI log: a line now and then instead, so that a long run is not silent.
+    monkeypatch.setattr("duvoform.commands._progress.PROGRESS_EVERY", 0.0)
+    result = invoke(emulator, "apply", "--auto-approve", str(team))
+    assert result.exit_code == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("Applying: ")]
+    assert lines, result.stderr
+    assert lines[0].startswith("Applying: 1 of ")
+    assert lines[0].endswith(" steps ended (0 s)")
