@@ -31,7 +31,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, ValidationError, field_validator
+from pydantic import (
+    Field,
+    StrictFloat,
+    StrictInt,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from duvoform.errors import Location, Problem, ProjectError
@@ -100,8 +107,8 @@ class KindThreshold(ManifestModel):
 class Safety(ManifestModel):
     """Mass-delete thresholds: a plan may delete at most ``max_deletes(kind, live)`` objects."""
 
-    max_delete_fraction: float = Field(default=0.3, ge=0, le=1)
-    min_delete_count: int = Field(default=10, ge=0)
+    max_delete_fraction: StrictFloat = Field(default=0.3, ge=0, le=1)
+    min_delete_count: StrictInt = Field(default=10, ge=0)
     kinds: dict[PrunableKind, KindThreshold] = Field(default_factory=dict)
 
     def max_deletes(self, kind: str, live_count: int) -> int:

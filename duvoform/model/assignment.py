@@ -25,6 +25,7 @@ from pydantic import (
     AfterValidator,
     Field,
     PrivateAttr,
+    StrictBool,
     StringConstraints,
     ValidationInfo,
     field_validator,
@@ -143,11 +144,11 @@ class AssignmentSpec(ManifestModel):
 
     folder: FolderRef | None = None
     """The folder: its name, or its path (Finance/Accounts Payable). Omit for the root."""
-    slack_enabled: bool = False
+    slack_enabled: StrictBool = False
     """Deliver via Slack (omitted = false)."""
-    microsoft_teams_enabled: bool = False
+    microsoft_teams_enabled: StrictBool = False
     """Deliver via Microsoft Teams (omitted = false)."""
-    agentic_memory_enabled: bool = False
+    agentic_memory_enabled: StrictBool = False
     """Let the assignment keep agentic memory (omitted = false)."""
     build: BuildSpec
     """The build that should be live."""

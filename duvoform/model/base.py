@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    StrictBool,
     StringConstraints,
 )
 from pydantic_core import PydanticCustomError
@@ -96,7 +97,7 @@ class Metadata(ManifestModel):
     """Pin this manifest to one live object by its id."""
     previous_names: Annotated[tuple[Name, ...], AfterValidator(unique_items)] = ()
     """Former names: a live object with one of them is renamed, not recreated."""
-    protected: bool = False
+    protected: StrictBool = False
     """Never delete or rename the live object."""
     labels: dict[str, str] = Field(default_factory=dict)
     """Free-form labels for people and tools; never sent to Duvo."""

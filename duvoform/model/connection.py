@@ -18,7 +18,15 @@ from __future__ import annotations
 from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, Discriminator, Field, StringConstraints, Tag, model_validator
+from pydantic import (
+    AfterValidator,
+    Discriminator,
+    Field,
+    StrictBool,
+    StringConstraints,
+    Tag,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from duvoform.model.base import Ensure, ManifestModel, Resource
@@ -91,7 +99,7 @@ class CustomMcpConnectionSpec(ManifestModel):
     """The MCP server's https:// URL."""
     auth_method: AuthMethod = "url"
     """How the server authenticates; default: headers when headers are given, else url."""
-    shared: bool = False
+    shared: StrictBool = False
     """Share the connection with the team (needs the manager role)."""
     headers: HeaderSet = Field(default_factory=HeaderSet)
     ensure: Ensure = "present"
@@ -134,7 +142,7 @@ class OAuthConnectionSpec(ManifestModel):
     """A connection that a person authorizes in a browser (``duvoform connect NAME``)."""
 
     oauth: OAuthFlow
-    shared: bool = False
+    shared: StrictBool = False
     ensure: Ensure = "present"
 
     @model_validator(mode="before")
