@@ -18,11 +18,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from duvoform.manifest.template import is_templated
 from duvoform.model import API_VERSION, format_field, kind_class
 
 __all__ = ["Document", "Skipped", "check", "header", "literal", "one_line"]
 
-_MARKER = re.compile(r"\{[{%#]")
 _END_RAW = re.compile(r"(\{%[-+]?\s*endraw\s*[-+]?%\})")
 
 
@@ -102,7 +102,7 @@ def literal(text: str) -> str:
     """``text`` as a manifest string value that templating renders back to ``text``: as it is
     when it holds no ``{{``, ``{%`` or ``{#``, else inside ``{% raw %}`` (an ``endraw`` tag in
     the text itself is written as a string expression)."""
-    if not _MARKER.search(text):
+    if not is_templated(text):
         return text
     parts = []
     for part in _END_RAW.split(text):

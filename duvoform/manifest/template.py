@@ -25,7 +25,13 @@ from jinja2.sandbox import SandboxedEnvironment
 from duvoform.model.base import FieldPath
 from duvoform.model.text import did_you_mean, quote, shorten
 
-__all__ = ["MAX_LOOP_STEPS", "MAX_TEMPLATE_VALUE", "TemplateFault", "TemplateRenderer"]
+__all__ = [
+    "MAX_LOOP_STEPS",
+    "MAX_TEMPLATE_VALUE",
+    "TemplateFault",
+    "TemplateRenderer",
+    "is_templated",
+]
 
 MAX_TEMPLATE_VALUE = 1_000_000
 """The largest string or list a template expression may build by repetition."""
@@ -39,6 +45,11 @@ _MESSAGE_LIMIT = 200  # jinja's own messages; they quote at most a token of the 
 _MARKER = re.compile(r"\{[{%#]")
 _NO_ATTRIBUTE = re.compile(r"^'dict object' has no (?:attribute|element) '(.*)'$")
 _UNDEFINED = re.compile(r"^'(.*)' is undefined$")
+
+
+def is_templated(text: str) -> bool:
+    """True when ``text`` holds ``{{``, ``{%`` or ``{#``: templating renders it."""
+    return "{" in text and _MARKER.search(text) is not None
 
 
 class TemplateFault:
@@ -109,7 +120,7 @@ class TemplateRenderer:
         items = node.items() if isinstance(node, dict) else enumerate(node)
         for key, value in items:
             if isinstance(value, str):
-                if "{" in value and _MARKER.search(value):
+                if is_templated(value):
                     rendered = self._rendered.get(value)
                     if rendered is None:
                         rendered = self._render(value)
