@@ -16,7 +16,14 @@ from click.testing import CliRunner
 
 from duvoform.cli import cli
 from duvoform.emulator import EmulatorControl
-from tests.e2e.helpers import TOKEN_ENV, invoke, names, subprocess_env, write_team
+from tests.e2e.helpers import (
+    AT_A_TERMINAL,
+    TOKEN_ENV,
+    invoke,
+    names,
+    subprocess_env,
+    write_team,
+)
 
 SIMPLE = """\
 apiVersion: duvoform/v1
@@ -111,7 +118,7 @@ def test_at_the_prompt_ctrl_c_interrupts_at_once_and_ctrl_d_cancels(
         emulator.clear_stats()
         master, slave = pty.openpty()
         process = subprocess.Popen(
-            [sys.executable, "-m", "duvoform", "apply", "manifests"],
+            [*AT_A_TERMINAL, "apply", "manifests"],
             cwd=tmp_path,
             env=subprocess_env(emulator),
             stdin=slave,
@@ -138,6 +145,10 @@ def test_at_the_prompt_ctrl_c_interrupts_at_once_and_ctrl_d_cancels(
                 pytest.fail(f"{key} at the prompt: still running after 30 s")
         finally:
             process.kill()
+            process.wait()
+            for stream in (process.stdout, process.stderr):
+                if stream is not None:
+                    stream.close()
             os.close(slave)
             os.close(master)
         assert process.returncode == code, stderr

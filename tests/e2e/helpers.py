@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,16 @@ def invoke(emulator: EmulatorControl, *args: str, **env: str) -> Result:
     return CliRunner().invoke(
         cli, ["--api-url", emulator.base_url, *args], env=environ, catch_exceptions=False
     )
+
+
+AT_A_TERMINAL = (
+    sys.executable,
+    "-c",
+    "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "runpy.run_module('duvoform', run_name='__main__')",
+)
+"""``python -m duvoform`` with Ctrl-C handled as at a terminal: a process started as a
+background job (as CI may run the tests) begins with SIGINT ignored, and Python keeps it so."""
 
 
 def subprocess_env(emulator: EmulatorControl) -> dict[str, str]:

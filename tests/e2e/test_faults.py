@@ -16,7 +16,7 @@ import pytest
 
 from duvoform.apply import read_journal
 from duvoform.emulator import EmulatorControl
-from tests.e2e.helpers import invoke, names, subprocess_env, write_team
+from tests.e2e.helpers import AT_A_TERMINAL, invoke, names, subprocess_env, write_team
 
 WORKERS = 30
 EXPECTED_AGENTS = {
@@ -105,14 +105,6 @@ def test_an_apply_killed_mid_run_converges_on_the_next_apply(
     assert invoke(emulator, "plan", "--detailed-exitcode", "manifests").exit_code == 0
 
 
-# Python leaves SIGINT ignored when it starts with it ignored (a background job): restore the
-# handler that turns it into KeyboardInterrupt, as at a terminal, then run the CLI.
-_AT_A_TERMINAL = (
-    "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
-    "runpy.run_module('duvoform', run_name='__main__')"
-)
-
-
 def _journal_events(directory: Path) -> list[dict[str, object]]:
     return [event for path in directory.glob("*.jsonl") for event in read_journal(path)]
 
@@ -123,7 +115,7 @@ def _interrupt(
     """Run ``duvoform ARGS`` in a process, press Ctrl-C (SIGINT) once ``ready()`` holds, and
     return its exit code and stderr."""
     process = subprocess.Popen(
-        [sys.executable, "-c", _AT_A_TERMINAL, *args],
+        [*AT_A_TERMINAL, *args],
         cwd=cwd,
         env=subprocess_env(emulator),
         stdout=subprocess.DEVNULL,
