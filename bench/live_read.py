@@ -24,7 +24,7 @@ from pydantic import SecretStr
 
 from duvoform.api import ClientSettings, open_client
 from duvoform.emulator import EmulatorControl, EmulatorSettings, create_app, serve_in_thread
-from duvoform.live import read_live_state
+from duvoform.engine.live import read_live_state
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository, for tests/
 from tests.helpers import seeded_agent

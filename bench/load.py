@@ -26,7 +26,7 @@ from pathlib import Path
 
 import yaml
 
-from duvoform.graph import DesiredState
+from duvoform.engine.graph import DesiredState
 from duvoform.manifest import load_manifests
 from duvoform.manifest.parse import parse_documents
 

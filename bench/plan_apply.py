@@ -52,8 +52,8 @@ from pydantic import SecretStr
 from duvoform.api import ClientSettings, DuvoClient, open_client
 from duvoform.apply import ApplyReport, Executor, SecretReveal
 from duvoform.emulator import EmulatorControl, EmulatorSettings, create_app, serve_in_thread
+from duvoform.engine.planner import PlanResult, build_plan
 from duvoform.manifest import load_manifests
-from duvoform.pipeline import PlanResult, build_plan
 
 FOLDERS = ("Finance", "Operations", "Support", "Sales")
 

@@ -63,16 +63,16 @@ from load import c_loader, generate
 from pydantic import SecretStr
 
 from duvoform.api import ClientSettings, DuvoClient, open_client_at
-from duvoform.api.local import LocalTransport
 from duvoform.apply import Executor, SecretReveal
-from duvoform.diff.build import new_build_params
 from duvoform.emulator import DEFAULT_KEY, EmulatorSettings, create_app
-from duvoform.graph import DesiredState
+from duvoform.engine.graph import DesiredState
+from duvoform.engine.planfile import write_plan_file
+from duvoform.engine.planner import PlanResult, build_plan
+from duvoform.engine.steps import Op, resolve
+from duvoform.kinds import Assignment
+from duvoform.kinds.assignment.build import new_build_params
+from duvoform.local import LocalTransport
 from duvoform.manifest import load_manifests
-from duvoform.model import Assignment
-from duvoform.pipeline import PlanResult, build_plan
-from duvoform.planfile import write_plan_file
-from duvoform.steps import Op, resolve
 
 BASE_URL = "http://duvo.local"
 SECRETS = {"WH_TOKEN": "bench-token"}

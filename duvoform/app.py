@@ -85,10 +85,10 @@ class App:
         """
         # Imported here so that commands which never talk to the API start quickly.
         from duvoform.api.config import ClientSettings, load_api_key, normalise_base_url
-        from duvoform.api.connect import open_client
+        from duvoform.api.session import open_client
 
         if self.is_local:
-            from duvoform.api.local import open_local_client
+            from duvoform.local import open_local_client
 
             settings = ClientSettings(base_url=LOCAL_API_URL, concurrency=concurrency)
             async with open_local_client(self.state_dir, settings) as local:

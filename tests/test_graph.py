@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from duvoform.engine.graph import DesiredState
 from duvoform.errors import ManifestError
-from duvoform.graph import DesiredState
+from duvoform.kinds import Assignment, Connection, Folder
 from duvoform.manifest import load_manifests
-from duvoform.model import Assignment, Connection, Folder
 from tests.manifest.helpers import assignment, connection, docs, folder, make_project
 
 EXAMPLES = Path(__file__).parent.parent / "examples" / "manifests"

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from duvoform.api.models import Agent, Connection, FolderListItem
+from duvoform.engine.live import FolderTree, LiveState
 from duvoform.errors import UsageError
 from duvoform.importer import ImportOptions, ImportSource, plan_import, select_folders, write_import
-from duvoform.live import FolderTree, LiveState
 from duvoform.manifest import load_manifests
 from tests.export.helpers import v2
 

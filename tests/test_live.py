@@ -6,7 +6,7 @@ from typing import Any
 
 from duvoform.api.models import Connection, FolderListItem
 from duvoform.emulator import EmulatorControl
-from duvoform.live import FolderTree, LiveQuery, LiveState, read_live_state
+from duvoform.engine.live import FolderTree, LiveQuery, LiveState, read_live_state
 from tests.api.helpers import WatchedTransport, agents_seed, client_for
 from tests.helpers import v2_config
 

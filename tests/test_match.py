@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from duvoform.engine.match import match
 from duvoform.errors import AmbiguousIdentityError, PlanError
-from duvoform.match import match
 from tests.diff.helpers import (
     agent,
     connection,

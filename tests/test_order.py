@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from duvoform.engine.order import order, steps_in_order
+from duvoform.engine.plan import Action, Change
+from duvoform.engine.steps import Op, Step, build_key, ref
 from duvoform.errors import PlanError
-from duvoform.order import order, steps_in_order
-from duvoform.plan import Action, Change
-from duvoform.steps import Op, Step, build_key, ref
 
 
 def change(kind: str, name: str, action: Action, *steps: tuple[Op, dict[str, object]]) -> Change:

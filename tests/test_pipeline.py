@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from duvoform.emulator import EmulatorControl
+from duvoform.engine.plan import Action
+from duvoform.engine.planner import PlanOptions, build_plan, plan_digest
 from duvoform.errors import UnknownTargetError
+from duvoform.kinds import Assignment, Connection
 from duvoform.manifest import load_manifests
-from duvoform.model import Assignment, Connection
-from duvoform.pipeline import PlanOptions, build_plan, plan_digest
-from duvoform.plan import Action
 from tests.api.helpers import client_for
 from tests.diff.helpers import converged_seed, desired_from, write
 

@@ -9,11 +9,16 @@ from pathlib import Path
 import pytest
 
 from duvoform.emulator import EmulatorControl
+from duvoform.engine.live import read_live_state
+from duvoform.engine.planfile import (
+    check_fresh,
+    plan_file_document,
+    read_plan_file,
+    write_plan_file,
+)
+from duvoform.engine.planner import PlanResult, build_plan
 from duvoform.errors import PlanFileError
-from duvoform.live import read_live_state
 from duvoform.manifest import load_manifests
-from duvoform.pipeline import PlanResult, build_plan
-from duvoform.planfile import check_fresh, plan_file_document, read_plan_file, write_plan_file
 from tests.api.helpers import client_for
 from tests.diff.helpers import converged_seed, desired_from, live_id, write
 from tests.helpers import v2_config
@@ -148,7 +153,7 @@ def test_unreadable_corrupt_and_foreign_files_are_clear_errors(tmp_path: Path) -
 
 
 def test_an_edited_plan_file_is_refused(tmp_path: Path) -> None:
-    from duvoform.pipeline import plan_against
+    from duvoform.engine.planner import plan_against
     from tests.diff.helpers import live_state
 
     root = write(
@@ -174,7 +179,7 @@ def test_an_edited_plan_file_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_document_names_its_creation_time(tmp_path: Path) -> None:
-    from duvoform.pipeline import plan_against
+    from duvoform.engine.planner import plan_against
     from tests.diff.helpers import live_state
 
     root = write(

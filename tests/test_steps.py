@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from duvoform.steps import Op, Step, build_key, ref, refs_in, resolve, secret, secrets_in
+from duvoform.engine.steps import Op, Step, build_key, ref, refs_in, resolve, secret, secrets_in
 
 
 def _step() -> Step:

@@ -1,7 +1,7 @@
 """The async Duvo API client: typed operations, pagination, one shared rate limiter, retries.
 
 Open a client with ``open_client(settings, api_key)`` (or ``App.client()`` in a command, which
-also handles ``--api-url local``); read live state with ``duvoform.live.read_live_state``.
+also handles ``--api-url local``); read live state with ``duvoform.engine.live.read_live_state``.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from duvoform.api.config import (
     load_api_key,
     normalise_base_url,
 )
-from duvoform.api.connect import USER_AGENT, open_client, open_client_at
 from duvoform.api.pagination import Page, fetch_all
 from duvoform.api.ratelimit import RateLimiter
 from duvoform.api.retry import RetryPolicy
+from duvoform.api.session import USER_AGENT, open_client, open_client_at
 from duvoform.api.transport import ApiResponse, Transport
 
 __all__ = [

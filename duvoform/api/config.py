@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from pydantic import SecretStr
 
 from duvoform.errors import UsageError
-from duvoform.model.text import shorten
+from duvoform.text import shorten
 
 __all__ = [
     "API_KEY_ENV",

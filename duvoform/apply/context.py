@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from duvoform.api.client import DuvoClient
+from duvoform.engine.steps import REF, Step, resolve
 from duvoform.errors import ApplyError, UncertainWriteError
-from duvoform.steps import REF, Step, resolve
 
 __all__ = ["DEFAULT_CREATE_ATTEMPTS", "Mover", "Reveal", "StepContext", "create_once"]
 

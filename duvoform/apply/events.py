@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from duvoform.apply.report import ApplyReport, StepResult
-from duvoform.steps import Step
+from duvoform.engine.steps import Step
 
 __all__ = ["ApplyListener"]
 

@@ -39,9 +39,9 @@ from duvoform.apply.handlers import HANDLERS
 from duvoform.apply.journal import plan_digest
 from duvoform.apply.report import ApplyReport, StepResult, StepStatus
 from duvoform.apply.secrets import SecretReveal
+from duvoform.engine.plan import Plan
+from duvoform.engine.steps import Op, Step
 from duvoform.errors import ApplyError, DuvoformError
-from duvoform.plan import Plan
-from duvoform.steps import Op, Step
 
 __all__ = ["DEFAULT_PARALLELISM", "Executor", "plan_steps"]
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from types import MappingProxyType
 
-from duvoform.apply import agents, builds, connections, folders
 from duvoform.apply.context import StepContext
-from duvoform.steps import Op
+from duvoform.engine.steps import Op
+from duvoform.kinds.assignment import build_ops as builds
+from duvoform.kinds.assignment import ops as agents
+from duvoform.kinds.connection import ops as connections
+from duvoform.kinds.folder import ops as folders
 
 __all__ = ["HANDLERS", "Handler"]
 

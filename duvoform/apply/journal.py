@@ -36,8 +36,8 @@ from typing import IO, Any
 from duvoform import __version__
 from duvoform.apply.events import ApplyListener
 from duvoform.apply.report import ApplyReport, StepResult
+from duvoform.engine.steps import Step
 from duvoform.errors import ApplyError
-from duvoform.steps import Step
 
 __all__ = ["JOURNAL_DIR", "Journal", "find_applied", "plan_digest", "read_journal"]
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from duvoform.engine.steps import Op
 from duvoform.errors import ApiError, DuvoformError, TransportError
-from duvoform.steps import Op
 
 __all__ = ["ApplyReport", "StepResult", "StepStatus", "describe_error"]
 

@@ -1,9 +1,9 @@
 """Reading the secret values a plan's steps need, at the last moment.
 
-A step holds a secret as a marker, ``{"$secret": {"env": NAME}}`` or ``{"$secret": {"file":
-PATH}}`` (see ``duvoform.steps``). A file marker may also carry ``"source"``: the manifest file
-that names it, relative to the manifest root; PATH is then relative to that file, as in the
-manifest. Without ``source`` PATH is relative to the root.
+A step holds a secret as a marker, ``{"$secret": {"env": NAME}}`` or ``{"$secret": {"file": PATH}}``
+(see ``duvoform.engine.steps``). A file marker may also carry ``"source"``: the manifest file that
+names it, relative to the manifest root; PATH is then relative to that file, as in the manifest.
+Without ``source`` PATH is relative to the root.
 
 ``SecretReveal.check(steps)`` reads every secret once before anything is written, so that a
 missing variable or file stops the run with nothing done; the values read are dropped at once.
@@ -19,10 +19,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from duvoform.engine.steps import Step, secrets_in
 from duvoform.errors import SecretError
+from duvoform.kinds.secret import SecretRef
 from duvoform.manifest.secrets import resolve_secret
-from duvoform.model.secret import SecretRef
-from duvoform.steps import Step, secrets_in
 
 __all__ = ["SecretReveal", "describe_marker"]
 

@@ -34,12 +34,12 @@ import click
 
 from duvoform.app import App
 from duvoform.commands._secrets import rotate_secrets_option
+from duvoform.engine.planner import PlanOptions
 from duvoform.errors import UsageError
+from duvoform.kinds import kinds
 from duvoform.manifest import Manifests, load_manifests
 from duvoform.manifest.discover import find_root
-from duvoform.model import kinds
-from duvoform.model.text import did_you_mean, quote
-from duvoform.pipeline import PlanOptions
+from duvoform.text import did_you_mean, quote
 
 __all__ = [
     "ManifestOptions",

@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from duvoform.app import App
 from duvoform.apply import ApplyListener, ApplyReport, StepResult, StepStatus
-from duvoform.steps import Step
+from duvoform.engine.steps import Step
 
 __all__ = ["PROGRESS_EVERY", "ProgressBar", "ProgressLines"]
 

@@ -53,15 +53,15 @@ from duvoform.commands._options import (
 )
 from duvoform.commands._progress import ProgressBar, ProgressLines
 from duvoform.commands._prompt import ask_line
+from duvoform.engine.live import read_live_state
+from duvoform.engine.plan import Plan
+from duvoform.engine.planfile import PlanFile, check_fresh, read_plan_file
+from duvoform.engine.planner import PlanOptions, build_plan
+from duvoform.engine.steps import Step
 from duvoform.errors import ApplyError, DuvoformError, StalePlanError, UsageError
-from duvoform.live import read_live_state
 from duvoform.manifest import Manifests
-from duvoform.pipeline import PlanOptions, build_plan
-from duvoform.plan import Plan
-from duvoform.planfile import PlanFile, check_fresh, read_plan_file
 from duvoform.render import render_text
 from duvoform.render.report import render_report, render_report_json
-from duvoform.steps import Step
 
 __all__ = ["command"]
 

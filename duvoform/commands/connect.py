@@ -1,14 +1,14 @@
 """``duvoform connect NAME [PATH...]``: a person authorizes an OAuth connection.
 
 Finds the Connection manifest called NAME (in PATHs; none: the manifest root), and when no live
-connection of that name and type exists yet, starts its OAuth flow (``duvoform.connect.flows``:
-native, MCP OAuth or Composio), prints the URL the person must open (on stdout, alone on its
-line; instructions go to stderr), opens it in a browser only with ``--open`` (with
-``--api-url local``, whose URL no browser can open, the embedded API plays the person who
-consents, so the flow runs offline), and waits,
-polling the connection list every ``--poll-interval`` seconds, until the connection appears or
-``--timeout`` passes. Composio connections are finalized once the account is authorized. The
-new connection is then renamed to NAME and shared when the manifest says so.
+connection of that name and type exists yet, starts its OAuth flow
+(``duvoform.kinds.connection.oauth``: native, MCP OAuth or Composio), prints the URL the person must
+open (on stdout, alone on its line; instructions go to stderr), opens it in a browser only with
+``--open`` (with ``--api-url local``, whose URL no browser can open, the embedded API plays the
+person who consents, so the flow runs offline), and waits, polling the connection list every
+``--poll-interval`` seconds, until the connection appears or ``--timeout`` passes. Composio
+connections are finalized once the account is authorized. The new connection is then renamed to NAME
+and shared when the manifest says so.
 
 Exit codes: 0 connected (or already connected); 1 the flow could not start, was refused, or
 timed out; 2 bad arguments (NAME is not an OAuth Connection manifest); 130 interrupted
@@ -28,11 +28,18 @@ import httpx
 from duvoform.api.client import DuvoClient
 from duvoform.app import App, pass_app
 from duvoform.commands._options import ManifestOptions, global_options, manifest_options
-from duvoform.connect import find_existing, finish, later_advice, oauth_spec, start, wait
+from duvoform.engine.graph import DesiredState
 from duvoform.errors import ConnectError, UsageError
-from duvoform.graph import DesiredState
-from duvoform.model import Connection
-from duvoform.model.text import did_you_mean, quote
+from duvoform.kinds import Connection
+from duvoform.kinds.connection.oauth import (
+    find_existing,
+    finish,
+    later_advice,
+    oauth_spec,
+    start,
+    wait,
+)
+from duvoform.text import did_you_mean, quote
 
 __all__ = ["command"]
 

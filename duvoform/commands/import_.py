@@ -30,11 +30,11 @@ from duvoform.importer import (
     read_import_source,
     write_import,
 )
-from duvoform.inspect import NameIndex
-from duvoform.model import Assignment, Folder
-from duvoform.model import Connection as ConnectionKind
-from duvoform.model.text import quote
+from duvoform.kinds import Assignment, Folder
+from duvoform.kinds import Connection as ConnectionKind
+from duvoform.lookup import NameIndex
 from duvoform.render.values import printable
+from duvoform.text import quote
 
 __all__ = ["command"]
 

@@ -9,8 +9,8 @@ error included (without it, 0 whenever the plan was made, and 2 for a usage erro
 ``--target Kind/name`` (repeatable) narrows the plan to those resources and what they depend
 on.
 
-``--probe`` runs the pre-flight checks of ``duvoform.connect.probe`` (the MCP probe of custom
-MCP connections, with their headers; the OAuth support check of MCP OAuth servers) and adds
+``--probe`` runs the pre-flight checks of ``duvoform.kinds.connection.probe`` (the MCP probe of
+custom MCP connections, with their headers; the OAuth support check of MCP OAuth servers) and adds
 what they find to the plan's warnings. ``--strict`` (implies ``--probe``) makes those findings
 errors: the plan is shown, then the command exits 1 and saves no plan file. ``--rotate-secrets
 [NAME]`` plans to send secret header values again, as ``apply --rotate-secrets`` does.
@@ -32,11 +32,11 @@ from duvoform.commands._options import (
     manifest_options,
     plan_options,
 )
-from duvoform.connect import Finding, preflight
+from duvoform.engine.planfile import write_plan_file
+from duvoform.engine.planner import PlanOptions, PlanResult, build_plan
 from duvoform.errors import DuvoformError, PlanError, Problem
+from duvoform.kinds.connection.probe import Finding, preflight
 from duvoform.manifest import Manifests
-from duvoform.pipeline import PlanOptions, PlanResult, build_plan
-from duvoform.planfile import write_plan_file
 from duvoform.render import render_json, render_markdown, render_text
 
 __all__ = ["command"]

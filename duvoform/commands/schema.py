@@ -14,7 +14,7 @@ import click
 from duvoform.app import App, pass_app
 from duvoform.commands._options import output_options
 from duvoform.errors import UsageError
-from duvoform.model.jsonschema import COMBINED, json_schemas, render_schema
+from duvoform.kinds.jsonschema import COMBINED, json_schemas, render_schema
 
 __all__ = ["command"]
 

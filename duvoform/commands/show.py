@@ -2,8 +2,8 @@
 
 ``ADDRESS`` is ``Assignment/NAME``, ``Connection/NAME`` or ``Folder/NAME`` (a folder may also be
 given by its path), or any of them with an id instead of the name. A few direct reads, not a
-plan (see ``duvoform.inspect.reads``); an assignment named by name is found through the local
-name index (``duvoform.inspect.index``), so that it costs no listing of the whole team.
+plan (see ``duvoform.lookup.reads``); an assignment named by name is found through the local
+name index (``duvoform.lookup.index``), so that it costs no listing of the whole team.
 
 ``--format text`` (default) prints the object; ``json`` prints one JSON document; ``yaml``
 prints the object as a manifest document, the mapping ``import`` writes. With manifest
@@ -23,10 +23,13 @@ import click
 from duvoform.api.client import DuvoClient
 from duvoform.app import App, pass_app
 from duvoform.commands._options import ManifestOptions, global_options, manifest_options
-from duvoform.export.connections import connection_document
-from duvoform.export.document import Document, Skipped
-from duvoform.export.mapping import assignment_document, folder_document, folder_ref
-from duvoform.inspect import (
+from duvoform.kinds import Assignment, CustomMcpConnectionSpec
+from duvoform.kinds import Connection as ConnectionKind
+from duvoform.kinds.assignment.mapping import assignment_document
+from duvoform.kinds.connection.mapping import connection_document
+from duvoform.kinds.document import Document, Skipped
+from duvoform.kinds.folder.mapping import folder_document, folder_ref
+from duvoform.lookup import (
     Address,
     NameIndex,
     compare_assignment,
@@ -38,12 +41,10 @@ from duvoform.inspect import (
     read_connection,
     read_folder,
 )
-from duvoform.inspect.compare import Comparison
-from duvoform.inspect.facts import facts_of
-from duvoform.inspect.reads import AssignmentView, ConnectionView, FolderView
+from duvoform.lookup.compare import Comparison
+from duvoform.lookup.facts import facts_of
+from duvoform.lookup.reads import AssignmentView, ConnectionView, FolderView
 from duvoform.manifest import Manifests
-from duvoform.model import Assignment, CustomMcpConnectionSpec
-from duvoform.model import Connection as ConnectionKind
 from duvoform.render.show import render_show_json, render_show_text, render_show_yaml
 from duvoform.render.text import render_plan
 

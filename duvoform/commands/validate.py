@@ -16,8 +16,8 @@ import click
 
 from duvoform.app import App, pass_app
 from duvoform.commands._options import ManifestOptions, manifest_options, output_options
+from duvoform.engine.graph import DesiredState
 from duvoform.errors import ManifestError
-from duvoform.graph import DesiredState
 
 __all__ = ["command"]
 

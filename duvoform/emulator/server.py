@@ -21,7 +21,7 @@ from uvicorn.config import LOGGING_CONFIG
 
 from duvoform.emulator.faults import EmulatedDisconnect
 from duvoform.errors import EmulatorError
-from duvoform.model.text import shorten
+from duvoform.text import shorten
 
 __all__ = ["base_url_for", "bind", "run_server", "serve_in_thread"]
 

@@ -15,7 +15,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from duvoform.errors import EmulatorError
-from duvoform.model.text import quote
+from duvoform.text import quote
 
 __all__ = [
     "DEFAULT_KEY",

@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from duvoform.emulator.store import Store
-from duvoform.model.text import shorten
+from duvoform.text import shorten
 
 if TYPE_CHECKING:
     from duvoform.emulator.runtime import Runtime

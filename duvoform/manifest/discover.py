@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from duvoform.errors import Location, Problem
-from duvoform.model.text import quote
+from duvoform.text import quote
 
 __all__ = [
     "PROJECT_FILES",

@@ -11,7 +11,7 @@ import os
 import stat
 from pathlib import Path
 
-from duvoform.model.text import quote
+from duvoform.text import quote
 
 __all__ = ["FileFault", "read_utf8", "resolve_inside"]
 

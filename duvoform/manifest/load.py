@@ -27,6 +27,8 @@ from pydantic import ValidationError
 
 from duvoform.errors import Location, Problem, ProblemCollector
 from duvoform.gcpause import paused_gc
+from duvoform.kinds import Assignment, Connection, CustomMcpConnectionSpec, Resource, kinds
+from duvoform.kinds.base import FieldPath, format_field
 from duvoform.manifest.discover import describe_paths, discover_files, display_path, find_root
 from duvoform.manifest.files import FileFault, read_utf8, resolve_inside
 from duvoform.manifest.locate import SourceMap
@@ -35,9 +37,7 @@ from duvoform.manifest.problems import describe, validation_problems
 from duvoform.manifest.project import ProjectSettings, load_project
 from duvoform.manifest.template import TemplateRenderer
 from duvoform.manifest.warnings import resource_warnings
-from duvoform.model import Assignment, Connection, CustomMcpConnectionSpec, Resource, kinds
-from duvoform.model.base import FieldPath, format_field
-from duvoform.model.text import did_you_mean, quote
+from duvoform.text import did_you_mean, quote
 
 __all__ = ["Manifests", "load_manifests", "manifest_digest"]
 

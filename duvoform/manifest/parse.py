@@ -25,7 +25,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from duvoform.errors import Location, Problem
-from duvoform.model.text import quote
+from duvoform.text import quote
 
 __all__ = [
     "MAX_ALIAS_EXPANSION",

@@ -19,8 +19,8 @@ from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from duvoform.errors import Location, Problem
-from duvoform.model.base import FieldPath, format_field
-from duvoform.model.text import did_you_mean, quote
+from duvoform.kinds.base import FieldPath, format_field
+from duvoform.text import did_you_mean, quote
 
 __all__ = ["Locate", "data_path", "describe", "validation_problems"]
 

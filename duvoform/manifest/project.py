@@ -42,15 +42,15 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from duvoform.errors import Location, Problem, ProjectError
+from duvoform.kinds.assignment.model import Browsing
+from duvoform.kinds.base import ManifestModel
+from duvoform.kinds.secret import RelativePath
 from duvoform.manifest.discover import display_path
 from duvoform.manifest.files import FileFault, resolve_inside
 from duvoform.manifest.locate import SourceMap
 from duvoform.manifest.parse import decode, parse_documents
 from duvoform.manifest.problems import describe, validation_problems
-from duvoform.model.assignment import Browsing
-from duvoform.model.base import ManifestModel
-from duvoform.model.secret import RelativePath
-from duvoform.model.text import did_you_mean, quote
+from duvoform.text import did_you_mean, quote
 
 __all__ = [
     "Defaults",

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from duvoform.errors import SecretError
+from duvoform.kinds.secret import SecretRef
 from duvoform.manifest.files import FileFault, read_utf8, resolve_inside
-from duvoform.model.secret import SecretRef
 
 __all__ = ["resolve_secret"]
 

@@ -22,8 +22,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
-from duvoform.model.base import FieldPath
-from duvoform.model.text import did_you_mean, quote, shorten
+from duvoform.kinds.base import FieldPath
+from duvoform.text import did_you_mean, quote, shorten
 
 __all__ = [
     "MAX_LOOP_STEPS",

@@ -12,10 +12,10 @@ import re
 from collections.abc import Callable
 
 from duvoform.errors import Location, Problem
-from duvoform.model import Assignment, Connection, CustomMcpConnectionSpec, Resource
-from duvoform.model.base import FieldPath, format_field
-from duvoform.model.known import AGENT_MODELS, BROWSING_MODELS
-from duvoform.model.text import quote, suggest
+from duvoform.kinds import Assignment, Connection, CustomMcpConnectionSpec, Resource
+from duvoform.kinds.assignment.known import AGENT_MODELS, BROWSING_MODELS
+from duvoform.kinds.base import FieldPath, format_field
+from duvoform.text import quote, suggest
 
 __all__ = ["resource_warnings"]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from duvoform.plan import Plan
+from duvoform.engine.plan import Plan
 from duvoform.render.redact import redact
 
 __all__ = ["CONTRACT_KEYS", "render_plan"]

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from duvoform.plan import Action, Change, FieldChange, Plan
+from duvoform.engine.plan import Action, Change, FieldChange, Plan
 from duvoform.render.textdiff import is_text_change, line_diff
 from duvoform.render.values import (
     ACTION_LABELS,

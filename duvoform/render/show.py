@@ -1,6 +1,6 @@
 """``show``'s three renderings of one live object: text, JSON and a manifest document (YAML).
 
-- the object's facts (``duvoform.inspect.facts``) are plain JSON data;
+- the object's facts (``duvoform.lookup.facts``) are plain JSON data;
 - ``render_show_text``: those facts for a person, with the SOP in full and, when manifests
   were given, the plan's own rendering of how the object differs from its manifest;
 - ``render_show_json``: ``{"format_version": 1, "kind", "object", "manifest", "diff"}``, one
@@ -22,10 +22,10 @@ from typing import Any
 from rich.text import Text
 
 from duvoform.api.models import Schedule
-from duvoform.export.document import Document, Skipped
-from duvoform.export.mapping import schedule_comments
-from duvoform.export.yamlout import render_documents
-from duvoform.inspect.compare import Comparison
+from duvoform.kinds.assignment.mapping import schedule_comments
+from duvoform.kinds.document import Document, Skipped
+from duvoform.lookup.compare import Comparison
+from duvoform.manifest.yamlout import render_documents
 from duvoform.render.text import render_plan
 from duvoform.render.values import format_value, printable
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 
 from rich.text import Text
 
-from duvoform.plan import Action, Change, FieldChange, Plan
+from duvoform.engine.plan import Action, Change, FieldChange, Plan
 from duvoform.render.textdiff import is_text_change, line_diff
 from duvoform.render.values import (
     ACTION_LABELS,

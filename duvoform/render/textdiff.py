@@ -11,7 +11,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from duvoform.plan import FieldChange
+from duvoform.engine.plan import FieldChange
 
 __all__ = ["CONTEXT_LINES", "DiffLine", "Tag", "is_text_change", "line_diff"]
 

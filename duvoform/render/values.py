@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from duvoform.plan import Action, FieldChange, Plan
+from duvoform.engine.plan import Action, FieldChange, Plan
 from duvoform.render.redact import redact
 
 __all__ = [

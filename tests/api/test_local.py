@@ -8,10 +8,10 @@ import pytest
 from pydantic import SecretStr
 
 from duvoform.api import ClientSettings, open_client_at
-from duvoform.api.local import LOCAL_DB_NAME, LocalTransport
 from duvoform.app import App
 from duvoform.emulator import EmulatorControl, EmulatorSettings, FaultSettings, create_app
 from duvoform.errors import TransportError, UncertainWriteError, UsageError
+from duvoform.local import LOCAL_DB_NAME, LocalTransport
 
 
 async def test_local_needs_no_key_and_keeps_state_between_runs(

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import duvoform.api
 import duvoform.api.models
-import duvoform.live
+import duvoform.engine.live
 
 
 def test_public_api_is_exported_and_documented() -> None:
-    for module in (duvoform.api, duvoform.api.models, duvoform.live):
+    for module in (duvoform.api, duvoform.api.models, duvoform.engine.live):
         for name in module.__all__:
             value = getattr(module, name)
             if callable(value) and not name.isupper():

@@ -9,7 +9,7 @@ from typing import Any
 from duvoform.api.client import DuvoClient
 from duvoform.apply import ApplyReport, Executor, SecretReveal
 from duvoform.emulator import EmulatorControl
-from duvoform.steps import Op, Step, build_key, ref
+from duvoform.engine.steps import Op, Step, build_key, ref
 from tests.helpers import v2_config
 
 __all__ = [

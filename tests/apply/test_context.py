@@ -12,8 +12,8 @@ import pytest
 
 from duvoform.apply import StepStatus
 from duvoform.emulator import EmulatorControl, catalog_id
+from duvoform.engine.steps import Op, Step
 from duvoform.errors import UncertainWriteError
-from duvoform.steps import Op, Step
 from tests.api.helpers import client_for
 from tests.apply.helpers import (
     agent_step,

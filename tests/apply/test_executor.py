@@ -10,8 +10,8 @@ import pytest
 from duvoform.apply import Executor, SecretReveal, StepStatus
 from duvoform.apply.batch import MoveBatcher
 from duvoform.emulator import EmulatorControl
+from duvoform.engine.steps import Op, Step, secret
 from duvoform.errors import ApplyError, NotFoundError, SecretError
-from duvoform.steps import Op, Step, secret
 from tests.api.helpers import WatchedTransport, client_for
 from tests.apply.helpers import (
     MISSING_ID,

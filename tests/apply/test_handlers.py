@@ -7,7 +7,7 @@ import json
 from duvoform.apply import StepStatus
 from duvoform.apply.handlers import HANDLERS
 from duvoform.emulator import EmulatorControl, catalog_id
-from duvoform.steps import Op, Step, secret
+from duvoform.engine.steps import Op, Step, secret
 from tests.api.helpers import client_for
 from tests.apply.helpers import (
     agent_step,

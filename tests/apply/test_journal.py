@@ -10,9 +10,9 @@ import pytest
 from duvoform.apply import Executor, Journal, SecretReveal, find_applied, plan_digest
 from duvoform.apply.journal import read_journal
 from duvoform.emulator import EmulatorControl
+from duvoform.engine.planner import plan_digest as pipeline_digest
+from duvoform.engine.steps import Op, secret
 from duvoform.errors import ApplyError
-from duvoform.pipeline import plan_digest as pipeline_digest
-from duvoform.steps import Op, secret
 from tests.api.helpers import client_for
 from tests.apply.helpers import MISSING_ID, connection_body, folder_step, ref, step
 

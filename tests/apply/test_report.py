@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from duvoform.apply import ApplyReport, StepResult, StepStatus
+from duvoform.engine.steps import Op
 from duvoform.errors import ServerError
 from duvoform.render.report import (
     DONE_LIMIT,
@@ -13,7 +14,6 @@ from duvoform.render.report import (
     render_report_plain,
     report_sentence,
 )
-from duvoform.steps import Op
 
 
 def result(address: str, status: StepStatus, **extra: object) -> StepResult:

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from duvoform.cli import cli
-from duvoform.planfile import plan_file_text
+from duvoform.engine.planfile import plan_file_text
 from tests.commands.helpers import write_root
 
 PROJECT = """\

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from duvoform.emulator import EmulatorControl
-from duvoform.export.connections import COMPOSIO_PLACEHOLDER
+from duvoform.kinds.connection.mapping import COMPOSIO_PLACEHOLDER
 from tests.export.helpers import v2
 from tests.export.team import LEGACY, SECRET, every_file_text, invoke, seed_team
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner, Result
 
 from duvoform.cli import cli
 from duvoform.emulator import EmulatorControl
-from duvoform.planfile import read_plan_file
+from duvoform.engine.planfile import read_plan_file
 from tests.diff.helpers import converged_seed, desired_from, write
 from tests.helpers import seeded_agent
 

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 
 from duvoform.api.models import ConnectionCredentials, Pin, Slot
+from duvoform.engine.live import LiveState
+from duvoform.engine.plan import Action
+from duvoform.engine.planner import live_query
+from duvoform.engine.steps import Op, build_key, ref, secret
 from duvoform.errors import PlanError, SafetyError
-from duvoform.live import LiveState
-from duvoform.pipeline import live_query
-from duvoform.plan import Action
-from duvoform.steps import Op, build_key, ref, secret
 from tests.connections.helpers import assignment, custom, oauth
 from tests.diff.helpers import (
     agent,

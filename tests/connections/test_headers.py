@@ -8,9 +8,9 @@ import pytest
 
 from duvoform.api.models import Connection as LiveConnection
 from duvoform.api.models import ConnectionCredentials
-from duvoform.diff.headers import diff_headers, live_headers
-from duvoform.model import HeaderSet, SecretRef
-from duvoform.steps import secret
+from duvoform.engine.steps import secret
+from duvoform.kinds import HeaderSet, SecretRef
+from duvoform.kinds.connection.headers import diff_headers, live_headers
 
 
 def _desired(plaintext: dict[str, str] | None = None, secrets: tuple[str, ...] = ()) -> HeaderSet:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from duvoform.emulator import EmulatorControl
-from duvoform.live import LiveQuery, read_live_state
+from duvoform.engine.live import LiveQuery, read_live_state
 from tests.api.helpers import client_for
 from tests.helpers import v2_config
 

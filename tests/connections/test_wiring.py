@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from duvoform.diff.digest import build_digest
 from duvoform.emulator import EmulatorControl
-from duvoform.model import BuildSpec
+from duvoform.kinds import BuildSpec
+from duvoform.kinds.assignment.digest import build_digest
 from tests.connections.helpers import assignment, connections, custom, routes, run, write
 
 A = custom("Alpha", url="https://mcp.example.com/alpha")

@@ -17,12 +17,11 @@ from typing import Any
 
 from duvoform.api.models import Agent, Build, FolderListItem
 from duvoform.api.models import Connection as LiveConnection
-from duvoform.diff.build import build_config
-from duvoform.diff.digest import build_digest, build_name
-from duvoform.graph import DesiredState
-from duvoform.live import FolderTree, LiveState
-from duvoform.manifest import load_manifests
-from duvoform.model import (
+from duvoform.engine.graph import DesiredState
+from duvoform.engine.live import FolderTree, LiveState
+from duvoform.engine.planner import PlanOptions, PlanResult, plan_against
+from duvoform.engine.steps import REF
+from duvoform.kinds import (
     Assignment,
     Connection,
     CustomMcpConnectionSpec,
@@ -30,8 +29,9 @@ from duvoform.model import (
     NativeOAuth,
     OAuthConnectionSpec,
 )
-from duvoform.pipeline import PlanOptions, PlanResult, plan_against
-from duvoform.steps import REF
+from duvoform.kinds.assignment.build import build_config
+from duvoform.kinds.assignment.digest import build_digest, build_name
+from duvoform.manifest import load_manifests
 from tests.helpers import v2_config
 
 NAMESPACE = uuid.UUID("6f1c3a52-2a55-4d0e-9a57-6d0c2f1d4b10")

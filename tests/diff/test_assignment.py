@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from duvoform.diff.assignment import bare_assignments
-from duvoform.diff.digest import BOOTSTRAP_NAME
+from duvoform.engine.plan import Action
+from duvoform.engine.steps import Op, build_key, ref
 from duvoform.errors import SafetyError
-from duvoform.plan import Action
-from duvoform.steps import Op, build_key, ref
+from duvoform.kinds.assignment.diff import bare_assignments
+from duvoform.kinds.assignment.digest import BOOTSTRAP_NAME
 from tests.diff.helpers import (
     agent,
     build,
@@ -271,8 +271,8 @@ def test_a_renamed_sub_agent_is_a_new_build_that_says_why(tmp_path: Path) -> Non
 
 
 def test_null_options_digest_as_options_not_set(tmp_path: Path) -> None:
-    from duvoform.diff.digest import build_digest
-    from duvoform.model import BuildSpec
+    from duvoform.kinds import BuildSpec
+    from duvoform.kinds.assignment.digest import build_digest
 
     base = {"model": "m", "sop": "s"}
     unset = BuildSpec.model_validate({**base, "options": {"a": 1}})

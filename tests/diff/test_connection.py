@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from duvoform.api.models import ConnectionCredentials
-from duvoform.plan import Action
+from duvoform.engine.plan import Action
+from duvoform.engine.steps import Op, secret
 from duvoform.render import render_json
-from duvoform.steps import Op, secret
 from tests.diff.helpers import connection, live_state, plan_for
 
 CANARY = "canary-7f3e9b-do-not-print"

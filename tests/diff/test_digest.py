@@ -6,7 +6,8 @@ import hashlib
 from typing import Any
 
 from duvoform.api.models import Build
-from duvoform.diff.digest import (
+from duvoform.kinds import BuildSpec
+from duvoform.kinds.assignment.digest import (
     BOOTSTRAP_NAME,
     build_digest,
     build_name,
@@ -17,7 +18,6 @@ from duvoform.diff.digest import (
     normalise_sop,
     parse_digest,
 )
-from duvoform.model import BuildSpec
 from tests.diff.helpers import v2
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from duvoform.engine.plan import Action
+from duvoform.engine.steps import Op, ref
 from duvoform.errors import SafetyError
-from duvoform.plan import Action
-from duvoform.steps import Op, ref
 from tests.diff.helpers import agent, folder, live_state, plan_for
 
 F, G, H, K = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from duvoform.api.models import Agent, Build, Connection, FolderListItem
-from duvoform.live import FolderTree
+from duvoform.engine.live import FolderTree
 from tests.helpers import v2_config
 
 

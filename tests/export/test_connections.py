@@ -5,15 +5,15 @@ from typing import Any
 import pytest
 
 from duvoform.api.models import ConnectionCredentials
-from duvoform.export.connections import (
+from duvoform.kinds import Connection
+from duvoform.kinds.connection.mapping import (
     COMPOSIO_PLACEHOLDER,
     SecretVariable,
     connection_document,
     flavour,
 )
-from duvoform.export.document import Document, Skipped
-from duvoform.export.names import UniqueNames
-from duvoform.model import Connection
+from duvoform.kinds.document import Document, Skipped
+from duvoform.kinds.names import UniqueNames
 from tests.export.helpers import connection
 
 

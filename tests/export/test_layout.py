@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from duvoform.export.document import Document
-from duvoform.export.layout import layout, sop_to_file
+from duvoform.importer.layout import layout, sop_to_file
+from duvoform.kinds.document import Document
 
 
 def assignment(name: str, sop: str, ident: str = "x") -> Document:

@@ -5,11 +5,12 @@ from typing import Any
 import pytest
 
 from duvoform.api.models import Schedule
-from duvoform.diff.digest import build_digest, build_name
-from duvoform.export.document import Document, Skipped
-from duvoform.export.mapping import assignment_document, folder_document, folder_ref
-from duvoform.export.wiring import SlotView, WiredSlot
-from duvoform.model import Assignment, BuildSpec
+from duvoform.kinds import Assignment, BuildSpec
+from duvoform.kinds.assignment.digest import build_digest, build_name
+from duvoform.kinds.assignment.mapping import assignment_document
+from duvoform.kinds.assignment.slots import SlotView, WiredSlot
+from duvoform.kinds.document import Document, Skipped
+from duvoform.kinds.folder.mapping import folder_document, folder_ref
 from tests.export.helpers import agent, build, connection, tree, v2
 from tests.helpers import BROWSING
 

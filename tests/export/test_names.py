@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from duvoform.export.names import MAX_STEM, UniqueNames, env_var_name, file_stem
+from duvoform.kinds.names import MAX_STEM, UniqueNames, env_var_name, file_stem
 
 SAFE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 

@@ -6,7 +6,7 @@ from pydantic import SecretStr
 
 from duvoform.api import ClientSettings, open_client
 from duvoform.emulator import EmulatorControl
-from duvoform.export.wiring import SlotView, infer, read_wiring, slots_from_configs
+from duvoform.kinds.assignment.slots import SlotView, infer, read_wiring, slots_from_configs
 from tests.export.helpers import connection, v2
 
 

@@ -5,9 +5,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from duvoform.export.document import Document
-from duvoform.export.yamlout import FOLD_AT, render_documents
+from duvoform.kinds.document import Document
 from duvoform.manifest.parse import parse_documents
+from duvoform.manifest.yamlout import FOLD_AT, render_documents
 
 
 def doc(spec: dict[str, Any], comments: tuple[str, ...] = ()) -> Document:

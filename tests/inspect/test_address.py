@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from duvoform.errors import UsageError
-from duvoform.inspect.address import Address, parse_address
+from duvoform.lookup.address import Address, parse_address
 
 
 def test_addresses() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from duvoform.api.models import Agent
-from duvoform.inspect.index import NameIndex
+from duvoform.lookup.index import NameIndex
 
 ID1, ID2, ID3 = (f"00000000-0000-4000-8000-00000000000{n}" for n in (1, 2, 3))
 
@@ -51,7 +51,7 @@ def test_an_unwritable_index_warns_once_and_an_unchanged_one_is_not_rewritten(
     blocked.write_text("a file where the state directory should be")
     index = NameIndex.load(blocked, "local")
     index.replace([Agent(id=ID1, name="A")])
-    with caplog.at_level(logging.WARNING, logger="duvoform.inspect"):
+    with caplog.at_level(logging.WARNING, logger="duvoform.lookup"):
         assert index.save() is False
         assert index.save() is False
     assert [r.getMessage().split(" (")[0] for r in caplog.records] == [

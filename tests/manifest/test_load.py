@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from duvoform.errors import Location, ManifestError
+from duvoform.kinds import Assignment, Connection, CustomMcpConnectionSpec, Folder
 from duvoform.manifest import load_manifests
-from duvoform.model import Assignment, Connection, CustomMcpConnectionSpec, Folder
 from tests.manifest.helpers import assignment, connection, docs, folder, make_project
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "manifests"

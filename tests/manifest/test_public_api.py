@@ -20,7 +20,7 @@ import pytest
                 "resolve_secret",
             },
         ),
-        ("duvoform.graph", {"DesiredState", "ResolvedReference"}),
+        ("duvoform.engine.graph", {"DesiredState", "ResolvedReference"}),
     ],
 )
 def test_public_api_is_curated(module: str, expected: set[str]) -> None:
@@ -31,7 +31,7 @@ def test_public_api_is_curated(module: str, expected: set[str]) -> None:
 
 
 def test_model_exports_resolve() -> None:
-    model = importlib.import_module("duvoform.model")
+    model = importlib.import_module("duvoform.kinds")
     assert {"Folder", "Assignment", "Connection", "Resource", "SecretRef", "kinds"} <= set(
         model.__all__
     )

@@ -9,8 +9,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from duvoform.engine.graph import DesiredState
 from duvoform.errors import ManifestError
-from duvoform.graph import DesiredState
 from duvoform.manifest import load_manifests
 
 FIELDS = [

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from duvoform.errors import SecretError
+from duvoform.kinds import SecretRef
 from duvoform.manifest import resolve_secret
-from duvoform.model import SecretRef
 
 SENTINEL = "s3cr3t-value-never-shown"
 

@@ -7,7 +7,7 @@ import jsonschema
 import pytest
 import yaml
 
-from duvoform.model.jsonschema import COMBINED, PROJECT, json_schemas
+from duvoform.kinds.jsonschema import COMBINED, PROJECT, json_schemas
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "manifests"
 

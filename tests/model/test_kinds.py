@@ -6,7 +6,7 @@ from uuid import UUID
 import pytest
 from pydantic import ValidationError
 
-from duvoform.model import (
+from duvoform.kinds import (
     DEFAULT_BROWSING,
     AbsentConnectionSpec,
     Assignment,

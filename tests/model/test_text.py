@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from duvoform.model.text import MAX_SHOWN, did_you_mean, quote, shorten, suggest
+from duvoform.text import MAX_SHOWN, did_you_mean, quote, shorten, suggest
 
 
 def test_shorten_cuts_long_values_and_says_how_long_they_were() -> None:

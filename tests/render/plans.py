@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from duvoform.plan import Action, ApiCall, Change, FieldChange, Plan
+from duvoform.engine.plan import Action, ApiCall, Change, FieldChange, Plan
 
 AGENTS = "/v1/agents"
 AGENT = "/v1/agents/{agent_id}"

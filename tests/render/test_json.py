@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from duvoform.plan import Action, Change, FieldChange, Plan
+from duvoform.engine.plan import Action, Change, FieldChange, Plan
 from duvoform.render.json import CONTRACT_KEYS, render_plan
 from tests.render import plans
 from tests.render.golden import assert_golden

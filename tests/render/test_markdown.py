@@ -5,7 +5,7 @@ import re
 import pytest
 from markdown_it import MarkdownIt
 
-from duvoform.plan import Action, Change, FieldChange, Plan
+from duvoform.engine.plan import Action, Change, FieldChange, Plan
 from duvoform.render import markdown
 from duvoform.render.markdown import MARKER, escape, render_plan
 from tests.render import plans

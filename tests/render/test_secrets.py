@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from duvoform.plan import Action, Change, FieldChange, Plan
+from duvoform.engine.plan import Action, Change, FieldChange, Plan
 from duvoform.render import render_json, render_markdown, render_text_plain
 
 CANARY = "canary-secret-7f3a9"

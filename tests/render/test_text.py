@@ -7,7 +7,7 @@ import pytest
 from rich.console import Console
 
 from duvoform.app import App
-from duvoform.plan import Action, Change, FieldChange, Plan
+from duvoform.engine.plan import Action, Change, FieldChange, Plan
 from duvoform.render.text import render_plan, render_plan_plain
 from tests.render import plans
 from tests.render.golden import assert_golden

@@ -4,7 +4,7 @@ import difflib
 
 import pytest
 
-from duvoform.plan import FieldChange
+from duvoform.engine.plan import FieldChange
 from duvoform.render.textdiff import DiffLine, is_text_change, line_diff
 from tests.render.plans import sop
 

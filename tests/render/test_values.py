@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from duvoform.plan import FieldChange
+from duvoform.engine.plan import FieldChange
 from duvoform.render.redact import SENSITIVE
 from duvoform.render.values import format_value, printable, shorten, shown_fields, summary_sentence
 from tests.render import plans

@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 from duvoform.api.models import Pin
-from duvoform.diff.delete import prune_addresses
-from duvoform.pipeline import PlanOptions, plan_against
-from duvoform.plan import Action
-from duvoform.planfile import plan_file_text, read_plan_file, write_plan_file
-from duvoform.steps import Op, ref
+from duvoform.engine.plan import Action
+from duvoform.engine.planfile import plan_file_text, read_plan_file, write_plan_file
+from duvoform.engine.planner import PlanOptions, plan_against
+from duvoform.engine.prune import prune_addresses
+from duvoform.engine.steps import Op, ref
 from tests.diff.helpers import agent, connection, desired_from, folder, live_state, plan_for, write
 from tests.safety.helpers import absent_doc, custom_doc, docs, flag_combinations, folder_doc, uid
 

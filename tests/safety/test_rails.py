@@ -1,4 +1,5 @@
-"""The safety rails (``duvoform.safety``), through the real planning pipeline on hand-made live
+"""The safety rails (``duvoform.engine.safety``), through the real planning pipeline on hand-made
+live
 state: protected objects, renames onto live names, non-empty folders, mass deletes."""
 
 from __future__ import annotations
@@ -8,11 +9,11 @@ from typing import Any
 
 import pytest
 
+from duvoform.engine.live import LiveState
+from duvoform.engine.plan import Action
+from duvoform.engine.planner import PlanResult
+from duvoform.engine.safety import FolderContents, listed
 from duvoform.errors import SafetyError
-from duvoform.live import LiveState
-from duvoform.pipeline import PlanResult
-from duvoform.plan import Action
-from duvoform.safety import FolderContents, listed
 from tests.diff.helpers import agent, connection, folder, live_state, plan_for
 from tests.safety.helpers import (
     absent_doc,

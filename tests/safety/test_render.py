@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from duvoform.pipeline import PlanResult
+from duvoform.engine.planner import PlanResult
 from duvoform.render import render_json, render_markdown, render_text, render_text_plain
 from tests.diff.helpers import agent, connection, folder, live_state, plan_for
 from tests.safety.helpers import absent_doc, docs, folder_doc, uid

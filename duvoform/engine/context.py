@@ -1,0 +1,188 @@
+"""What every kind's differ shares: the inputs, the result being built, and small helpers.
+
+A differ reads ``Context.desired``, ``Context.live`` and ``Context.matches`` and appends to
+``Context.result``. The safety rails (protected objects, renames onto live names, non-empty
+folders, mass deletes) are checked on the whole plan by ``duvoform.engine.safety``; a refusal that
+only a differ can see goes to ``DiffResult.safety`` with the address it is about, and the
+pipeline raises it with the rails' own, once ``--target`` has narrowed the plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from duvoform.engine.graph import DesiredState
+from duvoform.engine.live import LiveState
+from duvoform.engine.match import Matches
+from duvoform.engine.plan import ApiCall, Change
+from duvoform.engine.safety import protected_problem
+from duvoform.engine.steps import Op, Step
+from duvoform.errors import Location, Problem
+from duvoform.kinds import Resource
+
+__all__ = [
+    "DELETE_FOLDER",
+    "MOVE_TO_FOLDER",
+    "MOVE_TO_ROOT",
+    "PATCH_AGENT",
+    "PATCH_BUILD",
+    "PATCH_CONNECTION",
+    "PATCH_FOLDER",
+    "POST_AGENTS",
+    "POST_BUILDS",
+    "POST_CONNECTIONS",
+    "POST_FOLDERS",
+    "PROMOTE_BUILD",
+    "Context",
+    "DiffOptions",
+    "DiffResult",
+    "StepList",
+]
+
+POST_AGENTS = ApiCall("POST", "/v1/agents")
+PATCH_AGENT = ApiCall("PATCH", "/v1/agents/{agent_id}")
+POST_BUILDS = ApiCall("POST", "/v1/agents/{agent_id}/revisions")
+PROMOTE_BUILD = ApiCall("POST", "/v1/revisions/{build_id}/promote")
+PATCH_BUILD = ApiCall("PATCH", "/v1/revisions/{build_id}")
+MOVE_TO_FOLDER = ApiCall("POST", "/v1/agent-folders/{folder_id}/agents")
+MOVE_TO_ROOT = ApiCall("POST", "/v1/agent-folders/move-agents")
+POST_FOLDERS = ApiCall("POST", "/v1/agent-folders")
+PATCH_FOLDER = ApiCall("PATCH", "/v1/agent-folders/{folder_id}")
+DELETE_FOLDER = ApiCall("DELETE", "/v1/agent-folders/{folder_id}")
+POST_CONNECTIONS = ApiCall("POST", "/v1/connections")
+PATCH_CONNECTION = ApiCall("PATCH", "/v1/connections/{connection_id}")
+
+
+@dataclass(frozen=True)
+class DiffOptions:
+    """Choices that change what a plan may do.
+
+    ``prune``: delete live objects of the kinds ``duvoform.yaml`` puts in prune scope that no
+    manifest declares. ``allow_mass_delete``: pass the mass-delete threshold.
+    ``allow_nonempty_folder_delete``: delete folders that still hold assignments (they move to
+    the root) or undeclared subfolders. ``rotate_secrets``: send the secret header values of
+    custom MCP connections again (True: every connection; a set: the connections so named).
+    """
+
+    prune: bool = False
+    allow_mass_delete: bool = False
+    allow_nonempty_folder_delete: bool = False
+    rotate_secrets: bool | frozenset[str] = False
+
+
+@dataclass
+class DiffResult:
+    """The changes (not yet ordered), and what the plan read and expects.
+
+    ``ids``: address -> live id, the executor's id map seed (``"<address>@build"`` -> the live
+    build id). ``read``: ``(kind, live id)`` of every live object the diff compared, to be
+    fingerprinted. ``expected_absent``: ``{"kind", "name"|"path"}`` of every object the plan
+    expects not to exist (creates, and ``ensure: absent`` objects already gone). ``safety``:
+    each safety rail the changes break, with the address it is about (None: the plan as a
+    whole, such as too many deletes).
+    """
+
+    changes: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    ids: dict[str, str] = field(default_factory=dict)
+    read: set[tuple[str, str]] = field(default_factory=set)
+    expected_absent: list[dict[str, str]] = field(default_factory=list)
+    safety: list[tuple[str | None, Problem]] = field(default_factory=list)
+
+
+class StepList:
+    """The steps of one change, numbered ``<address>#1``, ``#2``, ... in order."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        self.items: list[Step] = []
+
+    def add(self, op: Op, params: dict[str, Any], after: Iterable[str] = ()) -> Step:
+        """Append a step and return it."""
+        step = Step(
+            id=f"{self.address}#{len(self.items) + 1}",
+            op=op,
+            address=self.address,
+            params=params,
+            after=tuple(after),
+        )
+        self.items.append(step)
+        return step
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def tuple(self) -> tuple[Step, ...]:
+        """The steps so far."""
+        return tuple(self.items)
+
+
+@dataclass
+class Context:
+    """The inputs of one diff and the result it builds."""
+
+    desired: DesiredState
+    live: LiveState
+    matches: Matches
+    options: DiffOptions
+    result: DiffResult = field(default_factory=DiffResult)
+
+    def address(self, resource: Resource) -> str:
+        """``Kind/identity`` of a manifest."""
+        return self.desired.address(resource)
+
+    def live_id(self, address: str) -> str | None:
+        """The live id the manifest at ``address`` matched (None: not live yet)."""
+        return self.matches.live_id(address)
+
+    def folder_path(self, folder_id: str | None) -> str | None:
+        """A live folder's path (``Finance/Accounts Payable``); None for the root.
+
+        A folder id that is not in the folder list shows as ``(folder <id>)``.
+        """
+        if folder_id is None:
+            return None
+        if self.live.folders.get(folder_id) is None:
+            return f"(folder {folder_id})"
+        return "/".join(self.live.folders.path_of(folder_id))
+
+    def live_folder_parent(self, folder_id: str) -> str | None:
+        """A live folder's parent id, None for the root (or a parent not in the list)."""
+        folder = self.live.folders.get(folder_id)
+        if folder is None or self.live.folders.get(folder.parent_folder_id) is None:
+            return None
+        return folder.parent_folder_id
+
+    def add(self, change: Change) -> None:
+        """Record one change."""
+        self.result.changes.append(change)
+
+    def read(self, kind: str, live_id: str | None) -> None:
+        """Record that the diff compared this live object (it gets a fingerprint)."""
+        if live_id is not None:
+            self.result.read.add((kind, live_id))
+
+    def refuse(
+        self,
+        address: str | None,
+        location: Location | None,
+        reason: str,
+        label: str | None = None,
+    ) -> None:
+        """Record a safety rail the plan breaks, about ``address`` (None: the whole plan)."""
+        self.result.safety.append((address, Problem(location, (reason,), label)))
+
+    def protected(self, resource: Resource, what: str, field_path: tuple[str, ...]) -> None:
+        """Report that ``protected: true`` forbids ``what`` (e.g. "renaming it from "A"").
+
+        ``duvoform.engine.safety`` refuses every delete and rename of a protected object found in
+        the plan, whatever its kind, so a differ need not call this; the problem is the same one
+        (``safety.protected_problem``), and a refusal reported twice is shown once.
+        """
+        self.result.safety.append(
+            (self.address(resource), protected_problem(self.desired, resource, what, field_path))
+        )

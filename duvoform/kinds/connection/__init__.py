@@ -1,0 +1,1 @@
+"""The ``Connection`` kind's home: model, differ, mapping, operations, OAuth flows, probes."""

@@ -1,0 +1,1 @@
+"""The ``Folder`` kind's home: its manifest model, differ, mapping and operations."""
