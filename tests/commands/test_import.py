@@ -8,8 +8,8 @@ import pytest
 
 from duvoform.emulator import EmulatorControl
 from duvoform.kinds.connection.mapping import COMPOSIO_PLACEHOLDER
-from tests.export.helpers import v2
-from tests.export.team import LEGACY, SECRET, every_file_text, invoke, seed_team
+from tests.importer.helpers import v2
+from tests.importer.team import LEGACY, SECRET, every_file_text, invoke, seed_team
 
 
 @pytest.fixture

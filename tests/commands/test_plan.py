@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 from duvoform.cli import cli
 from duvoform.emulator import EmulatorControl
 from duvoform.engine.planfile import read_plan_file
-from tests.diff.helpers import converged_seed, desired_from, write
+from tests.engine.helpers import converged_seed, desired_from, write
 from tests.helpers import seeded_agent
 
 FILES = {

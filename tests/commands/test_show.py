@@ -9,8 +9,8 @@ import pytest
 
 from duvoform.emulator import EmulatorControl
 from duvoform.manifest.parse import parse_documents
-from tests.export.helpers import v2
-from tests.export.team import ID_TRIAGE, ID_VENDOR, SECRET, invoke, seed_team
+from tests.importer.helpers import v2
+from tests.importer.team import ID_TRIAGE, ID_VENDOR, SECRET, invoke, seed_team
 
 
 @pytest.fixture
@@ -144,7 +144,7 @@ def test_an_ambiguous_name_lists_the_ids(emulator: EmulatorControl, team: dict) 
 
 
 def _agents() -> list[dict]:
-    from tests.export.team import TEAM
+    from tests.importer.team import TEAM
 
     return TEAM["agents"]
 

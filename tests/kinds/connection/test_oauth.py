@@ -19,7 +19,7 @@ from click.testing import CliRunner, Result
 
 from duvoform.cli import cli
 from duvoform.emulator import EmulatorControl
-from tests.connections.helpers import (
+from tests.kinds.connection.helpers import (
     TOKEN_ENV,
     assignment,
     connections,

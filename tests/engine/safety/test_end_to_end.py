@@ -12,7 +12,7 @@ import pytest
 
 from duvoform.emulator import EmulatorControl
 from tests.e2e.helpers import invoke, names
-from tests.safety.helpers import (
+from tests.engine.safety.helpers import (
     absent_doc,
     assignment_doc,
     cli_flags,

@@ -20,7 +20,7 @@ from duvoform.engine.planner import PlanResult, build_plan
 from duvoform.errors import PlanFileError
 from duvoform.manifest import load_manifests
 from tests.api.helpers import client_for
-from tests.diff.helpers import converged_seed, desired_from, live_id, write
+from tests.engine.helpers import converged_seed, desired_from, live_id, write
 from tests.helpers import v2_config
 
 CANARY = "canary-51d0-never-in-a-file"
@@ -154,7 +154,7 @@ def test_unreadable_corrupt_and_foreign_files_are_clear_errors(tmp_path: Path) -
 
 def test_an_edited_plan_file_is_refused(tmp_path: Path) -> None:
     from duvoform.engine.planner import plan_against
-    from tests.diff.helpers import live_state
+    from tests.engine.helpers import live_state
 
     root = write(
         tmp_path, {"f.yaml": "apiVersion: duvoform/v1\nkind: Folder\nmetadata: {name: A}\n"}
@@ -180,7 +180,7 @@ def test_an_edited_plan_file_is_refused(tmp_path: Path) -> None:
 
 def test_the_document_names_its_creation_time(tmp_path: Path) -> None:
     from duvoform.engine.planner import plan_against
-    from tests.diff.helpers import live_state
+    from tests.engine.helpers import live_state
 
     root = write(
         tmp_path, {"f.yaml": "apiVersion: duvoform/v1\nkind: Folder\nmetadata: {name: A}\n"}

@@ -15,9 +15,9 @@ from duvoform.errors import UnknownTargetError
 from duvoform.kinds import Assignment, Connection
 from duvoform.manifest import load_manifests
 from tests.api.helpers import client_for
-from tests.diff.helpers import converged_seed, desired_from, write
+from tests.engine.helpers import converged_seed, desired_from, write
 
-EXAMPLES = Path(__file__).parent.parent / "examples" / "manifests"
+EXAMPLES = Path(__file__).parents[2] / "examples" / "manifests"
 
 
 def _examples(tmp_path: Path) -> Path:

@@ -11,7 +11,7 @@ from duvoform.api.models import ConnectionCredentials
 from duvoform.engine.plan import Action
 from duvoform.engine.steps import Op, secret
 from duvoform.render import render_json
-from tests.diff.helpers import connection, live_state, plan_for
+from tests.engine.helpers import connection, live_state, plan_for
 
 CANARY = "canary-7f3e9b-do-not-print"
 CUSTOM = """

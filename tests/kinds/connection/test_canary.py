@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from duvoform.cli import cli
 from duvoform.emulator import EmulatorControl, EmulatorSettings, create_app, serve_in_thread
-from tests.connections.helpers import (
+from tests.kinds.connection.helpers import (
     assignment,
     connections,
     custom,

@@ -18,7 +18,7 @@ from duvoform.kinds.assignment.digest import (
     normalise_sop,
     parse_digest,
 )
-from tests.diff.helpers import v2
+from tests.engine.helpers import v2
 
 
 def spec(**fields: Any) -> BuildSpec:

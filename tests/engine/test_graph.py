@@ -10,7 +10,7 @@ from duvoform.kinds import Assignment, Connection, Folder
 from duvoform.manifest import load_manifests
 from tests.manifest.helpers import assignment, connection, docs, folder, make_project
 
-EXAMPLES = Path(__file__).parent.parent / "examples" / "manifests"
+EXAMPLES = Path(__file__).parents[2] / "examples" / "manifests"
 
 
 def build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *documents: str) -> DesiredState:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from duvoform.emulator import EmulatorControl
-from tests.connections.helpers import custom, oauth, routes, run, write
+from tests.kinds.connection.helpers import custom, oauth, routes, run, write
 
 PROBE = "POST /v1/connections/mcp/probe"
 CHECK = "POST /v1/connections/oauth/mcp/check"

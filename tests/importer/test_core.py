@@ -12,7 +12,7 @@ from duvoform.engine.live import FolderTree, LiveState
 from duvoform.errors import UsageError
 from duvoform.importer import ImportOptions, ImportSource, plan_import, select_folders, write_import
 from duvoform.manifest import load_manifests
-from tests.export.helpers import v2
+from tests.importer.helpers import v2
 
 FIN, AP, BAD, UNDER_BAD = (f"00000000-0000-4000-8000-00000000010{i}" for i in range(4))
 

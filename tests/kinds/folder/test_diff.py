@@ -9,7 +9,7 @@ import pytest
 from duvoform.engine.plan import Action
 from duvoform.engine.steps import Op, ref
 from duvoform.errors import SafetyError
-from tests.diff.helpers import agent, folder, live_state, plan_for
+from tests.engine.helpers import agent, folder, live_state, plan_for
 
 F, G, H, K = (
     "aaaaaaaa-0000-4000-8000-000000000001",

@@ -7,7 +7,7 @@ from pydantic import SecretStr
 from duvoform.api import ClientSettings, open_client
 from duvoform.emulator import EmulatorControl
 from duvoform.kinds.assignment.slots import SlotView, infer, read_wiring, slots_from_configs
-from tests.export.helpers import connection, v2
+from tests.importer.helpers import connection, v2
 
 
 def slot(connected: bool | None, integration: str | None = "ci-1") -> SlotView:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from duvoform.emulator import EmulatorControl
-from tests.connections.helpers import (
+from tests.kinds.connection.helpers import (
     TOKEN_ENV,
     assignment,
     connections,

@@ -14,7 +14,7 @@ from duvoform.kinds.connection.mapping import (
 )
 from duvoform.kinds.document import Document, Skipped
 from duvoform.kinds.names import UniqueNames
-from tests.export.helpers import connection
+from tests.importer.helpers import connection
 
 
 def mapped(

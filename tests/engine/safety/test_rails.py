@@ -14,8 +14,8 @@ from duvoform.engine.plan import Action
 from duvoform.engine.planner import PlanResult
 from duvoform.engine.safety import FolderContents, listed
 from duvoform.errors import SafetyError
-from tests.diff.helpers import agent, connection, folder, live_state, plan_for
-from tests.safety.helpers import (
+from tests.engine.helpers import agent, connection, folder, live_state, plan_for
+from tests.engine.safety.helpers import (
     absent_doc,
     assignment_doc,
     custom_doc,

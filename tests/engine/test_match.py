@@ -8,7 +8,7 @@ import pytest
 
 from duvoform.engine.match import match
 from duvoform.errors import AmbiguousIdentityError, PlanError
-from tests.diff.helpers import (
+from tests.engine.helpers import (
     agent,
     connection,
     desired_from,

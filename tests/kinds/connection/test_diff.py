@@ -13,8 +13,7 @@ from duvoform.engine.plan import Action
 from duvoform.engine.planner import live_query
 from duvoform.engine.steps import Op, build_key, ref, secret
 from duvoform.errors import PlanError, SafetyError
-from tests.connections.helpers import assignment, custom, oauth
-from tests.diff.helpers import (
+from tests.engine.helpers import (
     agent,
     build,
     connection,
@@ -25,6 +24,7 @@ from tests.diff.helpers import (
     v2,
     write,
 )
+from tests.kinds.connection.helpers import assignment, custom, oauth
 
 AGENT = "aaaaaaaa-0000-4000-8000-000000000001"
 BUILD = "bbbbbbbb-0000-4000-8000-000000000001"

@@ -12,8 +12,23 @@ from duvoform.engine.planfile import plan_file_text, read_plan_file, write_plan_
 from duvoform.engine.planner import PlanOptions, plan_against
 from duvoform.engine.prune import prune_addresses
 from duvoform.engine.steps import Op, ref
-from tests.diff.helpers import agent, connection, desired_from, folder, live_state, plan_for, write
-from tests.safety.helpers import absent_doc, custom_doc, docs, flag_combinations, folder_doc, uid
+from tests.engine.helpers import (
+    agent,
+    connection,
+    desired_from,
+    folder,
+    live_state,
+    plan_for,
+    write,
+)
+from tests.engine.safety.helpers import (
+    absent_doc,
+    custom_doc,
+    docs,
+    flag_combinations,
+    folder_doc,
+    uid,
+)
 
 PRUNE_ALL = "prune: {kinds: [Folder, Connection]}\n"
 

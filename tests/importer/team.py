@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 
 from duvoform.cli import cli
 from duvoform.emulator import EmulatorControl
-from tests.export.helpers import v2
+from tests.importer.helpers import v2
 
 SECRET = "Bearer canary-secret-9f2e"  # must never appear in any output or file
 ID_VENDOR = "00000000-0000-4000-8000-000000000001"

@@ -12,7 +12,7 @@ from duvoform.engine.steps import Op, build_key, ref
 from duvoform.errors import SafetyError
 from duvoform.kinds.assignment.diff import bare_assignments
 from duvoform.kinds.assignment.digest import BOOTSTRAP_NAME
-from tests.diff.helpers import (
+from tests.engine.helpers import (
     agent,
     build,
     desired_from,

@@ -14,7 +14,7 @@ import pytest
 from duvoform.emulator import EmulatorControl
 from duvoform.kinds import BuildSpec
 from duvoform.kinds.assignment.digest import build_digest
-from tests.connections.helpers import assignment, connections, custom, routes, run, write
+from tests.kinds.connection.helpers import assignment, connections, custom, routes, run, write
 
 A = custom("Alpha", url="https://mcp.example.com/alpha")
 B = custom("Beta", url="https://mcp.example.com/beta", plaintext={"X-Org": "acme"})

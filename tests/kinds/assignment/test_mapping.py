@@ -11,8 +11,8 @@ from duvoform.kinds.assignment.mapping import assignment_document
 from duvoform.kinds.assignment.slots import SlotView, WiredSlot
 from duvoform.kinds.document import Document, Skipped
 from duvoform.kinds.folder.mapping import folder_document, folder_ref
-from tests.export.helpers import agent, build, connection, tree, v2
 from tests.helpers import BROWSING
+from tests.importer.helpers import agent, build, connection, tree, v2
 
 UUID = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
 

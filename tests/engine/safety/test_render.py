@@ -8,8 +8,8 @@ from pathlib import Path
 
 from duvoform.engine.planner import PlanResult
 from duvoform.render import render_json, render_markdown, render_text, render_text_plain
-from tests.diff.helpers import agent, connection, folder, live_state, plan_for
-from tests.safety.helpers import absent_doc, docs, folder_doc, uid
+from tests.engine.helpers import agent, connection, folder, live_state, plan_for
+from tests.engine.safety.helpers import absent_doc, docs, folder_doc, uid
 
 
 def mixed_plan(root: Path) -> PlanResult:
