@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from duvoform.api.client import DuvoClient
-from duvoform.engine.steps import REF, Step, resolve
+from duvoform.engine.steps import Step, ref_target, resolve
 from duvoform.errors import ApplyError, UncertainWriteError
 
 __all__ = ["DEFAULT_CREATE_ATTEMPTS", "Mover", "Reveal", "StepContext", "create_once"]
@@ -110,9 +110,7 @@ class StepContext:
     @staticmethod
     def address_of(value: Any) -> str | None:
         """The address a ``{"$ref": address}`` marker names, or None for anything else."""
-        if isinstance(value, Mapping) and len(value) == 1 and REF in value:
-            return str(value[REF])
-        return None
+        return ref_target(value)
 
     # -- outcomes ------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.routing import Route
 
+from duvoform.api.models.agents import AGENT_FLAGS
 from duvoform.emulator.lookups import agent_of, build_of
 from duvoform.emulator.routes_builds import check_config_refs, insert_build
 from duvoform.emulator.schemas import CreateAgent, UpdateAgent
@@ -97,21 +98,18 @@ async def get_agent(ctx: Ctx) -> Response:
     return json_response({"agent": agent})
 
 
-_FLAGS = ("slack_enabled", "microsoft_teams_enabled", "agentic_memory_enabled")
-
-
 @endpoint
 async def update_agent(ctx: Ctx) -> Response:
     """PATCH /v1/agents/{agent_id}: name, flags, thread_id (null clears), pinned."""
     body = await ctx.body(UpdateAgent)
-    if nulls := body.null_fields("name", "pinned", *_FLAGS):
+    if nulls := body.null_fields("name", "pinned", *AGENT_FLAGS):
         bad_request(nulls[0], "must not be null")
     with ctx.store.tx() as db:
         row = agent_of(db, ctx.caller, ctx.path["agent_id"])
         changes: Row = {}
         if body.name is not None and body.name != row["name"]:
             changes["name"] = body.name
-        for flag in _FLAGS:
+        for flag in AGENT_FLAGS:
             value = getattr(body, flag)
             if value is not None and row[flag] != int(value):
                 changes[flag] = int(value)

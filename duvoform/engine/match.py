@@ -31,11 +31,11 @@ from duvoform.engine.graph import DesiredState
 from duvoform.engine.live import LiveState
 from duvoform.errors import AmbiguousIdentityError, PlanError, Problem, ProblemCollector
 from duvoform.kinds import Assignment, Connection, Folder, Resource
+from duvoform.kinds.registry import home
 from duvoform.text import quote
 
 __all__ = ["How", "Match", "Matches", "match"]
 
-_PLURAL = {"Assignment": "assignments", "Connection": "connections", "Folder": "folders"}
 
 How = Literal["id", "path", "name", "moved", "previous_name", "none"]
 """How a manifest found its live object: pinned ``id``, same ``path`` (folders), same
@@ -153,7 +153,7 @@ class _Matcher:
         listed = sorted(ids)
         self.problems.add(
             self.desired.manifests.locate(resource, ("metadata", "name")),
-            f"{len(listed)} live {_PLURAL[resource.KIND]} {where} {quote(name)} "
+            f"{len(listed)} live {_plural(resource.KIND)} {where} {quote(name)} "
             f"({', '.join(listed)}); pin the one this manifest describes with metadata.id",
             resource.label,
         )
@@ -303,3 +303,8 @@ class _Matcher:
                 self.claim(folder, candidates[0], how)
                 return True
         return False
+
+
+def _plural(kind: str) -> str:
+    found = home(kind)
+    return found.plural if found is not None else f"{kind} objects"

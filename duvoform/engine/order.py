@@ -37,12 +37,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from duvoform.engine.plan import Action, Change, Plan
-from duvoform.engine.steps import REF, Op, Step, build_key
+from duvoform.engine.steps import Op, Step, build_key, refs_in
 from duvoform.errors import PlanError, Problem
+from duvoform.kinds.registry import order_of
 
-__all__ = ["KIND_ORDER", "order", "order_with_steps", "steps_in_order"]
-
-KIND_ORDER: dict[str, int] = {"Folder": 0, "Connection": 1, "Assignment": 2}
+__all__ = ["order", "order_with_steps", "steps_in_order"]
 
 _CREATES = frozenset({Op.FOLDER_CREATE, Op.AGENT_CREATE, Op.CONNECTION_CREATE})
 _BUILDS = frozenset({Op.AGENT_CREATE, Op.BUILD_CREATE})
@@ -51,26 +50,9 @@ _BUILDS = frozenset({Op.AGENT_CREATE, Op.BUILD_CREATE})
 def _change_key(change: Change) -> tuple[int, int, str]:
     return (
         1 if change.action is Action.DELETE else 0,
-        KIND_ORDER.get(change.kind, len(KIND_ORDER)),
+        order_of(change.kind),
         change.address,
     )
-
-
-def _references(value: object) -> set[str]:
-    """Every address referenced in ``value`` (``steps.refs_in``, without generators: this
-    runs for every step of a plan)."""
-    found: set[str] = set()
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if len(item) == 1 and REF in item:
-                found.add(str(item[REF]))
-            else:
-                stack.extend(item.values())
-        elif isinstance(item, list | tuple):
-            stack.extend(item)
-    return found
 
 
 def _edges(changes: Sequence[Change]) -> dict[str, tuple[str, ...]]:
@@ -91,7 +73,7 @@ def _edges(changes: Sequence[Change]) -> dict[str, tuple[str, ...]]:
             after: list[str] = [a for a in step.after if a in known]
             if previous is not None:
                 after.append(previous)
-            for address in sorted(_references(step.params)):
+            for address in sorted(refs_in(step.params)):
                 producer = producers.get(address)
                 if producer is not None and producer != step.id:
                     after.append(producer)

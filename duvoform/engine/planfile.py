@@ -44,6 +44,7 @@ from duvoform.engine.plan import Action, ApiCall, Change, FieldChange, Plan
 from duvoform.engine.planner import PlanOptions, PlanResult, plan_digest
 from duvoform.engine.steps import Step
 from duvoform.errors import PlanFileError
+from duvoform.kinds.registry import home
 from duvoform.text import shorten
 
 __all__ = [
@@ -297,13 +298,8 @@ def check_fresh(planfile: PlanFile, live: LiveState) -> list[str]:
             moved.append(f"{address}: changed since the plan")
     out = sorted(moved)
     for entry in planfile.expected_absent:
-        kind = entry.get("kind", "")
-        if kind == "Folder":
-            path = entry.get("path", "")
-            if live.folders.find(path.split("/")):
-                out.append(f"Folder/{path}: now exists")
-        elif kind == "Assignment" and live.agents_named(entry.get("name", "")):
-            out.append(f"Assignment/{entry['name']}: now exists")
-        elif kind == "Connection" and live.connections_named(entry.get("name", "")):
-            out.append(f"Connection/{entry['name']}: now exists")
+        owner = home(entry.get("kind", ""))
+        identity = entry.get("path", entry.get("name", ""))
+        if owner is not None and owner.live_ids(live, identity):
+            out.append(f"{owner.kind}/{identity}: now exists")
     return out

@@ -35,9 +35,8 @@ from duvoform.engine.safety import enforce
 from duvoform.engine.steps import Step
 from duvoform.errors import Problem, UnknownTargetError
 from duvoform.gcpause import paused_gc
-from duvoform.kinds import Folder, kinds
-from duvoform.kinds.assignment.wiring import slot_reads
-from duvoform.kinds.connection.diff import credential_reads
+from duvoform.kinds import kinds
+from duvoform.kinds.registry import home, homes
 from duvoform.manifest import Manifests
 from duvoform.text import did_you_mean, quote
 
@@ -143,8 +142,12 @@ def live_query(desired: DesiredState) -> LiveQuery:
     """What the plan reads beyond the always-read lists (folders, assignments with their live
     builds, connections): the header names of the connections whose manifests declare headers
     (``credentials_for``), and the slots and pins of the live builds of the assignments whose
-    builds name connections (``slots_for``). A team with neither reads only the lists."""
-    return LiveQuery(credentials_for=credential_reads(desired), slots_for=slot_reads(desired))
+    builds name connections (``slots_for``). A team with neither reads only the lists. Each
+    kind's home adds what its differ needs (``KindHome.live_query``)."""
+    query = LiveQuery()
+    for kind in homes():
+        query = kind.live_query(desired, query)
+    return query
 
 
 async def build_plan(
@@ -268,26 +271,15 @@ def _resolve_target(target: str, plan: Plan, desired: DesiredState, live: LiveSt
 
 
 def _hint(kind: str, name: str, target: str, candidates: list[str]) -> str:
-    """A folder is addressed by its path: a bare name that ends such paths lists them all
-    (``Folder/Reports`` may mean ``Folder/Finance/Reports`` or ``Folder/Operations/Reports``)."""
-    if kind == Folder.KIND:
-        leaf = "/" + name.rsplit("/", 1)[-1]
-        paths = sorted({c for c in candidates if c.startswith(f"{kind}/") and c.endswith(leaf)})
-        if paths:
-            return "; folders are named by their path from the root: " + ", ".join(
-                quote(p) for p in paths
-            )
-    return did_you_mean(target, candidates)
+    found = home(kind)
+    return (found.target_hint(name, candidates) if found else "") or did_you_mean(
+        target, candidates
+    )
 
 
 def _live_exists(kind: str, name: str, live: LiveState) -> bool:
-    if kind == Folder.KIND:
-        return bool(live.folders.find(name.split("/")))
-    if kind == "Assignment":
-        return bool(live.agents_named(name))
-    if kind == "Connection":
-        return bool(live.connections_named(name))
-    return False
+    found = home(kind)
+    return found is not None and bool(found.live_ids(live, name))
 
 
 def _scope(plan: Plan, targets: Iterable[str], desired: DesiredState, live: LiveState) -> set[str]:

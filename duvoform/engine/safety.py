@@ -40,6 +40,7 @@ from duvoform.engine.steps import Op
 from duvoform.errors import Location, Problem, SafetyError
 from duvoform.kinds import Folder, Resource
 from duvoform.kinds.base import FieldPath
+from duvoform.kinds.registry import home
 from duvoform.text import quote
 
 __all__ = [
@@ -58,8 +59,6 @@ Refusal = tuple[str | None, Problem]
 
 SHOWN = 10
 """How many names a message lists before "and N more"."""
-
-_PLURAL = {"Assignment": "assignments", "Connection": "connections", "Folder": "folders"}
 
 
 def listed(names: Sequence[str], shown: int = SHOWN) -> str:
@@ -120,7 +119,7 @@ class FolderContentsIndex:
             if change.live_id is None:
                 continue
             for step in change.steps:
-                if step.op is Op.AGENTS_MOVE and change.kind == "Assignment":
+                if step.op is Op.AGENTS_MOVE:
                     self._moved.add(change.live_id)
                 elif step.op is Op.FOLDER_UPDATE and "parent" in step.params:
                     self._reparented.add(change.live_id)
@@ -175,7 +174,7 @@ def _renamed_from(change: Change) -> str | None:
 
 def _moves_folder(change: Change) -> bool:
     return (
-        change.kind == "Folder"
+        change.kind == Folder.KIND
         and change.action is Action.UPDATE
         and any(field.path == "parent" for field in change.fields)
     )
@@ -237,10 +236,17 @@ class _Checker:
         moved = _moves_folder(change)
         if change.live_id is None or (old is None and not moved):
             return
-        holders = sorted(i for i in self._holders(change, resource) if i != change.live_id)
+        found = home(change.kind)
+        held = (
+            []
+            if found is None
+            else found.holders(self.live, self.desired, self.ids, resource, change.name)
+        )
+        holders = sorted(i for i in held if i != change.live_id)
         if not holders:
             return
-        noun = "path" if change.kind == "Folder" else "name"
+        found = home(change.kind)
+        noun = found.noun if found is not None else "name"
         doing = f"renaming it from {quote(old)}" if old is not None else "moving it"
         reason = (
             f"{doing} would give it the {noun} {quote(change.name)}, which another live "
@@ -252,26 +258,11 @@ class _Checker:
         label = resource.label if resource is not None else None
         self.refuse(change, Problem(where, (reason,), label))
 
-    def _holders(self, change: Change, resource: Resource | None) -> list[str]:
-        """The live objects that have the identity ``change`` gives its object."""
-        if change.kind == "Assignment":
-            return [a.id for a in self.live.agents_named(change.name)]
-        if change.kind == "Connection":
-            return [c.id for c in self.live.connections_named(change.name)]
-        if isinstance(resource, Folder):
-            # Siblings under the desired parent's live folder (which may itself be renamed).
-            parent = self.desired.parent_of(resource)
-            parent_id = self.ids.get(self.desired.address(parent)) if parent else None
-            if parent is not None and parent_id is None:
-                return []  # the parent is new: it holds nothing yet
-            return [f.id for f in self.live.folders.children(parent_id) if f.name == resource.name]
-        return []
-
     def nonempty_folders(self) -> None:
         deletes = [
             c
             for c in self.plan.changes
-            if c.kind == "Folder" and c.action is Action.DELETE and c.live_id is not None
+            if c.kind == Folder.KIND and c.action is Action.DELETE and c.live_id is not None
         ]
         if not deletes or self.allow_nonempty_folder_delete:
             return
@@ -302,27 +293,18 @@ class _Checker:
         safety = self.desired.manifests.project.safety
         for kind in sorted(by_kind):
             names = by_kind[kind]
-            live_count = _live_count(self.live, kind)
+            found = home(kind)
+            live_count = found.live_count(self.live) if found is not None else 0
             limit = safety.max_deletes(kind, live_count)
             if len(names) <= limit:
                 continue
-            plural = _PLURAL.get(kind, f"{kind} objects")
+            plural = found.plural if found is not None else f"{kind} objects"
             reason = (
                 f"this plan would delete {len(names)} of {live_count} live {plural}, more than "
                 f"the safety limit of {limit} (duvoform.yaml safety); pass --allow-mass-delete "
                 f"if that is intended. It would delete: {listed(sorted(names))}"
             )
             self.refuse(None, Problem(None, (reason,)))
-
-
-def _live_count(live: LiveState, kind: str) -> int:
-    if kind == "Folder":
-        return len(live.folders)
-    if kind == "Connection":
-        return len(live.connections)
-    if kind == "Assignment":
-        return len(live.agents)
-    return 0
 
 
 def check(

@@ -50,6 +50,7 @@ __all__ = [
     "Step",
     "build_key",
     "ref",
+    "ref_target",
     "refs_in",
     "resolve",
     "secret",
@@ -135,6 +136,14 @@ def secret(reference: Mapping[str, str]) -> dict[str, dict[str, str]]:
     return {SECRET: dict(reference)}
 
 
+def ref_target(value: JSON) -> str | None:
+    """The address a ``{"$ref": address}`` marker names, or None for any other value; the
+    one place that recognises the marker."""
+    if isinstance(value, Mapping) and len(value) == 1 and REF in value:
+        return str(value[REF])
+    return None
+
+
 def _walk(value: JSON) -> Iterator[JSON]:
     yield value
     if isinstance(value, Mapping):
@@ -149,11 +158,21 @@ def _is_marker(value: JSON, key: str) -> bool:
     return isinstance(value, Mapping) and len(value) == 1 and key in value
 
 
-def refs_in(value: JSON) -> Iterator[str]:
-    """Every address referenced anywhere inside ``value``."""
-    for item in _walk(value):
-        if _is_marker(item, REF):
-            yield str(item[REF])
+def refs_in(value: JSON) -> set[str]:
+    """Every address referenced anywhere inside ``value`` (a loop, not generators: the
+    planner runs it for every step of a plan)."""
+    found: set[str] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        target = ref_target(item)
+        if target is not None:
+            found.add(target)
+        elif isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return found
 
 
 def secrets_in(value: JSON) -> Iterator[Mapping[str, str]]:
@@ -173,8 +192,9 @@ def resolve(
     Raises ``KeyError`` naming the address when a referenced resource has no id yet (its
     create failed or was skipped), and ``ValueError`` for a secret when ``reveal`` is None.
     """
-    if _is_marker(value, REF):
-        return ids[str(value[REF])]
+    target = ref_target(value)
+    if target is not None:
+        return ids[target]
     if _is_marker(value, SECRET):
         if reveal is None:
             raise ValueError("a secret value is needed but no secret resolver was given")

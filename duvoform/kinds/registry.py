@@ -1,19 +1,35 @@
-"""The registry of manifest kinds: one ``Resource`` subclass per ``kind:`` value.
+"""The registry of kinds: the one list of what duvoform manages.
 
-Each kind module decorates its class with ``@register``. Registering a kind name twice is a
-programming error and raises ``ValueError`` at import time.
+``HOMES`` names each kind's home module (``duvoform/kinds/<kind>/home.py``), in the order their
+changes run: folders, then connections, then assignments (deletes run in the reverse order
+within a plan's dependencies). ``homes()`` and ``home(kind)`` import them when first asked, so
+that the engine, which the homes use, can import the kind models without a cycle.
+
+Each kind's manifest class also decorates itself with ``@register`` (the loader and the JSON
+Schemas need the classes before any home); registering a kind name twice is a programming
+error and raises ``ValueError`` at import time.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
+from functools import cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from duvoform.kinds.base import Resource
+    from duvoform.kinds.home import KindHome
 
-__all__ = ["kind_class", "kinds", "register"]
+__all__ = ["HOMES", "home", "homes", "kind_class", "kinds", "order_of", "register"]
+
+HOMES: tuple[str, ...] = (
+    "duvoform.kinds.folder.home",
+    "duvoform.kinds.connection.home",
+    "duvoform.kinds.assignment.home",
+)
+"""Every kind's home module, in the order their changes run."""
 
 _KINDS: dict[str, type[Resource]] = {}
 
@@ -41,3 +57,25 @@ def kinds() -> Mapping[str, type[Resource]]:
 def kind_class(kind: str) -> type[Resource] | None:
     """The class registered for ``kind``, or None."""
     return _KINDS.get(kind)
+
+
+@cache
+def homes() -> tuple[KindHome, ...]:
+    """Every kind's home, in the order their changes run."""
+    return tuple(importlib.import_module(name).HOME for name in HOMES)
+
+
+def home(kind: str) -> KindHome | None:
+    """The home of ``kind``, or None for a name no kind has."""
+    for found in homes():
+        if found.kind == kind:
+            return found
+    return None
+
+
+def order_of(kind: str) -> int:
+    """Where ``kind``'s changes run among the kinds (unknown kinds last)."""
+    for index, found in enumerate(homes()):
+        if found.kind == kind:
+            return index
+    return len(HOMES)

@@ -14,7 +14,8 @@ from typing import Any
 
 from duvoform.api.models import Build, BuildConfigV1, BuildConfigV2, Schedule
 from duvoform.kinds.assignment.digest import parse_handover
-from duvoform.kinds.assignment.mapping import FLAGS, sop_text
+from duvoform.kinds.assignment.mapping import sop_text
+from duvoform.kinds.assignment.tables import FLAGS
 from duvoform.lookup.reads import AssignmentView, ConnectionView, FolderView
 
 __all__ = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from duvoform.api.models.agents import (
+    AGENT_FLAGS,
     Agent,
     AgentRef,
     IntegrationConfig,
@@ -68,6 +69,7 @@ from duvoform.api.models.requests import (
 )
 
 __all__ = [
+    "AGENT_FLAGS",
     "Agent",
     "AgentInput",
     "AgentRef",

@@ -8,6 +8,7 @@ from duvoform.api.models.base import NullableList, WireModel
 from duvoform.api.models.builds import Build, Schedule
 
 __all__ = [
+    "AGENT_FLAGS",
     "Agent",
     "AgentRef",
     "IntegrationConfig",
@@ -16,6 +17,14 @@ __all__ = [
     "UserRef",
     "UserTriggers",
 ]
+
+
+AGENT_FLAGS: tuple[str, ...] = (
+    "slack_enabled",
+    "microsoft_teams_enabled",
+    "agentic_memory_enabled",
+)
+"""An agent's on/off fields, set by ``PATCH /v1/agents/{agent_id}`` (``null`` reads as off)."""
 
 
 class UserRef(WireModel):

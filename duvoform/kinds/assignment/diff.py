@@ -52,12 +52,11 @@ from duvoform.kinds.assignment.build import (
 )
 from duvoform.kinds.assignment.digest import BOOTSTRAP_NAME, build_digest, build_name
 from duvoform.kinds.assignment.digest import desired_readable as readable_of
+from duvoform.kinds.assignment.tables import FLAGS
 from duvoform.kinds.assignment.wiring import new_build_wiring, wiring_drift
 from duvoform.text import quote
 
-__all__ = ["FLAGS", "bare_assignments", "diff_assignments"]
-
-FLAGS = ("slack_enabled", "microsoft_teams_enabled", "agentic_memory_enabled")
+__all__ = ["bare_assignments", "diff_assignments"]
 
 
 def diff_assignments(ctx: Context) -> None:

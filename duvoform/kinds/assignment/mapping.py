@@ -43,18 +43,17 @@ from duvoform.api.models import (
 from duvoform.kinds import DEFAULT_BROWSING, Assignment, BuildSpec
 from duvoform.kinds.assignment.digest import build_digest, parse_digest, parse_handover
 from duvoform.kinds.assignment.slots import WiredSlot
+from duvoform.kinds.assignment.tables import FLAGS
 from duvoform.kinds.document import Document, Skipped, check, header, one_line
 from duvoform.text import quote
 
 __all__ = [
-    "FLAGS",
     "HANDOVER_NOTE",
     "assignment_document",
     "schedule_comments",
     "sop_text",
 ]
 
-FLAGS = ("slack_enabled", "microsoft_teams_enabled", "agentic_memory_enabled")
 HANDOVER_NOTE = (
     "handover targets cannot be read back from the Duvo API: only builds that duvoform made "
     "list them in their names, so check handover_to where an assignment built elsewhere hands "
