@@ -166,11 +166,11 @@ class Pipeline:
         bucket = caller.bucket if caller else _ANONYMOUS
 
         if fault is not None:
-            rt.stats.fault(fault.kind)
-            if fault.kind == "reset":
+            rt.stats.fault(fault.effect)
+            if fault.effect == "reset":
                 await _disconnect(send, fault.status)
             decision = rt.limiter.peek(bucket)
-            if fault.kind == "burst_429":
+            if fault.effect == "burst_429":
                 headers = {**decision.headers(), "retry-after": str(fault.retry_after)}
                 body = {"error": "rate_limited", "message": "too many requests; retry later"}
             else:

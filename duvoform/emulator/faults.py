@@ -33,7 +33,7 @@ class EmulatedDisconnect(ConnectionResetError):
 class PreFault:
     """A fault decided before the request is handled."""
 
-    kind: str  # "reset" | "burst_429" | "error"
+    effect: str  # "reset" | "burst_429" | "error"
     status: int = 0
     retry_after: int = 1
 

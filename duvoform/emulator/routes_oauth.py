@@ -274,18 +274,18 @@ def _authorize_flow(store: Store, flow: Row, caller: Caller, name: str | None) -
         store.insert("connections", row)
         connection_id = row["id"]
     else:
-        kind = params.get("integration_type") or "custom_mcp"
-        entry = by_slug(kind)
+        integration_type = params.get("integration_type") or "custom_mcp"
+        entry = by_slug(integration_type)
         row = connection_row(
             store,
             caller,
             name=name or params["name"],
-            type=kind,
+            type=integration_type,
             provider="user",
             server_url=params["mcp_server_url"],
             auth_method="oauth",
             custom_integration_id=params.get("custom_integration_id") or store.ids.new_id(),
-            integration_id=entry.id if entry and kind != "custom_mcp" else None,
+            integration_id=entry.id if entry and integration_type != "custom_mcp" else None,
             has_oauth_tokens=1,
         )
         store.insert("connections", row)

@@ -128,9 +128,9 @@ class _Seeder:
         raise seed_error(where, f"no integration {ref!r}")
 
 
-def _catalog_id(kind: str) -> str | None:
-    entry = by_slug(kind)
-    return entry.id if entry is not None and kind != "custom_mcp" else None
+def _catalog_id(integration_type: str) -> str | None:
+    entry = by_slug(integration_type)
+    return entry.id if entry is not None and integration_type != "custom_mcp" else None
 
 
 def apply_seed(runtime: Runtime, data: Any) -> dict[str, Any]:

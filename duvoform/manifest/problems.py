@@ -106,24 +106,24 @@ def _has(value: Any, part: str | int) -> bool:
 
 
 def _explain(error: ErrorDetails, model: Any, data: Any) -> tuple[FieldPath, bool, str]:
-    kind = error["type"]
+    error_type = error["type"]
     loc = tuple(error["loc"])
     ctx = error.get("ctx") or {}
     value = error.get("input")
     path, _ = data_path(data, loc)
-    if kind == "missing":
+    if error_type == "missing":
         return path, False, "field required"
-    if kind == "extra_forbidden":
+    if error_type == "extra_forbidden":
         allowed = _fields_at(model, loc[:-1]) or ()
         name = str(loc[-1])
         hint = did_you_mean(name, allowed)
         if not hint and allowed:
             hint = f" (expected one of: {', '.join(sorted(allowed))})"
         return path, True, f"unknown field{hint}"
-    if kind in ("union_tag_invalid", "union_tag_not_found"):
+    if error_type in ("union_tag_invalid", "union_tag_not_found"):
         field = str(ctx.get("discriminator", "")).strip("'")
         tags = re.findall(r"'([^']*)'", str(ctx.get("expected_tags", "")))
-        if kind == "union_tag_not_found":
+        if error_type == "union_tag_not_found":
             tags = _literal_options(model, (*loc, field)) or tags
             options = f" ({_one_of(tags)})" if tags else ""
             if isinstance(value, dict):
@@ -133,41 +133,41 @@ def _explain(error: ErrorDetails, model: Any, data: Any) -> tuple[FieldPath, boo
         return (*path, field), False, f"must be {_one_of(tags)}{hint}"
     if ctx.get("at_parent") and path:
         # A rule about the mapping as a whole (e.g. "an SOP is required"), not one field.
-        return path[:-1], True, _message(kind, error["msg"], ctx, value)
-    return path, "[key]" in loc, _message(kind, error["msg"], ctx, value)
+        return path[:-1], True, _message(error_type, error["msg"], ctx, value)
+    return path, "[key]" in loc, _message(error_type, error["msg"], ctx, value)
 
 
-def _message(kind: str, msg: str, ctx: dict[str, Any], value: Any) -> str:
-    if kind == "string_type":
+def _message(error_type: str, msg: str, ctx: dict[str, Any], value: Any) -> str:
+    if error_type == "string_type":
         quote_hint = (
             " (quote it to keep it as text)" if isinstance(value, bool | int | float) else ""
         )
         return f"expected text, got {describe(value)}{quote_hint}"
-    if kind in ("bool_type", "bool_parsing"):
+    if error_type in ("bool_type", "bool_parsing"):
         return f"expected true or false, got {describe(value)}"
-    if kind in ("int_type", "int_parsing", "float_type", "float_parsing", "int_from_float"):
+    if error_type in ("int_type", "int_parsing", "float_type", "float_parsing", "int_from_float"):
         return f"expected a number, got {describe(value)}"
-    if kind in ("dict_type", "model_type", "model_attributes_type", "mapping_type"):
+    if error_type in ("dict_type", "model_type", "model_attributes_type", "mapping_type"):
         return f"expected a mapping, got {describe(value)}"
-    if kind in ("list_type", "tuple_type", "iterable_type"):
+    if error_type in ("list_type", "tuple_type", "iterable_type"):
         return f"expected a list, got {describe(value)}"
-    if kind == "literal_error":
+    if error_type == "literal_error":
         options = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         hint = did_you_mean(value, options) if isinstance(value, str) and len(options) > 1 else ""
         return f"must be {_one_of(options)}{hint}"
-    if kind == "string_too_short":
+    if error_type == "string_too_short":
         minimum = int(ctx.get("min_length", 1))
         return "must not be empty" if minimum == 1 else f"must be at least {minimum} characters"
-    if kind in ("too_short", "too_long") and isinstance(value, str):
-        kind = f"string_{kind}"
-    if kind == "string_too_long":
+    if error_type in ("too_short", "too_long") and isinstance(value, str):
+        error_type = f"string_{error_type}"
+    if error_type == "string_too_long":
         got = f" (got {len(value)})" if isinstance(value, str) else ""
         return f"must be at most {ctx.get('max_length')} characters{got}"
-    if kind == "string_pattern_mismatch":
+    if error_type == "string_pattern_mismatch":
         return _PATTERNS.get(str(ctx.get("pattern")), "has an invalid format")
-    if kind in ("uuid_parsing", "uuid_type", "uuid_version"):
+    if error_type in ("uuid_parsing", "uuid_type", "uuid_version"):
         return "must be a UUID such as 3c90c3cc-0d44-4b50-8888-8dd25736052a"
-    if kind.startswith(("greater_than", "less_than")):
+    if error_type.startswith(("greater_than", "less_than")):
         return msg.replace("Input should be", "must be")
     return msg.removeprefix("Value error, ")
 
