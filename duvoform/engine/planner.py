@@ -5,7 +5,7 @@
     Manifests ─DesiredState.build─▶ DesiredState ─live_query─▶ LiveQuery
     client ─read_live_state─▶ LiveState
     (DesiredState, LiveState) ─match─▶ Matches ─diff─▶ changes ─order─▶ Plan ─narrow─▶ Plan
-                                                         │                  ─policies, safety.enforce─▶
+                                                         │          ─policies, safety.enforce─▶
                                                          └─▶ ids, fingerprints, expected absent
 
 ``build_plan`` does the reads; ``plan_against`` is the pure rest (tests call it with a

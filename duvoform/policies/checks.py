@@ -155,5 +155,3 @@ def rule_location(file: Path | None, index: int) -> Location | None:
     sources = SourceMap()
     sources.register(file, display_path(file))
     return sources.locate(file, 0, ("policies", index, "rule"))
-
-

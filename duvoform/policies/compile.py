@@ -124,4 +124,4 @@ def _reasons(message: str, rule: str) -> list[str]:
 
 
 def _type_name(kind: cel.Type) -> str:
-    return kind.name().lower()
+    return str(kind.name()).lower()
