@@ -72,7 +72,8 @@ class Evaluator:
         on = rule.policy.on
         value = compile_rule(on, rule.policy.rule).eval(activation)
         if value.type() == cel.Type.ERROR:
-            self.broken[rule.index] = Broken(rule, subject, _error_reason(str(value.value())))
+            reason = _error_reason(str(value.value()), self._scope)
+            self.broken[rule.index] = Broken(rule, subject, reason)
             return True
         result = value.plain_value()
         if not isinstance(result, bool):
@@ -83,13 +84,14 @@ class Evaluator:
         return result
 
 
-def _error_reason(message: str) -> str:
+def _error_reason(message: str, scope: str) -> str:
     """The CEL runtime's error in words, with the usual fix for a missing field."""
     text = message.split(": ", 1)[1] if message.startswith(("NOT_FOUND", "INVALID")) else message
     if message.startswith("NOT_FOUND") or "no such key" in message.lower():
         missing = text.rsplit(":", 1)[-1].strip()
+        example = ", e.g. has(object.spec.build.sop_file)" if scope == "manifest" else ""
         return (
             f"it reads the field {missing}, which this object does not have; test fields "
-            "that may be left out with has() first, e.g. has(object.spec.build.sop_file)"
+            f"that may be left out with has() first{example}"
         )
     return text
