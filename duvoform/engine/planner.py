@@ -5,7 +5,7 @@
     Manifests ─DesiredState.build─▶ DesiredState ─live_query─▶ LiveQuery
     client ─read_live_state─▶ LiveState
     (DesiredState, LiveState) ─match─▶ Matches ─diff─▶ changes ─order─▶ Plan ─narrow─▶ Plan
-                                                         │                  ─safety.enforce─▶
+                                                         │          ─policies, safety.enforce─▶
                                                          └─▶ ids, fingerprints, expected absent
 
 ``build_plan`` does the reads; ``plan_against`` is the pure rest (tests call it with a
@@ -38,6 +38,7 @@ from duvoform.gcpause import paused_gc
 from duvoform.kinds import kinds
 from duvoform.kinds.registry import home, homes
 from duvoform.manifest import Manifests
+from duvoform.policies import check_plan
 from duvoform.text import did_you_mean, quote
 
 __all__ = [
@@ -195,6 +196,8 @@ def plan_against(
         or (address is not None and (scope is None or address in scope))
     ]
     if options.enforce_safety:
+        plan, refused = check_plan(plan, desired, desired.manifests.project)
+        differs += refused
         enforce(
             plan,
             desired,

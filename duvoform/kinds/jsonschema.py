@@ -42,7 +42,9 @@ def json_schemas() -> dict[str, dict[str, Any]]:
     )
     project = ProjectFile.model_json_schema(by_alias=True, mode="validation")
     schemas[PROJECT] = _decorate(
-        project, "duvoform.yaml", "Project settings: vars, environments, defaults, prune, safety."
+        project,
+        "duvoform.yaml",
+        "Project settings: vars, environments, defaults, prune, safety, policies.",
     )
     return schemas
 

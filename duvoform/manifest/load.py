@@ -5,7 +5,7 @@
     paths ─find_root─▶ root + duvoform.yaml ─load_project─▶ settings, vars
     paths ─discover─▶ files ─read, decode─▶ text ─parse (C loader)─▶ documents
     documents ─kind─▶ ─render templates─▶ ─apply defaults─▶ ─pydantic─▶ Resources
-    Resources ─read sop_file, check secret file paths─▶ Manifests (+ digest, warnings)
+    Resources ─read sop_file, check secret file paths─▶ ─policies─▶ Manifests (+ digest, warnings)
 
 Problems never stop the pipeline early: each stage skips only what it cannot use and keeps
 going, and ``ManifestError`` reports everything found, sorted by file and line. Positions
@@ -37,6 +37,7 @@ from duvoform.manifest.problems import describe, validation_problems
 from duvoform.manifest.project import ProjectSettings, load_project
 from duvoform.manifest.template import TemplateRenderer
 from duvoform.manifest.warnings import resource_warnings
+from duvoform.policies import check_manifests
 from duvoform.text import did_you_mean, quote
 
 __all__ = ["Manifests", "load_manifests", "manifest_digest"]
@@ -104,6 +105,9 @@ def load_manifests(
         loader.problems.add(
             None, f"no manifests found in {describe_paths(paths)} (looked for *.yaml, *.yml)"
         )
+    policies = check_manifests(project, loader.resources)
+    loader.problems.problems.extend(policies.errors)
+    loader.warnings.extend(policies.warnings)
     loader.problems.raise_manifest_error()
     resources = tuple(loader.resources)
     return Manifests(

@@ -14,11 +14,14 @@
       max_delete_fraction: 0.3             #   max(min_delete_count, fraction x live objects)
       min_delete_count: 10                 #   of one kind, unless --allow-mass-delete
       kinds: {Connection: {max_delete_fraction: 0.5}}   # per-kind overrides (optional)
+    policies:                              # CEL rules over manifests and plans
+      - {name: approved-models, rule: "object.spec.build.model == 'claude-sonnet-4-6'"}
 
 Variables merge in this order, later winning, mappings merged key by key: ``vars``, the
 selected environment's ``var_files`` (in order), its ``vars``, each ``--var-file`` (in order),
 each ``--var KEY=VALUE``. Environment var files are relative to the root and must stay inside
-it; ``--var-file`` paths are relative to the working directory.
+it; ``--var-file`` paths are relative to the working directory. ``policies`` are described
+in ``duvoform.policies``.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     Field,
     StrictFloat,
     StrictInt,
@@ -50,6 +54,7 @@ from duvoform.manifest.files import FileFault, resolve_inside
 from duvoform.manifest.locate import SourceMap
 from duvoform.manifest.parse import decode, parse_documents
 from duvoform.manifest.problems import describe, validation_problems
+from duvoform.policies.model import Policy, unique_policy_names
 from duvoform.text import did_you_mean, quote
 
 __all__ = [
@@ -137,6 +142,7 @@ class ProjectFile(ManifestModel):
     defaults: Defaults = Field(default_factory=Defaults)
     prune: PruneScope = Field(default_factory=PruneScope)
     safety: Safety = Field(default_factory=Safety)
+    policies: Annotated[tuple[Policy, ...], AfterValidator(unique_policy_names)] = ()
 
 
 @dataclass(frozen=True)
@@ -151,6 +157,7 @@ class ProjectSettings:
     defaults: Defaults = field(default_factory=Defaults)
     prune: PruneScope = field(default_factory=PruneScope)
     safety: Safety = field(default_factory=Safety)
+    policies: tuple[Policy, ...] = ()
     settings_files: frozenset[Path] = frozenset()
     """Var files named by any environment: settings, never loaded as manifests."""
 
@@ -201,6 +208,7 @@ def load_project(
         defaults=project.defaults,
         prune=project.prune,
         safety=project.safety,
+        policies=project.policies,
         settings_files=settings_files,
     )
 
