@@ -118,7 +118,7 @@ class Picture:
 
     def actions(self) -> tuple[Action, ...]:
         """The actions that occur in the picture, in reading order (deletes first)."""
-        found = {e.action for e in (*self.groups, *self.nodes)}
+        found = {g.action for g in self.groups} | {n.action for n in self.nodes}
         return tuple(action for action in ACTION_ORDER if action in found)
 
 
@@ -146,8 +146,8 @@ def picture_of(desired: DesiredState, plan: Plan | None = None) -> Picture:
         key = desired.address(resource)
         if isinstance(resource, Folder) or (resource.ensure == "absent" and key not in actions):
             continue
-        folder = desired.folder_of(resource)
-        group = desired.address(folder) if folder is not None else None
+        home = desired.folder_of(resource)
+        group = desired.address(home) if home is not None else None
         nodes.append(Node(key, resource.kind, resource.name, group, actions.get(key)))
         drawn.add(key)
         for ref in desired.references_of(resource):
