@@ -116,7 +116,7 @@ def _legend(picture: Picture) -> list[str]:
             f"{inner}legend_a -> {target} [{_EDGES[role]}, label={quote(EDGE_LABELS[role])}];"
         )
     if picture.of_plan:
-        for action in (*picture.actions(), None):
+        for action in picture.actions():
             name = action.value if action is not None else "unchanged"
             text = f"{ACTION_SYMBOLS[action]} {name}" if action is not None else name
             lines.append(f"{inner}legend_{name} [label={quote(text)}, {_colours(action, True)}];")

@@ -8,9 +8,10 @@ unchanged ones are grey.
 
 Names never reach mermaid's syntax: elements are called ``n1``, ``g1``..., so a name such as
 ``end``, ``subgraph`` or ``style`` is only ever text, and every label is a quoted string in
-which each character other than a letter, a digit or a space is written as mermaid's entity
-code (``"`` as ``#34;``, ``<`` as ``#60;``, ``#`` as ``#35;``). Those codes render as the
-character itself, as text, never as markup. Control characters are first shown as escapes.
+which each character other than a letter, a digit, a space or one of ``-_.,/+!~()'`` is written
+as mermaid's entity code (``"`` as ``#34;``, ``<`` as ``#60;``, ``#`` as ``#35;``). Those codes
+render as the character itself, as text, never as markup. Control characters are first shown
+as escapes.
 """
 
 from __future__ import annotations
@@ -27,12 +28,12 @@ _ARROWS: dict[EdgeRole, str] = {
     EdgeRole.CONNECTION: "-.->",
 }
 _INDENT = "  "
-_PLAIN = frozenset(" -_.,/")
+_PLAIN = frozenset(" -_.,/+!~()'")
 
 
 def escape(text: str) -> str:
-    """``text`` for inside a quoted mermaid label: letters, digits, spaces and ``-_.,/`` as they
-    are, every other character as its entity code, control characters shown as escapes."""
+    """``text`` for inside a quoted mermaid label: letters, digits, spaces and ``-_.,/+!~()'`` as
+    they are, every other character as its entity code, control characters shown as escapes."""
     return "".join(
         char if char.isalnum() or char in _PLAIN else f"#{ord(char)};" for char in printable(text)
     )
@@ -107,7 +108,7 @@ def _legend(picture: Picture) -> list[str]:
         f'{escape(EDGE_LABELS[EdgeRole.CONNECTION])}"| legend_d[("connection")]',
     ]
     if picture.of_plan:
-        for action in (*picture.actions(), None):
+        for action in picture.actions():
             name = action.value if action is not None else "unchanged"
             symbol = f"{ACTION_SYMBOLS[action]} " if action is not None else ""
             lines.append(f'{pad}legend_{name}["{escape(symbol + name)}"]:::{name}')
@@ -119,7 +120,7 @@ def _classes(picture: Picture, ids: dict[str, str]) -> list[str]:
     if not picture.of_plan:
         return []
     lines: list[str] = []
-    for action in (*picture.actions(), None):
+    for action in picture.actions():
         name = action.value if action is not None else "unchanged"
         colours = COLOURS[action]
         style = f"fill:{colours.fill},stroke:{colours.stroke},color:{colours.text}"

@@ -116,10 +116,11 @@ class Picture:
         """The group or node with ``key``."""
         return self._by_key.get(key)
 
-    def actions(self) -> tuple[Action, ...]:
-        """The actions that occur in the picture, in reading order (deletes first)."""
+    def actions(self) -> tuple[Action | None, ...]:
+        """The actions that occur in the picture, in reading order (deletes first), then
+        ``None`` when some objects are unchanged."""
         found = {g.action for g in self.groups} | {n.action for n in self.nodes}
-        return tuple(action for action in ACTION_ORDER if action in found)
+        return tuple(action for action in (*ACTION_ORDER, None) if action in found)
 
 
 def picture_of(desired: DesiredState, plan: Plan | None = None) -> Picture:
