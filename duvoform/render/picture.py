@@ -187,11 +187,11 @@ def focus(picture: Picture, limit: int = DEFAULT_LIMIT) -> Picture:
     """
     changed = [e.key for e in _by_action(picture)]
     neighbours: list[str] = []
-    marked = set(changed)
+    marked, seen = set(changed), set(changed)
     for edge in picture.edges:
         for near, far in ((edge.source, edge.target), (edge.target, edge.source)):
-            if near in marked and far not in marked:
-                marked.add(far)
+            if near in marked and far not in seen:
+                seen.add(far)
                 neighbours.append(far)
     kept: set[str] = set()
     left_out = 0
