@@ -12,7 +12,7 @@ import pytest
 with warnings.catch_warnings():
     # pydot's parser still calls pyparsing's old camel-case names, which warn on import
     warnings.simplefilter("ignore")
-    import pydot.dot_parser  # noqa: F401
+    import pydot.dot_parser
 
 from duvoform.engine.plan import Action, Change, Plan
 from duvoform.render.graph_dot import quote, render_dot
@@ -22,7 +22,8 @@ from tests.render.pictures import example_desired, hostile_picture
 
 
 def unquote(text: str) -> str:
-    assert text.startswith('"') and text.endswith('"'), text
+    assert text.startswith('"'), text
+    assert text.endswith('"'), text
     body, out, index = text[1:-1], [], 0
     while index < len(body):
         if body[index] == "\\" and body[index + 1] in '\\"':
@@ -103,4 +104,5 @@ def test_graphviz_draws_hostile_names_as_written() -> None:
     ).stdout
     assert "&amp;lt;entity&amp;gt; &amp;amp; #35; #quot;" in svg
     assert "back\\slash \\N \\l \\n" in svg
-    assert "&lt;script&gt;" in svg and "<script" not in svg
+    assert "&lt;script&gt;" in svg
+    assert "<script" not in svg
