@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "apply": "apply",
     "connect": "connect",
     "emulator": "emulator",
+    "graph": "graph",
     "import": "import_",
     "plan": "plan",
     "schema": "schema",

@@ -38,6 +38,7 @@ from duvoform.errors import DuvoformError, PlanError, Problem
 from duvoform.kinds.connection.probe import Finding, preflight
 from duvoform.manifest import Manifests
 from duvoform.render import render_json, render_markdown, render_text
+from duvoform.render.picture import picture_of
 
 __all__ = ["command"]
 
@@ -146,7 +147,8 @@ def command(
     if fmt == "json":
         click.echo(render_json(plan), nl=False)
     elif fmt == "markdown":
-        click.echo(render_markdown(plan, verbose=app.verbosity > 0), nl=False)
+        picture = picture_of(result.desired, plan)
+        click.echo(render_markdown(plan, verbose=app.verbosity > 0, picture=picture), nl=False)
     else:
         app.out.print(render_text(plan, verbose=app.verbosity > 0))
     if strict and findings:

@@ -2,7 +2,8 @@
 
 Layout: a hidden marker (``MARKER``) so a CI job can find and update one sticky comment; a
 title; the summary sentence and a table of counts per action; a call-out when anything is
-deleted; the plan's warnings and notes; then one collapsible ``<details>`` block per change,
+deleted; the plan's warnings and notes; a mermaid picture of the changes (``plan_picture``), when
+given the team's picture; then one collapsible ``<details>`` block per change,
 deletes first (open by default), with a table of field changes and long text (SOPs) as
 ```` ```diff ```` blocks.
 
@@ -24,6 +25,8 @@ import re
 from collections.abc import Iterable
 
 from duvoform.engine.plan import Action, Change, FieldChange, Plan
+from duvoform.render.picture import Picture
+from duvoform.render.plan_picture import picture_section
 from duvoform.render.textdiff import is_text_change, line_diff
 from duvoform.render.values import (
     ACTION_LABELS,
@@ -66,18 +69,24 @@ def render_plan(
     title: str | None = None,
     max_chars: int = DEFAULT_MAX_CHARS,
     verbose: bool = False,
+    picture: Picture | None = None,
 ) -> str:
     """The plan as a markdown comment of at most ``max_chars`` characters.
 
     Warnings and notes take at most half of ``max_chars``; the rest of the header (marker,
     title, counts, delete call-out) and the truncation notice are never left out, so a
     ``max_chars`` smaller than those alone is exceeded.
-    ``verbose`` adds each change's requests and dependencies.
+    ``verbose`` adds each change's requests and dependencies. ``picture`` (the team, marked
+    with the plan's actions) adds a mermaid picture of the changed objects and their
+    neighbours below the header, in at most a quarter of ``max_chars``.
     """
     head = _head(plan, title, room=max_chars // 2)
     if not plan.has_changes:
         return head
     total = len(plan.changes)
+    if picture is not None:
+        left = max_chars - len(head) - len(_notice(total, total, max_chars))
+        head += picture_section(picture, room=min(max_chars // 4, left))
     room = max_chars - len(head)
     shown: list[str] = []
     for heading, change in _in_reading_order(plan):
