@@ -32,8 +32,8 @@ from typing import Any
 
 from duvoform.api.client import DuvoClient
 from duvoform.engine.context import Context, DiffOptions
-from duvoform.engine.planner import PlanOptions, PlanResult, build_plan
 from duvoform.engine.plan import Action, Change, FieldChange
+from duvoform.engine.planner import PlanOptions, PlanResult, build_plan
 from duvoform.kinds import Assignment
 from duvoform.kinds.assignment.provenance import build_provenance, tampered_fields
 from duvoform.manifest import Manifests

@@ -65,7 +65,8 @@ def test_right_after_an_apply_there_is_no_drift(emulator: EmulatorControl, team:
     assert emulator.stats()["writes"] == 0
     code, doc = drift_json(emulator, team)
     assert code == 0
-    assert doc["drift"] == [] and doc["unmanaged"] == []
+    assert doc["drift"] == []
+    assert doc["unmanaged"] == []
     assert doc["summary"] == {
         "changed_outside": 0,
         "missing": 0,
@@ -92,7 +93,8 @@ def test_a_build_edited_and_promoted_by_hand_changed_outside(
     code, doc = drift_json(emulator, team)
     assert code == 2
     entry = entries(doc)[("Assignment/Escalations", "changed_outside")]
-    assert entry["kind"] == "Assignment" and entry["name"] == "Escalations"
+    assert entry["kind"] == "Assignment"
+    assert entry["name"] == "Escalations"
     assert f"the live build {build} was not made by duvoform" in entry["reasons"][0]
     fields = {f["path"]: f for f in entry["fields"]}
     assert fields["build.sop"] == {
