@@ -40,6 +40,7 @@ class Forge:
     pulls_by_commit: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     merge_requests_by_commit: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     branches: dict[str, str] = field(default_factory=dict)  # both platforms: name -> sha
+    issues: dict[int, dict[str, Any]] = field(default_factory=dict)  # GitHub, by number
     requests: list[tuple[str, str]] = field(default_factory=list)
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1001))
 
@@ -73,6 +74,12 @@ class Forge:
                 Route(
                     "/repos/{owner}/{repo}/issues/comments/{id:int}",
                     self.gh_edit,
+                    methods=["PATCH"],
+                ),
+                Route("/repos/{owner}/{repo}/issues", self.gh_issues, methods=["GET", "POST"]),
+                Route(
+                    "/repos/{owner}/{repo}/issues/{number:int}",
+                    self.gh_edit_issue,
                     methods=["PATCH"],
                 ),
                 Route("/repos/{owner}/{repo}/commits/{sha}/pulls", self.gh_pulls),
@@ -145,6 +152,45 @@ class Forge:
                 comment["body"] = body
                 return JSONResponse(comment)
         return JSONResponse({"message": "Not Found"}, status_code=404)
+
+    async def gh_issues(self, request: Request) -> Response:
+        if (refused := self._check(request, github=True)) is not None:
+            return refused
+        if request.method == "GET":
+            label = request.query_params.get("labels")
+            state = request.query_params.get("state", "open")
+            found = [
+                issue
+                for issue in self.issues.values()
+                if (label is None or label in [x["name"] for x in issue["labels"]])
+                and (state == "all" or issue["state"] == state)
+            ]
+            return self._page(request, found)
+        data = await request.json()
+        if len(data["body"]) > GITHUB_LIMIT:
+            return JSONResponse({"message": "Validation Failed"}, status_code=422)
+        number = 100 + len(self.issues) + sum(len(c) for c in self.comments.values())
+        issue = {
+            "number": number,
+            "title": data["title"],
+            "body": data["body"],
+            "state": "open",
+            "labels": [{"name": name} for name in data.get("labels", [])],
+        }
+        self.issues[number] = issue
+        return JSONResponse(issue, status_code=201)
+
+    async def gh_edit_issue(self, request: Request) -> Response:
+        if (refused := self._check(request, github=True)) is not None:
+            return refused
+        issue = self.issues.get(request.path_params["number"])
+        if issue is None:
+            return JSONResponse({"message": "Not Found"}, status_code=404)
+        data = await request.json()
+        if len(data.get("body", "")) > GITHUB_LIMIT:
+            return JSONResponse({"message": "Validation Failed"}, status_code=422)
+        issue.update({k: v for k, v in data.items() if k in ("body", "state", "title")})
+        return JSONResponse(issue)
 
     async def gh_pulls(self, request: Request) -> Response:
         if (refused := self._check(request, github=True)) is not None:
