@@ -254,3 +254,13 @@ def test_errors_exit_1(emulator: EmulatorControl, team: Path) -> None:
     assert "No such option" in misspelt.stderr
     missing = invoke(emulator, "drift", str(team / "nowhere"))
     assert missing.exit_code == 1
+
+
+def test_drift_reads_with_the_requests_of_plan(emulator: EmulatorControl, team: Path) -> None:
+    emulator.clear_stats()
+    assert invoke(emulator, "plan", str(team)).exit_code == 0
+    planned = emulator.stats()["total"]
+    emulator.clear_stats()
+    assert invoke(emulator, "drift", str(team)).exit_code == 0
+    assert emulator.stats()["total"] == planned
+    assert emulator.stats()["writes"] == 0
