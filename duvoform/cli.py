@@ -23,6 +23,7 @@ __all__ = ["cli", "main"]
 COMMANDS: dict[str, str] = {
     "apply": "apply",
     "connect": "connect",
+    "drift": "drift",
     "emulator": "emulator",
     "graph": "graph",
     "import": "import_",

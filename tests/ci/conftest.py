@@ -117,6 +117,7 @@ def repo(tmp_path: Path) -> Path:
     for target in (root / ".github" / "scripts", root / ".gitlab"):
         target.mkdir(parents=True)
         shutil.copy(EXAMPLES / "duvoform_ci.py", target / "duvoform_ci.py")
+        shutil.copy(EXAMPLES / "duvoform_drift.py", target / "duvoform_drift.py")
     shutil.copy(EXAMPLES / "gitlab" / ".gitlab-ci.yml", root / ".gitlab-ci.yml")
     return root
 

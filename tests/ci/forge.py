@@ -40,6 +40,8 @@ class Forge:
     pulls_by_commit: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     merge_requests_by_commit: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     branches: dict[str, str] = field(default_factory=dict)  # both platforms: name -> sha
+    issues: dict[int, dict[str, Any]] = field(default_factory=dict)  # GitHub, by number
+    gl_issues: dict[int, dict[str, Any]] = field(default_factory=dict)  # GitLab, by iid
     requests: list[tuple[str, str]] = field(default_factory=list)
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1001))
 
@@ -75,6 +77,12 @@ class Forge:
                     self.gh_edit,
                     methods=["PATCH"],
                 ),
+                Route("/repos/{owner}/{repo}/issues", self.gh_issues, methods=["GET", "POST"]),
+                Route(
+                    "/repos/{owner}/{repo}/issues/{number:int}",
+                    self.gh_edit_issue,
+                    methods=["PATCH"],
+                ),
                 Route("/repos/{owner}/{repo}/commits/{sha}/pulls", self.gh_pulls),
                 Route("/repos/{owner}/{repo}/branches/{branch}", self.gh_branch),
                 Route(
@@ -86,6 +94,19 @@ class Forge:
                     "/api/v4/projects/{project:path}/merge_requests/{iid:int}/notes/{id:int}",
                     self.gl_edit,
                     methods=["PUT"],
+                ),
+                Route(
+                    "/api/v4/projects/{project}/issues", self.gl_issue_list, methods=["GET", "POST"]
+                ),
+                Route(
+                    "/api/v4/projects/{project}/issues/{iid:int}",
+                    self.gl_edit_issue,
+                    methods=["PUT"],
+                ),
+                Route(
+                    "/api/v4/projects/{project}/issues/{iid:int}/notes",
+                    self.gl_issue_note,
+                    methods=["POST"],
                 ),
                 Route(
                     "/api/v4/projects/{project:path}/repository/commits/{sha}/merge_requests",
@@ -146,6 +167,45 @@ class Forge:
                 return JSONResponse(comment)
         return JSONResponse({"message": "Not Found"}, status_code=404)
 
+    async def gh_issues(self, request: Request) -> Response:
+        if (refused := self._check(request, github=True)) is not None:
+            return refused
+        if request.method == "GET":
+            label = request.query_params.get("labels")
+            state = request.query_params.get("state", "open")
+            found = [
+                issue
+                for issue in self.issues.values()
+                if (label is None or label in [x["name"] for x in issue["labels"]])
+                and (state == "all" or issue["state"] == state)
+            ]
+            return self._page(request, found)
+        data = await request.json()
+        if len(data["body"]) > GITHUB_LIMIT:
+            return JSONResponse({"message": "Validation Failed"}, status_code=422)
+        number = 100 + len(self.issues) + sum(len(c) for c in self.comments.values())
+        issue = {
+            "number": number,
+            "title": data["title"],
+            "body": data["body"],
+            "state": "open",
+            "labels": [{"name": name} for name in data.get("labels", [])],
+        }
+        self.issues[number] = issue
+        return JSONResponse(issue, status_code=201)
+
+    async def gh_edit_issue(self, request: Request) -> Response:
+        if (refused := self._check(request, github=True)) is not None:
+            return refused
+        issue = self.issues.get(request.path_params["number"])
+        if issue is None:
+            return JSONResponse({"message": "Not Found"}, status_code=404)
+        data = await request.json()
+        if len(data.get("body", "")) > GITHUB_LIMIT:
+            return JSONResponse({"message": "Validation Failed"}, status_code=422)
+        issue.update({k: v for k, v in data.items() if k in ("body", "state", "title")})
+        return JSONResponse(issue)
+
     async def gh_pulls(self, request: Request) -> Response:
         if (refused := self._check(request, github=True)) is not None:
             return refused
@@ -181,6 +241,55 @@ class Forge:
                 note["body"] = body
                 return JSONResponse(note)
         return JSONResponse({"message": "404 Not found"}, status_code=404)
+
+    async def gl_issue_list(self, request: Request) -> Response:
+        if (refused := self._check(request, github=False)) is not None:
+            return refused
+        if request.method == "GET":
+            label = request.query_params.get("labels")
+            state = request.query_params.get("state", "all")
+            found = [
+                issue
+                for issue in self.gl_issues.values()
+                if (label is None or label in issue["labels"])
+                and (state == "all" or issue["state"] == state)
+            ]
+            return self._page(request, found)
+        data = await request.json()
+        iid = len(self.gl_issues) + 1
+        issue = {
+            "iid": iid,
+            "title": data["title"],
+            "description": data["description"],
+            "state": "opened",
+            "labels": str(data.get("labels", "")).split(","),
+            "notes": [],
+        }
+        self.gl_issues[iid] = issue
+        return JSONResponse(issue, status_code=201)
+
+    async def gl_edit_issue(self, request: Request) -> Response:
+        if (refused := self._check(request, github=False)) is not None:
+            return refused
+        issue = self.gl_issues.get(request.path_params["iid"])
+        if issue is None:
+            return JSONResponse({"message": "404 Not found"}, status_code=404)
+        data = await request.json()
+        if "description" in data:
+            issue["description"] = data["description"]
+        if data.get("state_event") == "close":
+            issue["state"] = "closed"
+        return JSONResponse(issue)
+
+    async def gl_issue_note(self, request: Request) -> Response:
+        if (refused := self._check(request, github=False)) is not None:
+            return refused
+        issue = self.gl_issues.get(request.path_params["iid"])
+        if issue is None:
+            return JSONResponse({"message": "404 Not found"}, status_code=404)
+        note = {"id": next(self._ids), "body": (await request.json())["body"], "system": False}
+        issue["notes"].append(note)
+        return JSONResponse(note, status_code=201)
 
     async def gl_mrs(self, request: Request) -> Response:
         if (refused := self._check(request, github=False)) is not None:

@@ -21,7 +21,8 @@ GITHUB = ROOT / "examples" / "ci" / "github"
 PLAN = GITHUB / "workflows" / "duvoform-plan.yml"
 APPLY = GITHUB / "workflows" / "duvoform-apply.yml"
 WITH_ACTION = GITHUB / "with-action" / "duvoform.yml"
-WORKFLOWS = [PLAN, APPLY, WITH_ACTION]
+DRIFT = GITHUB / "workflows" / "duvoform-drift.yml"
+WORKFLOWS = [PLAN, APPLY, WITH_ACTION, DRIFT]
 ACTION = ROOT / "action.yml"
 GITLAB = ROOT / "examples" / "ci" / "gitlab" / ".gitlab-ci.yml"
 USES = re.compile(r"^\s*(?:-\s+)?uses:\s*(\S+)(.*)$")
@@ -64,7 +65,8 @@ def test_third_party_actions_are_pinned_to_commit_shas() -> None:
 def test_least_privilege_permissions() -> None:
     for path in WORKFLOWS:
         workflow = load_workflow(path)
-        assert workflow["permissions"] == {"contents": "read", "pull-requests": "write"}, path
+        writes = "issues" if path == DRIFT else "pull-requests"
+        assert workflow["permissions"] == {"contents": "read", writes: "write"}, path
         for job in workflow["jobs"].values():
             assert "permissions" not in job
 

@@ -165,3 +165,41 @@ def test_without_duvoform_package_the_jobs_stop_and_say_why(gitlab: GitLabHarnes
         assert job.status == "failed"
         assert "Set the project variable DUVOFORM_PACKAGE" in job.log
     assert gitlab.emulator.stats()["total"] == 0
+
+
+def test_scheduled_drift_keeps_one_issue(gitlab: GitLabHarness) -> None:
+    forge, emulator = gitlab.forge, gitlab.emulator
+    gitlab.forge.branches["main"] = SHA
+    assert gitlab.runner("push", branch="main").run_job("duvoform-apply").status == "success"
+    scheduled = gitlab.runner("schedule", branch="main")
+    assert scheduled.pipeline_runs()
+    assert scheduled.run_job("duvoform-apply").ran is False
+    assert scheduled.run_job("duvoform-plan").ran is False
+    assert gitlab.runner("push", branch="main").run_job("duvoform-drift").ran is False
+
+    job = scheduled.run_job("duvoform-drift")
+    assert job.status == "success", job.log
+    assert "No drift: live state matches the manifests" in job.log
+    assert forge.gl_issues == {}
+
+    (agent,) = [a for a in emulator.state()["agents"] if a["name"] == "Invoice triage"]
+    with emulator.client() as api:
+        api.patch(f"/v1/agents/{agent['id']}", json={"slack_enabled": True}).raise_for_status()
+    for _ in range(2):
+        job = gitlab.runner("schedule", branch="main").run_job("duvoform-drift")
+        assert job.status == "success", job.log
+    ((iid, issue),) = forge.gl_issues.items()
+    assert issue["state"] == "opened"
+    assert issue["labels"] == ["duvoform-drift"]
+    assert issue["description"].startswith("<!-- duvoform-drift -->")
+    assert "<code>Assignment/Invoice triage</code>" in issue["description"]
+
+    assert gitlab.runner("push", branch="main").run_job("duvoform-apply").status == "success"
+    job = gitlab.runner("schedule", branch="main").run_job("duvoform-drift")
+    assert job.status == "success", job.log
+    assert forge.gl_issues[iid]["state"] == "closed"
+    (note,) = forge.gl_issues[iid]["notes"]
+    assert note["body"].startswith("No drift any more as of [this pipeline]")
+    for text in (job.log, issue["description"]):
+        assert SNOWFLAKE_TOKEN not in text
+        assert GITLAB_TOKEN not in text

@@ -1,0 +1,98 @@
+"""``duvoform drift [PATH...]``: what changed between the live team and the manifests, and why.
+
+Reads the live state as ``plan`` does (the same requests) and writes nothing. Each difference
+has a cause (``duvoform.engine.drift``). Exit codes: 0 no drift, 2 drift, 1 any error, a usage
+error included (2 must only ever mean drift to a scheduled job). Live objects in no manifest
+are listed apart and count only with ``--fail-on-unmanaged``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import click
+
+from duvoform.app import App, pass_app
+from duvoform.commands._options import ManifestOptions, global_options, manifest_options
+from duvoform.engine.drift import DriftReport, read_drift
+from duvoform.errors import DuvoformError
+from duvoform.manifest import Manifests
+from duvoform.render.drift_json import render_drift_json
+from duvoform.render.drift_markdown import render_drift_markdown
+from duvoform.render.drift_text import render_drift
+
+__all__ = ["command"]
+
+
+class _UsageErrorExit1(click.UsageError):
+    exit_code = 1
+
+
+class _DriftCommand(click.Command):
+    """Every error exits 1: 2 means drift (a misspelt flag must not read as drift)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            raise _UsageErrorExit1(exc.format_message(), exc.ctx) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DuvoformError as exc:
+            if exc.exit_code == 2:
+                exc.exit_code = 1
+            raise
+
+
+async def _drift(app: App, manifests: Manifests) -> DriftReport:
+    async with app.client() as client:
+        return await read_drift(manifests, client)
+
+
+@click.command("drift", cls=_DriftCommand)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="How to print the report (markdown fits a GitHub issue).",
+)
+@click.option(
+    "--fail-on-unmanaged",
+    is_flag=True,
+    help="Count live objects that no manifest declares as drift (exit 2).",
+)
+@manifest_options
+@global_options
+@pass_app
+def command(
+    app: App,
+    paths: tuple[Path, ...],
+    fmt: str,
+    fail_on_unmanaged: bool,
+    manifest_options: ManifestOptions,
+) -> None:
+    """Report what differs between live state and the manifests, and why; exit 2 on drift."""
+    manifests = manifest_options.load(paths)
+    for warning in manifests.warnings:
+        click.echo(f"warning: {warning.render()}", err=True)
+    try:
+        report = asyncio.run(_drift(app, manifests))
+    except KeyboardInterrupt:
+        click.echo("\nInterrupted; drift changes nothing.", err=True)
+        raise click.exceptions.Exit(130) from None
+    if fmt == "json":
+        click.echo(render_drift_json(report), nl=False)
+    elif fmt == "markdown":
+        text = render_drift_markdown(report, fail_on_unmanaged=fail_on_unmanaged)
+        click.echo(text, nl=False)
+    else:
+        app.out.print(render_drift(report, fail_on_unmanaged=fail_on_unmanaged))
+    if report.has_drift(fail_on_unmanaged=fail_on_unmanaged):
+        raise click.exceptions.Exit(2)
