@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "apply": "apply",
     "connect": "connect",
     "emulator": "emulator",
+    "fmt": "fmt",
     "import": "import_",
     "plan": "plan",
     "schema": "schema",

@@ -9,8 +9,9 @@ person wrote without losing anything they said:
   order after the known ones; free-form maps (``labels``, ``headers``, ``options``) keep theirs.
 - Two-space indentation, block lists indented under their key.
 - A text value with line breaks (an SOP) is a literal block (``|``).
-- Everything else is kept as written: comments, flow or block style of each map and list,
-  quoting, templates (nothing is rendered), folded blocks, anchors.
+- Everything else is kept as written: comments (an end-of-line comment keeps its column, so
+  aligned comments stay aligned; a comment line keeps its indentation), flow or block style
+  of each map and list, quoting, templates (nothing is rendered), folded blocks, anchors.
 
 It is a ruamel.yaml round trip, checked: the formatted text is read back with duvoform's own
 parser and must give exactly the data of the original. If turning text into literal blocks
@@ -33,7 +34,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError as RuamelError
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from duvoform.errors import Location, ManifestError, Problem
+from duvoform.errors import Location, ManifestError, Problem, UsageError
 from duvoform.kinds.registry import kind_class
 from duvoform.manifest.discover import discover_files, display_path, find_root
 from duvoform.manifest.parse import decode, parse_documents
@@ -74,16 +75,24 @@ class FormattedFile:
 
     def write(self) -> None:
         """Write the formatted text over the file (when it changes)."""
-        if self.changed:
+        if not self.changed:
+            return
+        try:
             self.path.write_text(self.after, encoding="utf-8", newline="\n")
+        except OSError as exc:
+            reason = f"cannot write the file: {exc.strerror or exc}"
+            raise ManifestError([Problem(Location(self.shown), (reason,))]) from None
 
 
 def format_paths(paths: Sequence[Path]) -> tuple[FormattedFile, ...]:
-    """Every manifest file under ``paths`` (found as ``validate`` finds them), formatted.
+    """Every manifest file under ``paths`` (found as ``validate`` finds them; no ``paths``: the
+    manifest root), formatted.
 
     Raises ``ManifestError`` listing every file that cannot be read or parsed; nothing is
-    formatted then.
+    formatted then. ``UsageError`` when there are no ``paths`` and no manifest root.
     """
+    if not paths:
+        paths = [_manifest_root()]
     root, project_file = find_root(paths)
     settings = load_project(root, project_file).settings_files
     files, problems = discover_files(paths, root=root, exclude=settings)
@@ -99,6 +108,16 @@ def format_paths(paths: Sequence[Path]) -> tuple[FormattedFile, ...]:
     if all_problems:
         raise ManifestError(all_problems)
     return tuple(results)
+
+
+def _manifest_root() -> Path:
+    root, project_file = find_root([Path.cwd()])
+    if project_file is None:
+        raise UsageError(
+            "no PATH given, and no duvoform.yaml in the current directory or above it: "
+            "name the manifest files or directories (for example: . or manifests/)"
+        )
+    return root
 
 
 def format_text(text: str, shown: str = "<text>") -> str:
