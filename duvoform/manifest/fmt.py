@@ -9,6 +9,7 @@ person wrote without losing anything they said:
   order after the known ones; free-form maps (``labels``, ``headers``, ``options``) keep theirs.
 - Two-space indentation, block lists indented under their key.
 - A text value with line breaks (an SOP) is a literal block (``|``).
+- A file with no ``duvoform/...`` document is not a manifest and is left as it is.
 - Everything else is kept as written: comments (an end-of-line comment keeps its column, so
   aligned comments stay aligned; a comment line keeps its indentation), flow or block style
   of each map and list, quoting, templates (nothing is rendered), folded blocks, anchors.
@@ -94,7 +95,9 @@ def format_paths(paths: Sequence[Path]) -> tuple[FormattedFile, ...]:
     if not paths:
         paths = [_manifest_root()]
     root, project_file = find_root(paths)
-    settings = load_project(root, project_file).settings_files
+    settings = set(load_project(root, project_file).settings_files)
+    if project_file is not None:
+        settings.add(project_file)
     files, problems = discover_files(paths, root=root, exclude=settings)
     results: list[FormattedFile] = []
     all_problems = list(problems)
@@ -147,8 +150,8 @@ def _format(text: str, shown: str) -> str | Problem:
     parsed = parse_documents(text, shown, allow_empty=True)
     if parsed.problems:
         return parsed.problems[0]
-    if not parsed.documents:
-        return text  # only comments, or nothing: nothing to lay out
+    if not any(_is_manifest(document.data) for document in parsed.documents):
+        return text  # only comments, or not duvoform's (a CI workflow given by pre-commit)
     expected = [document.data for document in parsed.documents]
     for blocks in (True, False):
         try:
@@ -162,6 +165,11 @@ def _format(text: str, shown: str) -> str | Problem:
         Location(shown),
         ("cannot be formatted without changing what it says; it is left as it is",),
     )
+
+
+def _is_manifest(data: Any) -> bool:
+    api_version = data.get("apiVersion") if isinstance(data, dict) else None
+    return isinstance(api_version, str) and api_version.startswith("duvoform/")
 
 
 def _layout(text: str, *, blocks: bool) -> str:
