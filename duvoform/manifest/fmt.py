@@ -153,18 +153,38 @@ def _format(text: str, shown: str) -> str | Problem:
     if not any(_is_manifest(document.data) for document in parsed.documents):
         return text  # only comments, or not duvoform's (a CI workflow given by pre-commit)
     expected = [document.data for document in parsed.documents]
+    source = _without_first_marker(text)
     for blocks in (True, False):
         try:
-            candidate = _layout(text, blocks=blocks)
+            candidate = _layout(source, blocks=blocks)
         except RuamelError as exc:
             return _ruamel_problem(exc, shown)
+        if candidate.count("#") != text.count("#"):
+            continue  # a comment would be lost (no value changes its '#' when laid out)
         again = parse_documents(candidate, shown, allow_empty=True)
         if not again.problems and [d.data for d in again.documents] == expected:
             return candidate
     return Problem(
         Location(shown),
-        ("cannot be formatted without changing what it says; it is left as it is",),
+        (
+            "cannot be formatted without changing what it says or losing a comment; it is left "
+            "as it is",
+        ),
     )
+
+
+def _without_first_marker(text: str) -> str:
+    """``text`` without a bare ``---`` before its first document (ruamel drops the comments
+    above one); kept when a directive (``%YAML``) needs it."""
+    lines = text.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped == "---":
+            return "".join(lines[:index] + lines[index + 1 :])
+        return text
+    return text
 
 
 def _is_manifest(data: Any) -> bool:

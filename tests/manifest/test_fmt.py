@@ -185,3 +185,16 @@ def test_what_import_writes_is_already_formatted(
     }
     text = render_documents([Document("Assignment", name, "id", data, comments=("imported",))])
     assert format_text(text) == text
+
+
+def test_comments_around_document_markers_are_kept() -> None:
+    text = (
+        "# above the first marker\n---\nkind: Folder\napiVersion: duvoform/v1\n"
+        "metadata: {name: A}\n# between\n---\n# second\napiVersion: duvoform/v1\nkind: Folder\n"
+        "metadata: {name: B}\n# end\n"
+    )
+    assert format_text(text) == (
+        "# above the first marker\napiVersion: duvoform/v1\nkind: Folder\nmetadata: {name: A}\n"
+        "# between\n---\n# second\napiVersion: duvoform/v1\nkind: Folder\nmetadata: {name: B}\n"
+        "# end\n"
+    )
