@@ -10,9 +10,11 @@ person wrote without losing anything they said:
 - Two-space indentation, block lists indented under their key.
 - A text value with line breaks (an SOP) is a literal block (``|``).
 - A file with no ``duvoform/...`` document is not a manifest and is left as it is.
-- Everything else is kept as written: comments (an end-of-line comment keeps its column, so
-  aligned comments stay aligned; a comment line keeps its indentation), flow or block style
-  of each map and list, quoting, templates (nothing is rendered), folded blocks, anchors.
+- Comments are kept: an end-of-line comment keeps its column (aligned comments stay aligned),
+  a comment line is indented like the line below it. A comment moves with the key it is
+  attached to when keys are reordered.
+- Everything else is kept as written: the flow or block style of each map and list, quoting,
+  templates (nothing is rendered), folded blocks.
 
 It is a ruamel.yaml round trip, checked: the formatted text is read back with duvoform's own
 parser and must give exactly the data of the original. If turning text into literal blocks
@@ -30,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError as RuamelError
@@ -202,7 +205,32 @@ def _layout(text: str, *, blocks: bool) -> str:
             _visit(document, schema, blocks, {})
     out = io.StringIO()
     yaml.dump_all(documents, out)
-    return out.getvalue()
+    return _indent_comment_lines(out.getvalue())
+
+
+def _indent_comment_lines(text: str) -> str:
+    """Each comment line indented like the line it stands above (ruamel keeps the indentation
+    it was written with); lines inside a scalar (an SOP line ``# Step 1``) are text, not
+    comments, and are left alone."""
+    inside: set[int] = set()
+    for token in pyyaml.scan(text, Loader=pyyaml.CSafeLoader):
+        if isinstance(token, pyyaml.ScalarToken):
+            inside.update(range(token.start_mark.line, token.end_mark.line + 1))
+    lines = text.splitlines(keepends=True)
+    indent: str | None = None
+    for number in range(len(lines) - 1, -1, -1):
+        line = lines[number]
+        stripped = line.lstrip(" ")
+        if number in inside or not stripped.strip():
+            if number in inside:
+                indent = line[: len(line) - len(stripped)]
+            continue
+        if stripped.startswith("#"):
+            if indent is not None:
+                lines[number] = indent + stripped
+        else:
+            indent = line[: len(line) - len(stripped)]
+    return "".join(lines)
 
 
 def _yaml() -> YAML:

@@ -198,3 +198,39 @@ def test_comments_around_document_markers_are_kept() -> None:
         "# between\n---\n# second\napiVersion: duvoform/v1\nkind: Folder\nmetadata: {name: B}\n"
         "# end\n"
     )
+
+
+def test_comment_lines_are_indented_like_the_line_below_them_but_sop_lines_are_text() -> None:
+    text = """\
+apiVersion: duvoform/v1
+kind: Assignment
+metadata:
+      # the name
+    name: A
+spec:
+    build:
+        model: m
+        # the SOP
+        sop: |
+          # Step 1: not a comment
+            # nor this
+          Do it.
+"""
+    assert (
+        format_text(text)
+        == """\
+apiVersion: duvoform/v1
+kind: Assignment
+metadata:
+  # the name
+  name: A
+spec:
+  build:
+    model: m
+    # the SOP
+    sop: |
+      # Step 1: not a comment
+        # nor this
+      Do it.
+"""
+    )
