@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "connect": "connect",
     "drift": "drift",
     "emulator": "emulator",
+    "fmt": "fmt",
     "graph": "graph",
     "import": "import_",
     "plan": "plan",

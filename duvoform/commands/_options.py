@@ -33,6 +33,7 @@ from typing import Any, TypeVar
 import click
 
 from duvoform.app import App
+from duvoform.commands._complete import complete_address
 from duvoform.commands._secrets import rotate_secrets_option
 from duvoform.engine.planner import PlanOptions
 from duvoform.errors import UsageError
@@ -181,6 +182,7 @@ def plan_options(command: F) -> F:
         multiple=True,
         metavar="KIND/NAME",
         callback=_check_targets,
+        shell_complete=complete_address,
         help="Only this resource and what it depends on (repeatable).",
     )(decorated)
     return decorated  # type: ignore[return-value]

@@ -22,6 +22,7 @@ import click
 
 from duvoform.api.client import DuvoClient
 from duvoform.app import App, pass_app
+from duvoform.commands._complete import complete_address
 from duvoform.commands._options import ManifestOptions, global_options, manifest_options
 from duvoform.kinds import Assignment, CustomMcpConnectionSpec
 from duvoform.kinds import Connection as ConnectionKind
@@ -129,7 +130,7 @@ async def _read(
 
 
 @click.command("show")
-@click.argument("address")
+@click.argument("address", shell_complete=complete_address)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--format",

@@ -37,7 +37,7 @@ from ruamel.yaml.scalarstring import (
 from duvoform.kinds.document import Document, literal
 from duvoform.manifest.parse import parse_documents
 
-__all__ = ["FOLD_AT", "render_documents"]
+__all__ = ["FOLD_AT", "literal_block", "render_documents", "yaml_writer"]
 
 FOLD_AT = 76
 """A one-line text longer than this is written as a folded block, broken near this width."""
@@ -54,7 +54,8 @@ def render_documents(documents: Sequence[Document]) -> str:
     return _dump(documents, blocks=False)
 
 
-def _yaml() -> YAML:
+def yaml_writer() -> YAML:
+    """The ruamel round-trip writer of duvoform's layout (``fmt`` formats with it too)."""
     writer = YAML(typ="rt")
     writer.width = 4096  # never wrap plain scalars; long text gets a folded block instead
     writer.indent(mapping=2, sequence=4, offset=2)
@@ -70,7 +71,7 @@ def _dump(documents: Sequence[Document], *, blocks: bool) -> str:
             node.yaml_set_start_comment("\n".join(document.comments))
         nodes.append(node)
     out = io.StringIO()
-    _yaml().dump_all(nodes, out)
+    yaml_writer().dump_all(nodes, out)
     return out.getvalue()
 
 
@@ -109,8 +110,9 @@ def _node(value: Any, blocks: bool) -> Any:
 
 def _scalar(text: str, blocks: bool) -> Any:
     """``text`` as a ruamel string subclass that carries its style (or as itself: plain)."""
-    if blocks and "\n" in text and text.replace("\n", "").replace("\t", "").isprintable():
-        return LiteralScalarString(text)
+    block = literal_block(text) if blocks else None
+    if block is not None:
+        return block
     if blocks and len(text) > FOLD_AT and _foldable(text):
         folded = FoldedScalarString(text)
         folded.fold_pos = _fold_points(text)
@@ -120,6 +122,14 @@ def _scalar(text: str, blocks: bool) -> Any:
     if _implicit_tag(text) != _STR_TAG:
         return SingleQuotedScalarString(text)
     return text
+
+
+def literal_block(text: str) -> LiteralScalarString | None:
+    """``text`` as a literal block (``|``) when it has line breaks and a block can carry it."""
+    if "\n" in text and text.replace("\n", "").replace("\t", "").isprintable():
+        block: LiteralScalarString = LiteralScalarString(text)
+        return block
+    return None
 
 
 def _implicit_tag(text: str) -> str:
