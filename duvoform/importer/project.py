@@ -24,6 +24,7 @@ def write_project_file(out: Path) -> Path | None:
     """Write ``out/duvoform.yaml`` unless one exists; return its path, or None when kept."""
     path = out / PROJECT_FILE
     try:
+        out.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8") as file:
             file.write(PROJECT_TEXT)
     except FileExistsError:
