@@ -36,6 +36,7 @@ from duvoform.engine.prune import prune_addresses, spare_previous_names
 from duvoform.engine.safety import FolderContentsIndex
 from duvoform.engine.steps import Op, Step, ref
 from duvoform.kinds import Folder
+from duvoform.kinds.folder.absent import note_already_absent
 
 __all__ = ["diff_folders", "plan_folder_deletes"]
 
@@ -59,6 +60,7 @@ def diff_folders(ctx: Context) -> None:
             if live_id is None:
                 ctx.result.expected_absent.append(_absent(ctx, folder))
                 ctx.result.unchanged += 1
+                note_already_absent(ctx, folder)
             continue
         if live_id is None:
             _create(ctx, folder, address)
