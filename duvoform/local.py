@@ -22,6 +22,7 @@ from duvoform.api.client import DuvoClient
 from duvoform.api.config import ClientSettings
 from duvoform.api.session import open_client_at
 from duvoform.errors import EmulatorError
+from duvoform.statedir import make_state_dir
 
 __all__ = ["LOCAL_BASE_URL", "LOCAL_DB_NAME", "LocalTransport", "open_local_client"]
 
@@ -59,7 +60,7 @@ async def open_local_client(
 
     db = state_dir / LOCAL_DB_NAME
     try:
-        state_dir.mkdir(parents=True, exist_ok=True)
+        make_state_dir(state_dir)
         app = create_app(EmulatorSettings(db=db))
     except (OSError, sqlite3.Error) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)

@@ -38,6 +38,7 @@ from duvoform.apply.events import ApplyListener
 from duvoform.apply.report import ApplyReport, StepResult
 from duvoform.engine.steps import Step
 from duvoform.errors import ApplyError
+from duvoform.statedir import make_state_dir
 
 __all__ = ["JOURNAL_DIR", "Journal", "find_applied", "plan_digest", "read_journal"]
 
@@ -79,7 +80,7 @@ class Journal(ApplyListener):
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         base = f"{stamp}-{digest[:_PREFIX]}"
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            make_state_dir(self.directory.parent, self.directory.name)
             for n in range(1, 1000):
                 name = f"{base}.jsonl" if n == 1 else f"{base}-{n}.jsonl"
                 try:

@@ -20,13 +20,13 @@ shows a progress bar on a terminal (not with ``--no-color``, which asks for no t
 formatting at all), and ends with a report (``--format json``: one JSON document on stdout).
 Exit 0 when everything was done (OAuth authorizations left to a person, and the wiring that
 waits for them, are reported as pending and do not count as failures: exit 0), 1 when anything
-failed, 130 when interrupted (Ctrl-C: the message says how far it got, the journal ends with
-``run_interrupted``). Running apply again after an interruption converges.
+failed, 130 when interrupted (Ctrl-C; 143 for SIGTERM, handled alike: the message says how far
+it got, the journal ends with ``run_interrupted``). Running apply again after an interruption
+converges.
 """
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -45,6 +45,7 @@ from duvoform.apply import (
     SecretReveal,
     find_applied,
 )
+from duvoform.apply.signals import exit_code, run_interruptible
 from duvoform.commands._options import (
     ManifestOptions,
     global_options,
@@ -184,13 +185,14 @@ class _Apply:
                 report,
             )
 
-    def interrupted(self) -> NoReturn:
-        """Say how far an apply stopped by Ctrl-C got, and what to do next; exit 130."""
+    def interrupted(self, code: int = 130) -> NoReturn:
+        """Say how far an apply stopped by Ctrl-C (or SIGTERM) got, and what to do next; exit
+        ``code`` (130, or 143 for SIGTERM)."""
         journal = self.journal.path if self.journal is not None else None
         report = self.interruption.report
         if journal is None or report is None:
             click.echo("\nInterrupted before anything was applied; nothing was changed.", err=True)
-            raise click.exceptions.Exit(130)
+            raise click.exceptions.Exit(code)
         done = len(report.done)
         in_flight = len(self.interruption.in_flight)
         flight = (
@@ -210,7 +212,7 @@ class _Apply:
             f"duvoform plan to see what is left; {again}.",
             err=True,
         )
-        raise click.exceptions.Exit(130)
+        raise click.exceptions.Exit(code)
 
     # -- the two modes -------------------------------------------------------------------
 
@@ -314,9 +316,9 @@ def command(
             )
         run.from_file = True
         try:
-            report = asyncio.run(run.from_plan_file(paths[0]))
-        except KeyboardInterrupt:
-            run.interrupted()
+            report = run_interruptible(run.from_plan_file(paths[0]))
+        except KeyboardInterrupt as stop:
+            run.interrupted(exit_code(stop))
     else:
         stray = [p for p in paths if p.is_file() and p.suffix not in _MANIFEST_SUFFIXES]
         if stray and len(paths) > 1:
@@ -333,7 +335,7 @@ def command(
                 "and pass --auto-approve to apply without asking (or apply a saved plan file)"
             )
         try:
-            report = asyncio.run(run.from_manifests(manifests, plan_options))
-        except KeyboardInterrupt:
-            run.interrupted()
+            report = run_interruptible(run.from_manifests(manifests, plan_options))
+        except KeyboardInterrupt as stop:
+            run.interrupted(exit_code(stop))
     run.finish(report)

@@ -30,6 +30,7 @@ from duvoform.importer import (
     read_import_source,
     write_import,
 )
+from duvoform.importer.project import write_project_file
 from duvoform.kinds import Assignment, Folder
 from duvoform.kinds import Connection as ConnectionKind
 from duvoform.lookup import NameIndex
@@ -109,6 +110,7 @@ def command(
     source = asyncio.run(_read(app, options))
     result = plan_import(source, options)
     written = write_import(result, out, force=force)
+    project = write_project_file(out)
     if options.wants(Assignment.KIND) and not options.folders:
         index = NameIndex.load(app.state_dir, app.api_url)
         index.replace(source.live.agents)  # the import listed every assignment anyway
@@ -118,6 +120,8 @@ def command(
     for skipped in result.skipped:
         click.echo(f"warning: {printable(skipped.message())}", err=True)
     click.echo(_summary(result, out, len(written)))
+    if project is not None:
+        click.echo(f"Wrote {project} (the manifest root's settings).")
     if result.variables:
         click.echo(
             "\nSecret header values cannot be read from Duvo. Set these environment variables "

@@ -139,7 +139,7 @@ class _Builder:
             self.parent(folder)
         cyclic = self.report_cycles()
         for folder in self.folders:
-            if id(folder) not in cyclic:
+            if not self.reaches(folder, cyclic):
                 self.path(folder)
         self.index()
         self.check_previous_names()
@@ -202,6 +202,17 @@ class _Builder:
                 chain.append(current)
                 current = self.state._parents.get(id(current))
         return cyclic
+
+    def reaches(self, folder: Folder, cyclic: set[int]) -> bool:
+        """Whether ``folder`` or one of its parents is in a cycle (it then has no path)."""
+        current: Folder | None = folder
+        seen: set[int] = set()
+        while current is not None and id(current) not in seen:
+            if id(current) in cyclic:
+                return True
+            seen.add(id(current))
+            current = self.state._parents.get(id(current))
+        return current is not None
 
     def path(self, folder: Folder) -> tuple[str, ...]:
         key = id(folder)

@@ -14,6 +14,11 @@ duvoform keeps no state file, so every plan matches manifests to live objects af
   are tried for every folder before any "elsewhere" match, so that a folder never takes a live
   folder another manifest describes exactly.
 
+A previous name wins over the current name when both are held live by distinct objects and
+no manifest declares the previous one: the manifest describes the object it renames, not a
+colleague's object that happens to have the new name; the rename onto that live name is then
+refused by ``duvoform.engine.safety``, naming both.
+
 A live object is claimed by at most one manifest; what no manifest claims is *unmanaged*
 (reported, never changed, unless ``--prune`` deletes it). Every problem is collected and
 raised at once.
@@ -190,7 +195,11 @@ class _Matcher:
         for resource in waiting:
             candidates = [i for i in named(resource.name) if i not in self.claimed]
             if len(candidates) == 1:
-                self.claim(resource, candidates[0], "name")
+                held = self.held_previous(resource, named)
+                if held is not None:
+                    self.claim(resource, held, "previous_name")
+                else:
+                    self.claim(resource, candidates[0], "name")
             elif len(candidates) > 1:
                 self.ambiguous(resource, resource.name, candidates, "are named")
                 self.claim(resource, None, "none")
@@ -198,6 +207,21 @@ class _Matcher:
                 later.append(resource)
         for resource in later:
             self.previous(resource, named)
+
+    def held_previous(self, resource: Resource, named: Callable[[str], list[str]]) -> str | None:
+        """The one unclaimed live object with a previous name of ``resource`` that no manifest
+        declares, when another live object already has its name: the manifest describes the
+        object it renames (so the rename onto a live name is refused by the safety rails), not
+        the other object that happens to have the new name."""
+        if resource.ensure != "present":
+            return None
+        for old in resource.metadata.previous_names:
+            if self.desired.get(resource.KIND, old) is not None:
+                continue
+            candidates = [i for i in named(old) if i not in self.claimed]
+            if len(candidates) == 1:
+                return candidates[0]
+        return None
 
     def previous(self, resource: Resource, named: Callable[[str], list[str]]) -> None:
         if resource.ensure == "present":
@@ -223,11 +247,16 @@ class _Matcher:
                 pending.append(folder)
         # Exact paths first, for every folder, so that nothing below can take them.
         rest: list[Folder] = []
+        declared = {self.desired.folder_path(f) for f in order}
         for folder in pending:
             path = self.desired.folder_path(folder)
             candidates = [f.id for f in tree.find(path) if f.id not in self.claimed]
             if len(candidates) == 1:
-                self.claim(folder, candidates[0], "path")
+                held = self.held_previous_path(folder, path, declared)
+                if held is not None:
+                    self.claim(folder, held, "previous_name")
+                else:
+                    self.claim(folder, candidates[0], "path")
             elif len(candidates) > 1:
                 self.ambiguous(folder, "/".join(path), candidates, "are at the path")
                 self.claim(folder, None, "none")
@@ -250,6 +279,24 @@ class _Matcher:
                 break
         for folder in rest:
             self.claim(folder, None, "none")
+
+    def held_previous_path(
+        self, folder: Folder, path: tuple[str, ...], declared: set[tuple[str, ...]]
+    ) -> str | None:
+        """As ``held_previous``, for a folder whose path another live folder has: the one
+        unclaimed live sibling with a previous name that no manifest declares."""
+        if folder.ensure != "present":
+            return None
+        for old in folder.metadata.previous_names:
+            old_path = (*path[:-1], old)
+            if old_path in declared:
+                continue
+            candidates = [
+                f.id for f in self.live.folders.find(old_path) if f.id not in self.claimed
+            ]
+            if len(candidates) == 1:
+                return candidates[0]
+        return None
 
     def _parent_id(self, folder: Folder) -> tuple[bool, str | None]:
         """(whether the desired parent's live id is known, that id; None: the root)."""

@@ -20,7 +20,8 @@ decided on the whole plan by ``duvoform.engine.safety``.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from duvoform.api.models import Connection as LiveConnection
 from duvoform.engine.context import Context, StepList
@@ -35,7 +36,10 @@ __all__ = [
     "plan_connection_deletes",
     "prune_addresses",
     "report_unmanaged",
+    "spare_previous_names",
 ]
+
+_T = TypeVar("_T")
 
 DELETE_CONNECTION = ApiCall("DELETE", "/v1/connections/{connection_id}")
 
@@ -63,6 +67,33 @@ def prune_addresses(
     return out
 
 
+def _previous_names(ctx: Context, kind: str) -> dict[str, str]:
+    """``{previous name: address}`` of the manifests of ``kind`` that should exist."""
+    out: dict[str, str] = {}
+    for resource in ctx.desired.of_kind(kind):
+        if resource.ensure == "present":
+            for old in resource.metadata.previous_names:
+                out.setdefault(old, ctx.address(resource))
+    return out
+
+
+def spare_previous_names(
+    ctx: Context, kind: str, objects: Sequence[_T], name: Callable[[_T], str], *, note: bool
+) -> list[_T]:
+    """The unmanaged ``objects`` that prune may delete: not those whose name a manifest lists in
+    ``previous_names`` (it may be the object that manifest renames, on another run). With
+    ``note``, the plan says which were kept and why."""
+    previous = _previous_names(ctx, kind)
+    kept = [o for o in objects if name(o) in previous]
+    if note and kept:
+        for o in kept:
+            ctx.result.notes.append(
+                f"{kind} {quote(name(o))} is not pruned: {previous[name(o)]} lists it in "
+                "metadata.previous_names"
+            )
+    return [o for o in objects if name(o) not in previous]
+
+
 def _taken(ctx: Context, kind: str) -> set[str]:
     return {ctx.address(r) for r in ctx.desired.of_kind(kind)}
 
@@ -81,8 +112,11 @@ def plan_connection_deletes(ctx: Context) -> None:
             ctx.add(_delete(ctx, address, live, _ABSENT))
     if not _pruning(ctx, Connection.KIND):
         return
-    unmanaged = {c.id: c for c in ctx.matches.unmanaged_connections}
-    named = [(c.name, c.id) for c in ctx.matches.unmanaged_connections]
+    doomed = spare_previous_names(
+        ctx, Connection.KIND, ctx.matches.unmanaged_connections, lambda c: c.name, note=True
+    )
+    unmanaged = {c.id: c for c in doomed}
+    named = [(c.name, c.id) for c in doomed]
     for address, live_id in prune_addresses(Connection.KIND, named, _taken(ctx, Connection.KIND)):
         ctx.result.ids[address] = live_id
         ctx.read(Connection.KIND, live_id)
@@ -131,8 +165,12 @@ def report_unmanaged(ctx: Context) -> None:
     """A note per kind of live folders and connections that no manifest declares and this
     plan keeps, when pruning is in play (see the module docstring)."""
     scope = ctx.desired.manifests.project.prune.kinds
-    folders = ctx.matches.unmanaged_folders
-    connections = ctx.matches.unmanaged_connections
+    folders = spare_previous_names(
+        ctx, Folder.KIND, ctx.matches.unmanaged_folders, lambda f: f.name, note=False
+    )
+    connections = spare_previous_names(
+        ctx, Connection.KIND, ctx.matches.unmanaged_connections, lambda c: c.name, note=False
+    )
     groups = (
         (Folder.KIND, "folder", ["/".join(ctx.live.folders.path_of(f.id)) for f in folders]),
         (Connection.KIND, "connection", [c.name for c in connections]),

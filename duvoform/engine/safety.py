@@ -254,6 +254,11 @@ class _Checker:
             f"{noun} make every later plan ambiguous; rename or delete that one first, then "
             "plan again"
         )
+        if resource is not None and resource.metadata.id is None and old is not None:
+            reason += (
+                f"; or, if {holders[0]} is the {change.kind} this manifest describes, pin it "
+                "with metadata.id"
+            )
         where = self.locate(resource, ("metadata", "name"))
         label = resource.label if resource is not None else None
         self.refuse(change, Problem(where, (reason,), label))

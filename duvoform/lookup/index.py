@@ -30,6 +30,7 @@ from pathlib import Path
 
 from duvoform.api.models import Agent
 from duvoform.kinds.names import file_stem
+from duvoform.statedir import make_state_dir
 
 __all__ = ["INDEX_DIR", "NameIndex"]
 
@@ -112,7 +113,7 @@ class NameIndex:
         body = {"format": _FORMAT, "api_url": self.api_url, "assignments": self._names}
         temporary = self.path.with_name(self.path.name + ".tmp")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            make_state_dir(self.path.parent.parent, self.path.parent.name)
             temporary.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
             os.replace(temporary, self.path)
         except OSError as exc:

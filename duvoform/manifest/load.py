@@ -36,7 +36,7 @@ from duvoform.manifest.parse import Document, decode, parse_documents
 from duvoform.manifest.problems import describe, validation_problems
 from duvoform.manifest.project import ProjectSettings, load_project
 from duvoform.manifest.template import TemplateRenderer
-from duvoform.manifest.warnings import resource_warnings
+from duvoform.manifest.warnings import resource_warnings, unused_cli_vars
 from duvoform.policies import check_manifests
 from duvoform.text import did_you_mean, quote
 
@@ -109,6 +109,7 @@ def load_manifests(
     loader.problems.problems.extend(policies.errors)
     loader.warnings.extend(policies.warnings)
     loader.problems.raise_manifest_error()
+    loader.warnings.extend(unused_cli_vars(vars or {}, loader.renderer.variables_read))
     resources = tuple(loader.resources)
     return Manifests(
         project=project,

@@ -51,10 +51,15 @@ class SourceMap:
 
 def _compose(path: Path) -> list[Node | None]:
     text = path.read_bytes().decode("utf-8", errors="replace").removeprefix("\ufeff")
+    # A syntax error ends the file, but the documents before it are whole: keep them, so that
+    # their problems point at their own lines.
+    roots: list[Node | None] = []
     try:
-        return list(yaml.compose_all(text, Loader=yaml.CSafeLoader))
+        for root in yaml.compose_all(text, Loader=yaml.CSafeLoader):
+            roots.append(root)
     except yaml.YAMLError:
-        return []
+        pass
+    return roots
 
 
 def _walk(root: Node, field: FieldPath) -> tuple[Node | None, Node | None]:

@@ -187,14 +187,20 @@ def load_project(
         spec = project.environments.get(env)
         if spec is None:
             raise ProjectError(_unknown_environment(env, environments, file))
-        for name in spec.var_files:
+        for index, name in enumerate(spec.var_files):
+            where = _var_file_location(file, root, env, index)
             try:
                 path = resolve_inside(root, root, name)
             except FileFault as fault:
                 raise ProjectError(
-                    f"{display_path(file or root)}: environments.{env}.var_files: {fault.reason}"
+                    f"{where}: environments.{env}.var_files: {fault.reason}"
                 ) from None
-            _merge(merged, _read_var_file(path))
+            try:
+                _merge(merged, _read_var_file(path))
+            except ProjectError as exc:
+                raise ProjectError(
+                    f"{where}: environments.{env}.var_files[{index}]: {exc}"
+                ) from None
         _merge(merged, spec.vars)
     for path in var_files:
         _merge(merged, _read_var_file(path))
@@ -211,6 +217,15 @@ def load_project(
         policies=project.policies,
         settings_files=settings_files,
     )
+
+
+def _var_file_location(file: Path | None, root: Path, env: str, index: int) -> str:
+    """``file:line:col`` of the ``index``-th var file of ``env`` in ``duvoform.yaml``."""
+    if file is None:
+        return display_path(root)
+    sources = SourceMap()
+    sources.register(file, display_path(file))
+    return str(sources.locate(file, 0, ("environments", env, "var_files", index)))
 
 
 def _unknown_environment(env: str, environments: Sequence[str], file: Path | None) -> str:

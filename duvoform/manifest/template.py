@@ -43,7 +43,10 @@ _LOOP_GUARD = "__duvoform_loop_guard"
 
 _MESSAGE_LIMIT = 200  # jinja's own messages; they quote at most a token of the template
 _MARKER = re.compile(r"\{[{%#]")
-_NO_ATTRIBUTE = re.compile(r"^'dict object' has no (?:attribute|element) '(.*)'$")
+_NO_ATTRIBUTE = re.compile(
+    r"^'(?:dict|duvoform\.manifest\.template\._Recorded) object' has no (?:attribute|element) "
+    r"'(.*)'$"
+)
 _UNDEFINED = re.compile(r"^'(.*)' is undefined$")
 
 
@@ -86,6 +89,18 @@ class _Sandbox(SandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
+class _Recorded(dict[str, Any]):
+    """The variables, noting which names templates read (to warn about unused ``--var``)."""
+
+    def __init__(self, variables: Mapping[str, Any]) -> None:
+        super().__init__(variables)
+        self.read: set[str] = set()
+
+    def __getitem__(self, key: str) -> Any:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+
 class TemplateRenderer:
     """Renders the templated strings of documents with one set of variables."""
 
@@ -98,7 +113,7 @@ class TemplateRenderer:
         self._env = _Sandbox(
             undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True
         )
-        self._variables = dict(variables)
+        self._variables = _Recorded(variables)
         self._environment = environment
         self._environments = tuple(environments)
         self._cache: dict[str, Template | str] = {}
@@ -108,6 +123,11 @@ class TemplateRenderer:
         self._context: dict[str, Any] = {"vars": self._variables}
         if environment is not None:
             self._context["environment"] = environment
+
+    @property
+    def variables_read(self) -> frozenset[str]:
+        """The names of the variables that templates rendered so far read."""
+        return frozenset(self._variables.read)
 
     def render_in_place(self, data: Any) -> list[TemplateFault]:
         """Render every templated string inside ``data`` (dicts and lists are updated)."""

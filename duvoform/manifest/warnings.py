@@ -3,13 +3,15 @@
 - a ``model`` or browsing model that duvoform does not know but that is one typo away from one
   it does (unknown models are allowed: the API adds them over time);
 - a plaintext header whose name suggests a credential (``Authorization``, ``X-Api-Key``, ...),
-  which would be stored unencrypted and committed to git.
+  which would be stored unencrypted and committed to git;
+- an agent ``model`` that duvoform knows only as a browsing model;
+- a ``--var KEY=VALUE`` whose KEY no template reads.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 
 from duvoform.errors import Location, Problem
 from duvoform.kinds import Assignment, Connection, CustomMcpConnectionSpec, Resource
@@ -17,7 +19,7 @@ from duvoform.kinds.assignment.known import AGENT_MODELS, BROWSING_MODELS
 from duvoform.kinds.base import FieldPath, format_field
 from duvoform.text import quote, suggest
 
-__all__ = ["resource_warnings"]
+__all__ = ["resource_warnings", "unused_cli_vars"]
 
 _CREDENTIAL = re.compile(r"authorization|token|secret|password|api[-_]?key|cookie", re.IGNORECASE)
 
@@ -32,6 +34,15 @@ def resource_warnings(resource: Resource, locate: Callable[[FieldPath], Location
             (("spec", "build", "browsing", "model"), build.browsing.model, BROWSING_MODELS),
         ):
             if value in known:
+                continue
+            if known is AGENT_MODELS and value in BROWSING_MODELS:
+                found.append(
+                    (
+                        path,
+                        f"{quote(value)} is a browsing model, not an agent model duvoform "
+                        "knows; did you mean to set it as spec.build.browsing.model?",
+                    )
+                )
                 continue
             match = suggest(value, known, cutoff=0.85)
             if match is not None:
@@ -57,3 +68,16 @@ def resource_warnings(resource: Resource, locate: Callable[[FieldPath], Location
         Problem(locate(path), (f"{format_field(path)}: {reason}",), resource.label)
         for path, reason in found
     ]
+
+
+def unused_cli_vars(cli_vars: Mapping[str, str], read: Collection[str]) -> list[Problem]:
+    """A warning for each ``--var KEY=VALUE`` whose KEY no template reads (a typo, or a
+    variable the manifests do not use)."""
+    out: list[Problem] = []
+    for key in sorted(cli_vars):
+        if key in read:
+            continue
+        match = suggest(key, read)
+        hint = f"; did you mean {quote(match)}?" if match is not None else ""
+        out.append(Problem(None, (f"--var {quote(key)}: no template reads vars.{key}{hint}",)))
+    return out

@@ -110,10 +110,14 @@ def _journal_events(directory: Path) -> list[dict[str, object]]:
 
 
 def _interrupt(
-    emulator: EmulatorControl, cwd: Path, args: list[str], ready: Callable[[], bool]
+    emulator: EmulatorControl,
+    cwd: Path,
+    args: list[str],
+    ready: Callable[[], bool],
+    stop: signal.Signals = signal.SIGINT,
 ) -> tuple[int, str]:
-    """Run ``duvoform ARGS`` in a process, press Ctrl-C (SIGINT) once ``ready()`` holds, and
-    return its exit code and stderr."""
+    """Run ``duvoform ARGS`` in a process, send ``stop`` (Ctrl-C's SIGINT, or SIGTERM) once
+    ``ready()`` holds, and return its exit code and stderr."""
     process = subprocess.Popen(
         [*AT_A_TERMINAL, *args],
         cwd=cwd,
@@ -128,7 +132,7 @@ def _interrupt(
             assert process.poll() is None, "the command finished before it could be interrupted"
             assert time.monotonic() < deadline, "the command never got ready to be interrupted"
             time.sleep(0.02)
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop)
         _, stderr = process.communicate(timeout=30)
     finally:
         if process.poll() is None:
@@ -137,9 +141,17 @@ def _interrupt(
     return process.returncode, stderr
 
 
-@pytest.mark.parametrize("mode", ["manifests", "plan file"])
+@pytest.mark.parametrize(
+    ("mode", "stop"),
+    [
+        ("manifests", signal.SIGINT),
+        ("plan file", signal.SIGINT),
+        ("manifests", signal.SIGTERM),
+        ("plan file", signal.SIGTERM),
+    ],
+)
 def test_ctrl_c_mid_apply_says_how_far_it_got_and_the_next_apply_converges(
-    emulator: EmulatorControl, team: Path, tmp_path: Path, mode: str
+    emulator: EmulatorControl, team: Path, tmp_path: Path, mode: str, stop: signal.Signals
 ) -> None:
     target = "manifests"
     if mode == "plan file":
@@ -151,8 +163,9 @@ def test_ctrl_c_mid_apply_says_how_far_it_got_and_the_next_apply_converges(
     def started() -> bool:
         return any(e["event"] == "step_start" for e in _journal_events(journals))
 
-    code, stderr = _interrupt(emulator, tmp_path, ["apply", "--auto-approve", target], started)
-    assert code == 130, stderr
+    args = ["apply", "--auto-approve", target]
+    code, stderr = _interrupt(emulator, tmp_path, args, started, stop)
+    assert code == (143 if stop is signal.SIGTERM else 130), stderr
     assert "Interrupted: apply stopped part-way, with " in stderr
     assert "whether they took effect is unknown" in stderr or "was in flight" in stderr
     again = "make a new plan" if mode == "plan file" else "duvoform apply finishes the job"

@@ -7,7 +7,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +18,7 @@ from click.testing import CliRunner
 from duvoform.cli import cli
 from duvoform.emulator.settings import parse_key, parse_rate_limit
 from duvoform.errors import EmulatorError
+from tests.e2e.helpers import AT_A_TERMINAL
 
 
 @pytest.mark.parametrize(
@@ -75,7 +75,7 @@ def _running(*args: str) -> Iterator[tuple[str, list[str]]]:
     Yields the base URL and the lines printed up to its ``Try:`` line; once it has stopped,
     the rest of its stdout and all of its stderr (the access log) are added to those lines."""
     env = {**os.environ, "NO_COLOR": "1"}
-    command = [sys.executable, "-m", "duvoform", "emulator", "--port", "0", *args]
+    command = [*AT_A_TERMINAL, "emulator", "--port", "0", *args]
     with subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
     ) as proc:

@@ -88,13 +88,19 @@ def test_previous_names_turn_a_create_into_a_rename(tmp_path: Path) -> None:
     assert (found.live_id, found.how) == (A, "previous_name")
 
 
-def test_the_current_name_wins_over_a_previous_name(tmp_path: Path) -> None:
+def test_a_live_previous_name_is_the_rename_even_when_the_new_name_is_live(
+    tmp_path: Path,
+) -> None:
+    # The manifest describes the object it renames, not a colleague's object that has the new
+    # name; the rename onto that live name is then refused by the safety rails.
     text = assignment("Invoice triage", meta=", previous_names: [Invoice bot]")
     desired = desired_from(write(tmp_path, {"a.yaml": text}))
     live = live_state(agents=[agent(A, "Invoice bot"), agent(B, "Invoice triage")])
     matches = match(desired, live)
-    assert matches.live_id("Assignment/Invoice triage") == B
-    assert [a.id for a in matches.unmanaged_agents] == [A]
+    found = matches.get("Assignment/Invoice triage")
+    assert found is not None
+    assert (found.live_id, found.how) == (A, "previous_name")
+    assert [a.id for a in matches.unmanaged_agents] == [B]
 
 
 def test_an_ambiguous_previous_name_is_an_error(tmp_path: Path) -> None:

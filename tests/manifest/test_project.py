@@ -146,7 +146,7 @@ def test_var_files_of_environments_may_not_leave_the_root(
     with pytest.raises(ProjectError) as exc:
         load_project(root, root / "duvoform.yaml", env="x")
     assert exc.value.render() == (
-        "duvoform.yaml: environments.x.var_files: "
+        "duvoform.yaml:1:32: environments.x.var_files: "
         '"../outside.yaml" points outside the manifest root'
     )
 

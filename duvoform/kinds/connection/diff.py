@@ -131,6 +131,10 @@ def diff_connections(ctx: Context) -> None:
         elif connection.ensure == "absent":
             ctx.result.expected_absent.append({"kind": Connection.KIND, "name": connection.name})
             ctx.result.unchanged += 1
+            ctx.result.notes.append(
+                f"{address}: ensure: absent, and no live connection is called "
+                f"{quote(connection.name)}; nothing to delete"
+            )
         elif isinstance(connection.spec, CustomMcpConnectionSpec):
             _create(ctx, connection, connection.spec, address)
         elif isinstance(connection.spec, OAuthConnectionSpec):

@@ -32,10 +32,11 @@ from duvoform.engine.context import (
     StepList,
 )
 from duvoform.engine.plan import Action, Change, FieldChange
-from duvoform.engine.prune import prune_addresses
+from duvoform.engine.prune import prune_addresses, spare_previous_names
 from duvoform.engine.safety import FolderContentsIndex
 from duvoform.engine.steps import Op, Step, ref
 from duvoform.kinds import Folder
+from duvoform.kinds.folder.absent import note_already_absent
 
 __all__ = ["diff_folders", "plan_folder_deletes"]
 
@@ -59,6 +60,7 @@ def diff_folders(ctx: Context) -> None:
             if live_id is None:
                 ctx.result.expected_absent.append(_absent(ctx, folder))
                 ctx.result.unchanged += 1
+                note_already_absent(ctx, folder)
             continue
         if live_id is None:
             _create(ctx, folder, address)
@@ -176,10 +178,11 @@ def _doomed(ctx: Context) -> list[_Doomed]:
         out.append(_Doomed(address, live, folder))
     project = ctx.desired.manifests.project
     if ctx.options.prune and Folder.KIND in project.prune.kinds:
-        unmanaged = {f.id: f for f in ctx.matches.unmanaged_folders}
-        paths = [
-            ("/".join(ctx.live.folders.path_of(f.id)), f.id) for f in ctx.matches.unmanaged_folders
-        ]
+        pruned = spare_previous_names(
+            ctx, Folder.KIND, ctx.matches.unmanaged_folders, lambda f: f.name, note=True
+        )
+        unmanaged = {f.id: f for f in pruned}
+        paths = [("/".join(ctx.live.folders.path_of(f.id)), f.id) for f in pruned]
         taken = {ctx.address(f) for f in ctx.desired.of_kind(Folder.KIND)}
         for address, live_id in prune_addresses(Folder.KIND, paths, taken):
             out.append(_Doomed(address, unmanaged[live_id], None))

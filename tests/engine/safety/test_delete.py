@@ -186,15 +186,18 @@ def test_what_prune_keeps_is_noted_when_pruning_is_in_play(tmp_path: Path) -> No
         connections=[connection("c1", "Jira")],
     )
     files = {"f.yaml": folder_doc("Keep", spec="ensure: absent")}
+    gone = 'Folder/Keep: ensure: absent, and no live folder is at "Keep"; nothing to delete'
     assert plan_for(tmp_path, files, live, prune=True).plan.notes == (
+        gone,
         "2 live folders are not in any manifest (unmanaged; --prune leaves them: duvoform.yaml's "
         'prune.kinds does not list Folder): "Old", "Old/Older"',
         "1 live connection is not in any manifest (unmanaged; --prune leaves it: duvoform.yaml's "
         'prune.kinds does not list Connection): "Jira"',
     )
-    assert plan_for(tmp_path, files, live).plan.notes == ()  # pruning is not in play
+    assert plan_for(tmp_path, files, live).plan.notes == (gone,)  # pruning is not in play
     files["duvoform.yaml"] = "prune: {kinds: [Connection]}\n"
     assert plan_for(tmp_path, files, live).plan.notes == (
+        gone,
         '1 live connection is not in any manifest (unmanaged; --prune would delete it): "Jira"',
     )
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
 import time
 import webbrowser
 from pathlib import Path
@@ -19,6 +18,7 @@ from click.testing import CliRunner, Result
 
 from duvoform.cli import cli
 from duvoform.emulator import EmulatorControl
+from tests.e2e.helpers import AT_A_TERMINAL
 from tests.kinds.connection.helpers import (
     TOKEN_ENV,
     assignment,
@@ -94,7 +94,7 @@ def _connect_in_background(
     emulator: EmulatorControl, root: Path, name: str, *extra: str
 ) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "duvoform", "connect", name, str(root), *FAST, *extra],
+        [*AT_A_TERMINAL, "connect", name, str(root), *FAST, *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
