@@ -21,7 +21,13 @@ from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedErro
 from jinja2.exceptions import SecurityError
 
 from duvoform.kinds.base import FieldPath
-from duvoform.manifest.template_limits import MAX_STRING, BoundedSandbox, Budget, guard_tree
+from duvoform.manifest.template_limits import (
+    MAX_STRING,
+    BoundedSandbox,
+    Budget,
+    TemplateLimit,
+    guard_tree,
+)
 from duvoform.text import did_you_mean, quote, shorten
 
 __all__ = [
@@ -126,6 +132,8 @@ class TemplateRenderer:
             return template.render({**self._context, _LOOP_GUARD: _LoopBudget()})
         except UndefinedError as exc:
             return TemplateFault((), self._explain_undefined(exc))
+        except TemplateLimit as exc:  # our own message, naming the limit
+            return TemplateFault((), f"template not allowed: {exc}")
         except SecurityError as exc:
             return TemplateFault((), f"template not allowed: {shorten(str(exc))}")
         except RecursionError:

@@ -270,9 +270,12 @@ class BoundedSandbox(SandboxedEnvironment):
                     measure(seq)
                     if not isinstance(seq, str):
                         measure(range(len(seq) * max(0, count)))
-            if isinstance(left, int) and isinstance(right, int):
-                if left.bit_length() + right.bit_length() > _MAX_INT_BITS:
-                    raise TemplateLimit(f"a number would exceed {MAX_INT_DIGITS:,} digits")
+            if (
+                isinstance(left, int)
+                and isinstance(right, int)
+                and left.bit_length() + right.bit_length() > _MAX_INT_BITS
+            ):
+                raise TemplateLimit(f"a number would exceed {MAX_INT_DIGITS:,} digits")
         elif operator == "**" and isinstance(right, int):
             if abs(right) > 1000 or (
                 isinstance(left, int)
@@ -301,13 +304,14 @@ class BoundedSandbox(SandboxedEnvironment):
         wrapped = super().wrap_str_format(value)
         if wrapped is None:
             return None
-        owner = value.__self__
+        owner: str = value.__self__
         is_map = value.__name__ == "format_map"
 
         def bounded(*args: Any, **kwargs: Any) -> str:
             if is_map and len(args) == 1:
-                args, kwargs = (), args[0]
-            return type(owner)(_BoundedFormatter(self).vformat(owner, args, kwargs))
+                mapping: dict[str, Any] = args[0]
+                return str(_BoundedFormatter(self).vformat(owner, (), mapping))
+            return str(_BoundedFormatter(self).vformat(owner, args, kwargs))
 
         return bounded
 
