@@ -110,6 +110,7 @@ def command(
         rate_window=window,
         faults=_faults(faults_json, latency_ms, fault_rate),
         deterministic=deterministic,
+        hosts=(host,),
     )
     emulator = create_app(settings)
     runtime: Runtime = emulator.state.emulator
