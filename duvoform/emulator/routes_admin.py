@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import hmac
 import json
 from collections.abc import Awaitable, Callable
 from importlib import resources
@@ -33,15 +34,32 @@ from duvoform.emulator.seed import apply_seed
 from duvoform.emulator.settings import DEFAULT_TEAM, FaultSettings
 from duvoform.emulator.web import ApiProblem, bad_request, json_response, validation_message
 
-__all__ = ["ROUTES"]
+__all__ = ["ADMIN_HEADER", "ROUTES"]
 
 AdminHandler = Callable[[Request, Runtime], Awaitable[Response]]
 
 
+ADMIN_HEADER = "x-emulator-admin"
+"""The header that carries the admin token, when the emulator was given one."""
+_OPEN_ROUTES = frozenset({"health", "openapi"})  # hold no state and change nothing
+
+
 def _admin(handler: AdminHandler) -> Callable[[Request], Awaitable[Response]]:
     async def run(request: Request) -> Response:
+        runtime: Runtime = request.app.state.emulator
+        token = runtime.settings.admin_token
+        given = request.headers.get(ADMIN_HEADER, "")
+        if (
+            token is not None
+            and handler.__name__ not in _OPEN_ROUTES
+            and not hmac.compare_digest(given.encode(), token.encode())
+        ):
+            return json_response(
+                {"error": "forbidden", "message": f"control routes need the {ADMIN_HEADER} token"},
+                403,
+            )
         try:
-            return await handler(request, request.app.state.emulator)
+            return await handler(request, runtime)
         except ApiProblem as problem:
             return problem.response()
 

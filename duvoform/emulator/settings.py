@@ -125,6 +125,8 @@ class EmulatorSettings(BaseModel):
     rate_window: Annotated[float, Field(gt=0)] = DEFAULT_RATE_WINDOW
     faults: FaultSettings = Field(default_factory=FaultSettings)
     deterministic: bool = False
+    admin_token: str | None = None
+    """The token ``/_emulator/*`` control routes require (``x-emulator-admin``); None: open."""
     hosts: tuple[str, ...] = ()
     """Host names served besides the local ones (the host the emulator was bound to)."""
 

@@ -67,3 +67,20 @@ def test_a_local_origin_and_host_are_served(emulator: EmulatorControl) -> None:
 def test_nesting_depth_skips_strings() -> None:
     assert nesting_depth(b'{"a": "[[[[[[", "b": [[1]]}', 10) == 3
     assert nesting_depth(b'["\\"[[[["]', 10) == 1
+
+
+def test_control_routes_need_the_admin_token_when_one_is_set() -> None:
+    from duvoform.emulator import EmulatorSettings, create_app
+    from duvoform.emulator.server import serve_in_thread
+
+    app = create_app(EmulatorSettings(admin_token="t0ken-for-tests"))
+    with serve_in_thread(app) as url:
+        for path in ("/_emulator/state", "/_emulator/stats"):
+            assert httpx.get(f"{url}{path}").status_code == 403
+            wrong = httpx.get(f"{url}{path}", headers={"x-emulator-admin": "nope"})
+            assert wrong.status_code == 403
+        assert httpx.post(f"{url}/_emulator/reset").status_code == 403
+        assert httpx.get(f"{url}/_emulator/health").status_code == 200
+        control = EmulatorControl(url, admin_token="t0ken-for-tests")
+        assert "connections" in control.state()
+        control.close()
