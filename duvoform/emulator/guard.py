@@ -6,7 +6,7 @@ host name point at 127.0.0.1. So every request must name a local host (or the ho
 emulator was bound to) in ``Host`` (else 421), and a request that carries an ``Origin`` (only
 browsers send one) must come from such a host too (else 403). API bodies past ``MAX_BODY``
 bytes are a 413 (control routes, which seed whole teams, allow ``MAX_CONTROL_BODY``), and JSON
-nested deeper than ``MAX_NESTING`` is a 400, before any handler parses them.
+nested deeper than ``MAX_NESTING`` is a 400 (``too_deep``, asked before a body is decoded).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ __all__ = [
     "MAX_NESTING",
     "RequestGuard",
     "nesting_depth",
+    "too_deep",
 ]
 
 MAX_BODY = 1_000_000
@@ -100,6 +101,11 @@ class RequestGuard:
         if declared.isdigit() and int(declared) > limit:
             await _refuse(send, 413, "payload_too_large", too_large)
             return
+        if declared.isdigit():  # the server holds the body to its declared length
+            await self.app(scope, receive, send)
+            return
+        # A streamed body is read here, up to the limit, then handed on. (A declared one is
+        # not: a handler must still see a client that went away before it read the body.)
         chunks: list[bytes] = []
         size = 0
         more = True
@@ -115,10 +121,6 @@ class RequestGuard:
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
-        deep = body.count(b"[") + body.count(b"{") > MAX_NESTING  # cheap test first
-        if deep and nesting_depth(body, MAX_NESTING) > MAX_NESTING:
-            await _refuse(send, 400, "invalid_request", f"JSON nested more than {MAX_NESTING} deep")
-            return
         sent = False
 
         async def replay() -> Message:
@@ -129,6 +131,12 @@ class RequestGuard:
             return await receive()
 
         await self.app(scope, replay, send)
+
+
+def too_deep(body: bytes) -> bool:
+    """True when a JSON body nests arrays and objects more than ``MAX_NESTING`` deep."""
+    cheap = body.count(b"[") + body.count(b"{") > MAX_NESTING
+    return cheap and nesting_depth(body, MAX_NESTING) > MAX_NESTING
 
 
 async def _refuse(send: Send, status: int, error: str, message: str) -> None:

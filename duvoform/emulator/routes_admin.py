@@ -29,6 +29,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from duvoform.emulator.guard import MAX_NESTING, too_deep
 from duvoform.emulator.runtime import Runtime
 from duvoform.emulator.seed import apply_seed
 from duvoform.emulator.settings import DEFAULT_TEAM, FaultSettings
@@ -71,6 +72,8 @@ async def _json(request: Request) -> Any:
     body = await request.body()
     if not body.strip():
         return {}
+    if too_deep(body):
+        raise ApiProblem(400, "invalid_json", f"JSON nested more than {MAX_NESTING} deep")
     try:
         return json.loads(body)
     except ValueError:

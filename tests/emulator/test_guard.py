@@ -14,7 +14,7 @@ KEY = {"Authorization": "Bearer duvo-local-key"}
 def test_a_body_past_the_limit_is_413_and_nothing_is_written(emulator: EmulatorControl) -> None:
     emulator.clear_stats()
     body = b'{"name": "' + b"x" * MAX_BODY + b'"}'
-    response = httpx.post(f"{emulator.base_url}/v1/folders", content=body, headers=KEY)
+    response = httpx.post(f"{emulator.base_url}/v1/agent-folders", content=body, headers=KEY)
     assert response.status_code == 413
     assert response.json()["error"] == "payload_too_large"
 
@@ -22,16 +22,18 @@ def test_a_body_past_the_limit_is_413_and_nothing_is_written(emulator: EmulatorC
         for _ in range(40):
             yield b"x" * 50_000
 
-    response = httpx.post(f"{emulator.base_url}/v1/folders", content=chunks(), headers=KEY)
+    response = httpx.post(f"{emulator.base_url}/v1/agent-folders", content=chunks(), headers=KEY)
     assert response.status_code == 413
     assert emulator.stats()["writes"] == 0
 
 
 def test_json_nested_too_deep_is_400_not_500(emulator: EmulatorControl) -> None:
     body = b"[" * 100_000 + b"]" * 100_000
-    response = httpx.post(f"{emulator.base_url}/v1/folders", content=body, headers=KEY)
+    response = httpx.post(f"{emulator.base_url}/v1/agent-folders", content=body, headers=KEY)
     assert response.status_code == 400
     assert f"nested more than {MAX_NESTING} deep" in response.json()["message"]
+    response = httpx.post(f"{emulator.base_url}/_emulator/seed", content=body, headers=KEY)
+    assert response.status_code == 400
 
 
 @pytest.mark.parametrize("host", ["evil.example", "rebind.attacker.test:8080", "10.1.2.3"])
@@ -45,7 +47,7 @@ def test_a_foreign_origin_is_refused_even_on_control_routes(
     emulator: EmulatorControl, origin: str
 ) -> None:
     emulator.clear_stats()
-    for path in ("/_emulator/reset", "/v1/folders"):
+    for path in ("/_emulator/reset", "/v1/agent-folders"):
         response = httpx.post(
             f"{emulator.base_url}{path}",
             content=b'{"name": "x"}',
