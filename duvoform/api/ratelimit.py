@@ -14,6 +14,7 @@ sent since. Responses of an older window (reordered by concurrency) are ignored.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from email.utils import parsedate_to_datetime
@@ -36,9 +37,11 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
         return None
     text = value.strip()
     try:
-        return max(0.0, float(text))
+        seconds = float(text)
     except ValueError:
         pass
+    else:
+        return max(0.0, seconds) if math.isfinite(seconds) else None
     try:
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
@@ -47,12 +50,14 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
 
 
 def _parse_number(value: str | None) -> float | None:
+    # Only finite, non-negative figures are believed: "nan", "inf" or "-5" are ignored.
     if value is None:
         return None
     try:
-        return float(value.strip())
+        number = float(value.strip())
     except ValueError:
         return None
+    return number if math.isfinite(number) and number >= 0 else None
 
 
 class RateLimiter:

@@ -144,6 +144,7 @@ class _Apply:
         ids: dict[str, str],
         reveal: SecretReveal,
     ) -> ApplyReport:
+        reveal.check(steps)  # every secret read and sendable before the first write
         journal = self.journal = Journal(self.app.state_dir, api_url=self.app.api_url)
         listeners: list[ApplyListener] = [journal, self.interruption]
         show_bar = self.app.err.is_terminal and self.app.color and self.fmt != "json"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 import sys
 from pathlib import Path
 
@@ -110,6 +111,8 @@ def command(
         rate_window=window,
         faults=_faults(faults_json, latency_ms, fault_rate),
         deterministic=deterministic,
+        hosts=(host,),
+        admin_token=secrets.token_urlsafe(24),  # a web page must not reset or read it
     )
     emulator = create_app(settings)
     runtime: Runtime = emulator.state.emulator
@@ -121,6 +124,9 @@ def command(
         # Plain echo, not rich: a path, key or team may hold "[...]", which is not markup.
         click.echo(f"Duvo emulator listening on {url}")
         click.echo(f"State: {db if db is not None else 'in memory (lost on exit)'}")
+        click.echo(
+            f"Admin token for /_emulator/* (x-emulator-admin header): {settings.admin_token}"
+        )
         for key, team in settings.effective_keys().items():
             click.echo(f"API key: {_masked(key)} (team {team})")
         click.echo(f"Try: curl -H 'Authorization: Bearer <key>' {url}/v1/agents")

@@ -34,6 +34,7 @@ from duvoform.emulator import (
     routes_slots,
 )
 from duvoform.emulator.faults import EmulatedDisconnect
+from duvoform.emulator.guard import RequestGuard
 from duvoform.emulator.ratelimit import Decision
 from duvoform.emulator.runtime import Runtime
 from duvoform.emulator.settings import EmulatorSettings
@@ -88,7 +89,10 @@ def create_app(settings: EmulatorSettings | None = None) -> Starlette:
     runtime = Runtime(settings or EmulatorSettings())
     app = Starlette(
         routes=[*API_ROUTES, *routes_admin.ROUTES, *routes_oauth.CONSENT_ROUTES],
-        middleware=[Middleware(Pipeline, runtime=runtime, routes=API_ROUTES)],
+        middleware=[
+            Middleware(RequestGuard, hosts=runtime.settings.hosts),
+            Middleware(Pipeline, runtime=runtime, routes=API_ROUTES),
+        ],
         exception_handlers={HTTPException: _http_error},
     )
     app.state.emulator = runtime

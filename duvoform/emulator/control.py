@@ -16,12 +16,16 @@ __all__ = ["EmulatorControl"]
 
 
 class EmulatorControl:
-    """Talks to the emulator at ``base_url``; ``api_key`` is the key clients get by default."""
+    """Talks to the emulator at ``base_url``; ``api_key`` is the key clients get by default,
+    ``admin_token`` the token its control routes need (when it was started with one)."""
 
-    def __init__(self, base_url: str, api_key: str = DEFAULT_KEY) -> None:
+    def __init__(
+        self, base_url: str, api_key: str = DEFAULT_KEY, admin_token: str | None = None
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.api_key = api_key
-        self._http = httpx.Client(base_url=self.base_url, timeout=30)
+        admin = {"x-emulator-admin": admin_token} if admin_token else {}
+        self._http = httpx.Client(base_url=self.base_url, timeout=30, headers=admin)
 
     def close(self) -> None:
         """Close the underlying HTTP client."""

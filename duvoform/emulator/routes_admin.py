@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import hmac
 import json
 from collections.abc import Awaitable, Callable
 from importlib import resources
@@ -28,20 +29,38 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from duvoform.emulator.guard import MAX_NESTING, too_deep
 from duvoform.emulator.runtime import Runtime
 from duvoform.emulator.seed import apply_seed
 from duvoform.emulator.settings import DEFAULT_TEAM, FaultSettings
 from duvoform.emulator.web import ApiProblem, bad_request, json_response, validation_message
 
-__all__ = ["ROUTES"]
+__all__ = ["ADMIN_HEADER", "ROUTES"]
 
 AdminHandler = Callable[[Request, Runtime], Awaitable[Response]]
 
 
+ADMIN_HEADER = "x-emulator-admin"
+"""The header that carries the admin token, when the emulator was given one."""
+_OPEN_ROUTES = frozenset({"health", "openapi"})  # hold no state and change nothing
+
+
 def _admin(handler: AdminHandler) -> Callable[[Request], Awaitable[Response]]:
     async def run(request: Request) -> Response:
+        runtime: Runtime = request.app.state.emulator
+        token = runtime.settings.admin_token
+        given = request.headers.get(ADMIN_HEADER, "")
+        if (
+            token is not None
+            and handler.__name__ not in _OPEN_ROUTES
+            and not hmac.compare_digest(given.encode(), token.encode())
+        ):
+            return json_response(
+                {"error": "forbidden", "message": f"control routes need the {ADMIN_HEADER} token"},
+                403,
+            )
         try:
-            return await handler(request, request.app.state.emulator)
+            return await handler(request, runtime)
         except ApiProblem as problem:
             return problem.response()
 
@@ -53,6 +72,8 @@ async def _json(request: Request) -> Any:
     body = await request.body()
     if not body.strip():
         return {}
+    if too_deep(body):
+        raise ApiProblem(400, "invalid_json", f"JSON nested more than {MAX_NESTING} deep")
     try:
         return json.loads(body)
     except ValueError:

@@ -114,6 +114,7 @@ class EmulatorSettings(BaseModel):
     - ``faults``: the fault injection in force at start.
     - ``deterministic``: ids come from a counter and timestamps from a fixed clock that moves
       one second per use, so the same requests give the same bodies (golden tests).
+    - ``hosts``: names a ``Host`` or ``Origin`` header may carry besides the local ones.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -124,6 +125,10 @@ class EmulatorSettings(BaseModel):
     rate_window: Annotated[float, Field(gt=0)] = DEFAULT_RATE_WINDOW
     faults: FaultSettings = Field(default_factory=FaultSettings)
     deterministic: bool = False
+    admin_token: str | None = None
+    """The token ``/_emulator/*`` control routes require (``x-emulator-admin``); None: open."""
+    hosts: tuple[str, ...] = ()
+    """Host names served besides the local ones (the host the emulator was bound to)."""
 
     @field_validator("keys")
     @classmethod

@@ -6,13 +6,15 @@ hold text; booleans are 0/1 (NULL where the API allows ``null``).
 
 Secret header values are kept as given while the database is in memory (so tests can witness
 them through ``GET /_emulator/state``), but a database file only ever holds a fingerprint
-(``sha256:<hex>``): no secret reaches the disk.
+(``sha256:<salt>:<hex>``, salted per value): no secret reaches the disk.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import secrets
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -23,7 +25,7 @@ from typing import Any
 from duvoform.emulator.ids import IdSource
 from duvoform.errors import EmulatorError
 
-__all__ = ["TABLES", "Row", "Store", "fingerprint"]
+__all__ = ["TABLES", "Row", "Store", "fingerprint", "fingerprint_matches"]
 
 Row = dict[str, Any]
 
@@ -100,9 +102,20 @@ CREATE TABLE IF NOT EXISTS oauth_flows (
 """
 
 
-def fingerprint(value: str) -> str:
-    """The form a secret takes in a database file: ``sha256:<hex digest>``."""
-    return "sha256:" + hashlib.sha256(value.encode()).hexdigest()
+def fingerprint(value: str, salt: str | None = None) -> str:
+    """The form a secret takes in a database file: ``sha256:<salt>:<hex digest>``.
+
+    Each value gets its own random salt (unless ``salt`` is given), so equal secrets do not
+    look equal on disk and a digest cannot be looked up in a precomputed table.
+    """
+    salt = secrets.token_hex(16) if salt is None else salt
+    return f"sha256:{salt}:" + hashlib.sha256((salt + value).encode()).hexdigest()
+
+
+def fingerprint_matches(stored: str, value: str) -> bool:
+    """True when ``stored`` (a ``fingerprint``) was made from ``value``."""
+    parts = stored.split(":")
+    return len(parts) == 3 and hmac.compare_digest(stored, fingerprint(value, parts[1]))
 
 
 def _row_factory(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> Row:

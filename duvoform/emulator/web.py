@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from duvoform.emulator.guard import MAX_NESTING, too_deep
 from duvoform.emulator.store import Store
 from duvoform.text import shorten
 
@@ -175,6 +176,8 @@ class Ctx:
             if empty is None:
                 bad_request("body", "a JSON body is required")
             return empty
+        if too_deep(body):
+            raise ApiProblem(400, "invalid_json", f"JSON nested more than {MAX_NESTING} deep")
         try:
             return json.loads(body)
         except (ValueError, UnicodeDecodeError):

@@ -43,6 +43,8 @@ MAX_DEPTH = 100
 """Refuse values nested deeper than this (manifests need a handful of levels)."""
 
 _TAG = "tag:yaml.org,2002:"
+MAX_INT_DIGITS = 4_300  # Python's own limit on reading integers from text
+_TOO_LARGE = 10**MAX_INT_DIGITS
 _STR, _MAP, _SEQ = _TAG + "str", _TAG + "map", _TAG + "seq"
 _NULL, _BOOL, _INT, _FLOAT = _TAG + "null", _TAG + "bool", _TAG + "int", _TAG + "float"
 _TIMESTAMP, _MERGE = _TAG + "timestamp", _TAG + "merge"
@@ -171,7 +173,7 @@ def _build(loader: _Loader, node: Node, depth: int) -> Any:
         if tag == _BOOL:
             return loader.construct_yaml_bool(node)
         if tag == _INT:
-            return loader.construct_yaml_int(node)
+            return _integer(loader, node)
         if tag == _FLOAT:
             return loader.construct_yaml_float(node)
         if tag == _TIMESTAMP:
@@ -182,6 +184,20 @@ def _build(loader: _Loader, node: Node, depth: int) -> Any:
         "numbers and booleans",
         node.start_mark,
     )
+
+
+def _integer(loader: _Loader, node: ScalarNode) -> int:
+    # Python refuses to read (or print) integers of more than 4,300 digits; so does a manifest.
+    try:
+        value: int = loader.construct_yaml_int(node)
+    except ValueError:
+        value = _TOO_LARGE
+    if abs(value) >= _TOO_LARGE:
+        raise _Fault(
+            f"the number has more than {MAX_INT_DIGITS:,} digits; quote it if it is text",
+            node.start_mark,
+        )
+    return value
 
 
 def _build_mapping(loader: _Loader, node: MappingNode, depth: int) -> dict[Any, Any]:

@@ -30,7 +30,8 @@ def resolve_secret(
     ``source`` is the manifest file that holds the reference (file references are relative to
     it; None means relative to ``root``) and ``root`` the manifest root, which a file may not
     leave. A file's text loses one trailing newline. Raises ``SecretError`` when the variable
-    is unset or empty, or the file is missing, outside the root, unreadable or empty.
+    is unset or empty, or the file is missing, outside the root, unreadable or empty, or the
+    value is not valid UTF-8 or holds a line break or NUL (it could not be sent).
     """
     if ref.env is not None:
         value = (os.environ if environ is None else environ).get(ref.env)
@@ -38,7 +39,7 @@ def resolve_secret(
             raise SecretError(f"environment variable {ref.env} is not set (needed for a secret)")
         if not value:
             raise SecretError(f"environment variable {ref.env} is set but empty")
-        return value
+        return _sendable(value, f"environment variable {ref.env}")
     if ref.file is None:
         raise SecretError("a secret reference names neither an environment variable nor a file")
     root = root.absolute()
@@ -51,4 +52,19 @@ def resolve_secret(
     value = text.removesuffix("\n").removesuffix("\r")
     if not value:
         raise SecretError(f"secret file {ref.file!r} is empty")
+    return _sendable(value, f"secret file {ref.file!r}")
+
+
+def _sendable(value: str, what: str) -> str:
+    """``value`` when it can be sent as a header value; else a ``SecretError`` naming ``what``.
+
+    The environment decodes bytes that are not UTF-8 into lone surrogates, which no request
+    can carry; a header value cannot hold a line break or NUL either.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise SecretError(f"{what} is not valid UTF-8") from None
+    if any(char in value for char in "\r\n\0"):
+        raise SecretError(f"{what} holds a line break or NUL, which a header value cannot")
     return value

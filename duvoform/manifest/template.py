@@ -19,10 +19,15 @@ from typing import Any
 
 from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.exceptions import SecurityError
-from jinja2.runtime import Context
-from jinja2.sandbox import SandboxedEnvironment
 
 from duvoform.kinds.base import FieldPath
+from duvoform.manifest.template_limits import (
+    MAX_STRING,
+    BoundedSandbox,
+    Budget,
+    TemplateLimit,
+    guard_tree,
+)
 from duvoform.text import did_you_mean, quote, shorten
 
 __all__ = [
@@ -33,8 +38,8 @@ __all__ = [
     "is_templated",
 ]
 
-MAX_TEMPLATE_VALUE = 1_000_000
-"""The largest string or list a template expression may build by repetition."""
+MAX_TEMPLATE_VALUE = MAX_STRING
+"""The largest string a template may build (see ``template_limits`` for every bound)."""
 
 MAX_LOOP_STEPS = 100_000
 """The most ``{% for %}`` iterations one rendering of one string may take, all loops counted."""
@@ -65,30 +70,6 @@ class TemplateFault:
         self.reason = reason
 
 
-class _Sandbox(SandboxedEnvironment):
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
-        if operator == "*":
-            for seq, count in ((left, right), (right, left)):
-                if (
-                    isinstance(seq, str | list | tuple)
-                    and isinstance(count, int)
-                    and len(seq) * count > MAX_TEMPLATE_VALUE
-                ):
-                    raise SecurityError(
-                        f"repetition would build more than {MAX_TEMPLATE_VALUE} items"
-                    )
-        if (
-            operator == "**"
-            and isinstance(left, int | float)
-            and isinstance(right, int)
-            and abs(right) > 1000
-        ):
-            raise SecurityError("exponent too large")
-        return super().call_binop(context, operator, left, right)
-
-
 class _Recorded(dict[str, Any]):
     """The variables, noting which names templates read (to warn about unused ``--var``)."""
 
@@ -110,7 +91,7 @@ class TemplateRenderer:
         environment: str | None = None,
         environments: Sequence[str] = (),
     ) -> None:
-        self._env = _Sandbox(
+        self._env = BoundedSandbox(
             undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True
         )
         self._variables = _Recorded(variables)
@@ -121,6 +102,7 @@ class TemplateRenderer:
         # each distinct templated string is rendered once: large teams repeat a few templates.
         self._rendered: dict[str, str | TemplateFault] = {}
         self._context: dict[str, Any] = {"vars": self._variables}
+        self._set_spent = 0.0  # CPU seconds all renderings of this manifest set have taken
         if environment is not None:
             self._context["environment"] = environment
 
@@ -156,7 +138,7 @@ class TemplateRenderer:
         template = self._cache.get(source)
         if template is None:
             try:
-                template = self._env.from_string(_guard_loops(self._env.parse(source)))
+                template = self._env.from_string(guard_tree(_guard_loops(self._env.parse(source))))
             except TemplateSyntaxError as exc:
                 detail = shorten(exc.message or "invalid template", _MESSAGE_LIMIT)
                 template = f"template syntax error: {detail}"
@@ -165,14 +147,21 @@ class TemplateRenderer:
             self._cache[source] = template
         if isinstance(template, str):
             return TemplateFault((), template)
+        self._env.budget = budget = Budget(self._set_spent)
         try:
             return template.render({**self._context, _LOOP_GUARD: _LoopBudget()})
         except UndefinedError as exc:
             return TemplateFault((), self._explain_undefined(exc))
+        except TemplateLimit as exc:  # our own message, naming the limit
+            return TemplateFault((), f"template not allowed: {exc}")
         except SecurityError as exc:
             return TemplateFault((), f"template not allowed: {shorten(str(exc))}")
+        except RecursionError:
+            return TemplateFault((), "template not allowed: it nests too deep")
         except Exception as exc:  # a user's template failed (1/0, a bad filter argument, ...)
             return TemplateFault((), f"template error: {shorten(str(exc) or type(exc).__name__)}")
+        finally:
+            self._set_spent += budget.spent()
 
     def _explain_undefined(self, exc: UndefinedError) -> str:
         message = str(exc.message or "")

@@ -2,20 +2,35 @@
 
 A reviewer should see what changed in a 60-line SOP, not the whole SOP twice: ``line_diff``
 returns unified-diff hunks (``@@ -27,7 +27,7 @@``) with a few lines of context around each
-change, as tagged lines that each renderer styles its own way.
+change, as tagged lines that each renderer styles its own way. Past ``MAX_DIFF_LINES`` lines
+or ``MAX_DIFF_CHARS`` characters on either side, a line diff would be slow and unreadable, so
+one remark says how the text changed instead (lines before and after, added and removed).
 """
 
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from duvoform.engine.plan import FieldChange
 
-__all__ = ["CONTEXT_LINES", "DiffLine", "Tag", "is_text_change", "line_diff"]
+__all__ = [
+    "CONTEXT_LINES",
+    "MAX_DIFF_CHARS",
+    "MAX_DIFF_LINES",
+    "DiffLine",
+    "Tag",
+    "is_text_change",
+    "line_diff",
+]
 
 CONTEXT_LINES = 3
+MAX_DIFF_LINES = 20_000
+"""Text longer than this (either side) is summarised, not diffed line by line."""
+MAX_DIFF_CHARS = 2_000_000
+"""Text larger than this (either side) is summarised, not diffed line by line."""
 
 Tag = Literal["@", " ", "-", "+", "\\"]
 """``@`` hunk header, `` `` context, ``-`` removed, ``+`` added, ``\\`` a remark (no line)."""
@@ -68,6 +83,10 @@ def line_diff(
     old, new = old_text.splitlines(), new_text.splitlines()
     if old == new:
         return (DiffLine("\\", "only line endings or the final newline differ"),)
+    if max(len(old), len(new)) > MAX_DIFF_LINES or (
+        max(len(old_text), len(new_text)) > MAX_DIFF_CHARS
+    ):
+        return (_summary(old, new),)
     out: list[DiffLine] = []
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for group in matcher.get_grouped_opcodes(context):
@@ -96,3 +115,15 @@ def _range(start: int, stop: int) -> str:
     if length == 0:
         return f"{start},0"
     return f"{start + 1},{length}"
+
+
+def _summary(old: list[str], new: list[str]) -> DiffLine:
+    """How large text changed: line counts and lines added and removed (as multisets)."""
+    old_counts, new_counts = Counter(old), Counter(new)
+    added = sum((new_counts - old_counts).values())
+    removed = sum((old_counts - new_counts).values())
+    return DiffLine(
+        "\\",
+        f"too large for a line diff: {len(old):,} lines before, {len(new):,} after; "
+        f"{added:,} lines added, {removed:,} removed",
+    )

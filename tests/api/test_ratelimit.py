@@ -163,3 +163,21 @@ async def test_long_run_uses_the_window_without_being_refused(limit: int, window
     capacity = limit * elapsed / window
     assert server.refused <= 0.01 * server.served
     assert server.served >= 0.9 * capacity
+
+
+@pytest.mark.parametrize("bad", ["nan", "inf", "-inf", "-5", "1e999", "NaN", "x"])
+async def test_rate_limit_headers_that_are_not_finite_non_negative_numbers_are_ignored(
+    bad: str,
+) -> None:
+    clock = FakeClock()
+    limiter = limiter_with(clock)
+    for headers in (
+        {"x-ratelimit-remaining": bad, "x-ratelimit-reset": str(clock.now + 60)},
+        {"x-ratelimit-remaining": "0", "x-ratelimit-reset": bad, "x-ratelimit-limit": bad},
+        {"retry-after": bad},
+    ):
+        await limiter.acquire()
+        limiter.release(headers, 200)
+    assert limiter.remaining is None or isinstance(limiter.remaining, int)
+    assert limiter.reset_at is None or math.isfinite(limiter.reset_at)
+    assert parse_retry_after(bad, clock.now) is None or bad == "-5"

@@ -174,6 +174,28 @@ def test_a_missing_secret_is_named_and_nothing_is_written(
     assert emulator.stats()["writes"] == 0
 
 
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("tok\udcffen", "is not valid UTF-8"),  # how Python reads bytes that are not UTF-8
+        ("tok\nX-Evil: 1", "holds a line break or NUL"),
+    ],
+)
+def test_an_unsendable_secret_is_named_and_nothing_is_written(
+    emulator: EmulatorControl, team: Path, tmp_path: Path, value: str, says: str
+) -> None:
+    plan_file = tmp_path / "plan.json"
+    assert invoke(emulator, "plan", "--out", str(plan_file), str(team)).exit_code == 0
+    emulator.clear_stats()
+    for args in (["--auto-approve", str(team)], [str(plan_file)]):
+        result = invoke(emulator, "apply", *args, **{TOKEN_ENV: value})
+        assert result.exit_code == 1, result.output
+        assert f"environment variable {TOKEN_ENV} {says}" in result.stderr
+        assert "nothing was applied" in result.stderr
+        assert "Traceback" not in result.output
+    assert emulator.stats()["writes"] == 0
+
+
 def test_a_plan_file_takes_no_plan_shaping_flags(
     emulator: EmulatorControl, team: Path, tmp_path: Path
 ) -> None:

@@ -60,10 +60,46 @@ def _block(path: Path) -> None:
     path.write_text("not a directory")
 
 
+def _huge_numbers(work: Path) -> None:
+    """A var file, and a manifest root whose flag and vars hold numbers of 5,000 digits."""
+    digits = "9" * 5000
+    (work / "huge-vars.yaml").write_text(f"x: {digits}\n")
+    project = work / "huge-project"
+    project.mkdir()
+    (project / "duvoform.yaml").write_text(f"apiVersion: duvoform/v1\nvars:\n  n: {digits}\n")
+    root = work / "huge"
+    root.mkdir()
+    (root / "f.yaml").write_text(
+        f"apiVersion: duvoform/v1\nkind: Folder\nmetadata:\n  name: A\n  protected: {digits}\n"
+    )
+
+
 LOCAL = ["--api-url", "local"]
 REMOTE = ["--api-url", "https://api.example.com"]
 
 CASES = [
+    # -- numbers Python will not read ------------------------------------------------------
+    Case(
+        "huge-int-var-file",
+        [*LOCAL, "plan", "--var-file", "huge-vars.yaml", "m"],
+        1,
+        "huge-vars.yaml:1:4: the number has more than 4,300 digits",
+        setup=_huge_numbers,
+    ),
+    Case(
+        "huge-int-project-vars",
+        ["validate", "huge-project"],
+        1,
+        "duvoform.yaml:3:6: the number has more than 4,300 digits",
+        setup=_huge_numbers,
+    ),
+    Case(
+        "huge-int-manifest",
+        ["validate", "huge"],
+        1,
+        "f.yaml:5:14: the number has more than 4,300 digits",
+        setup=_huge_numbers,
+    ),
     # -- flags and their values --------------------------------------------------------------
     Case("parallelism-0", [*LOCAL, "apply", "--parallelism", "0", "m"], 2, "--parallelism"),
     Case("parallelism-negative", [*LOCAL, "apply", "--parallelism", "-1", "m"], 2, "-1"),

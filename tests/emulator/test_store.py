@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from duvoform.emulator import EmulatorControl, EmulatorSettings, create_app, serve_in_thread
-from duvoform.emulator.store import Store, fingerprint
+from duvoform.emulator.store import Store, fingerprint, fingerprint_matches
 from duvoform.errors import EmulatorError
 from tests.emulator.util import create_agent, create_connection
 
@@ -57,7 +57,11 @@ def test_a_db_file_never_holds_a_secret(tmp_path: Path) -> None:
         stored = control.state()["connections"][0]["headers_secret"]
         control.close()
     app.state.emulator.store.close()
-    assert stored == {"Authorization": fingerprint("Bearer s3cret")}
+    assert set(stored) == {"Authorization"}
+    assert fingerprint_matches(stored["Authorization"], "Bearer s3cret")
+    assert not fingerprint_matches(stored["Authorization"], "Bearer other")
+    assert "s3cret" not in stored["Authorization"]
+    assert fingerprint("Bearer s3cret") != fingerprint("Bearer s3cret")  # salted per value
     for path in tmp_path.iterdir():
         assert b"s3cret" not in path.read_bytes()
 

@@ -21,6 +21,10 @@ def test_env_references_read_the_environment() -> None:
         resolve_secret(ref, source=None, root=Path("."), environ={})
     with pytest.raises(SecretError, match="is set but empty"):
         resolve_secret(ref, source=None, root=Path("."), environ={"DUVO_TEST_TOKEN": ""})
+    with pytest.raises(SecretError, match="DUVO_TEST_TOKEN is not valid UTF-8"):
+        resolve_secret(ref, source=None, root=Path("."), environ={"DUVO_TEST_TOKEN": "a\udcff"})
+    with pytest.raises(SecretError, match="DUVO_TEST_TOKEN holds a line break or NUL"):
+        resolve_secret(ref, source=None, root=Path("."), environ={"DUVO_TEST_TOKEN": "a\r\nb"})
 
 
 def test_file_references_are_relative_to_the_manifest_and_stay_in_the_root(tmp_path: Path) -> None:

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from duvoform.manifest.template import TemplateRenderer
 
 
@@ -74,8 +76,8 @@ def test_the_sandbox_refuses_unsafe_access_and_huge_values() -> None:
             ("a",),
             "template not allowed: access to attribute '__class__' of 'str' object is unsafe.",
         ),
-        (("b",), "template not allowed: repetition would build more than 1000000 items"),
-        (("c",), "template not allowed: exponent too large"),
+        (("b",), "template not allowed: a value would exceed 1,000,000 characters"),
+        (("c",), "template not allowed: a number would exceed 4,300 digits"),
         (("d",), "template error: division by zero"),
     ]
 
@@ -103,3 +105,30 @@ def test_each_distinct_template_renders_once() -> None:
     assert renderer.render_in_place(data) == []
     assert calls == 1
     assert all(item == {"x": "v1"} for item in data)
+
+
+def test_the_manifest_set_has_one_cpu_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    from duvoform.manifest import template_limits
+
+    monkeypatch.setattr(template_limits, "SET_SECONDS", 0.2)
+    busy = "{% for i in range(100000) %}{% set _ = ('a' * 99999).replace('a', 'b') %}{% endfor %}"
+    _, faults = render({"a": busy, "b": busy + "{{ 1 }}"}, {})
+    assert faults == [
+        (
+            (key,),
+            "template not allowed: the templates of this manifest set took more than 0.2 s of CPU",
+        )
+        for key in ("a", "b")
+    ]
+
+
+def test_ordinary_templates_stay_within_the_limits() -> None:
+    source = (
+        "{% macro row(n) %}{{ '%-10s|%5d' % ('r', n) }}{{ '{:>8}'.format(n) }}{% endmacro %}"
+        "{% for i in range(200) %}{{ row(i) }}{{ 'x'.center(20) ~ ('ab' * 10) }}{% endfor %}"
+        "{{ vars.names | join(', ') }}"
+    )
+    out, faults = render({"a": source}, {"names": ["a", "b"]})
+    assert faults == []
+    assert out["a"].endswith("a, b")
+    assert len(out["a"]) > 10_000

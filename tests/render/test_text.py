@@ -157,3 +157,21 @@ def test_app_console_without_a_tty_prints_no_escapes(
     out = capsys.readouterr().out
     assert "Plan: 2 to create" in out
     assert "\x1b" not in out
+
+
+def test_a_huge_sop_change_is_described_not_diffed() -> None:
+    before = "".join(f"{n}. step\n" for n in range(300_000))
+    after = before.replace("17. step\n", "17. changed\n", 1)
+    plan = Plan(
+        changes=(
+            Change(
+                kind="Assignment",
+                name="Big",
+                action=Action.BUILD,
+                fields=(FieldChange("build.sop", before, after),),
+            ),
+        )
+    )
+    out = render_plan_plain(plan)
+    assert "300,000 lines before, 300,000 after; 1 lines added, 1 removed" in out
+    assert len(out.splitlines()) < 50

@@ -62,3 +62,27 @@ def test_line_ending_only_change_is_not_silent() -> None:
 )
 def test_is_text_change(field: FieldChange, expected: bool) -> None:
     assert is_text_change(field) is expected
+
+
+def test_text_past_the_line_limit_is_summarised_not_diffed() -> None:
+    from duvoform.render.textdiff import MAX_DIFF_LINES
+
+    before = "".join(f"step {n}\n" for n in range(MAX_DIFF_LINES + 5))
+    after = before.replace("step 7\n", "step seven\n") + "one more\n"
+    assert line_diff(before, after) == (
+        DiffLine(
+            "\\",
+            "too large for a line diff: 20,005 lines before, 20,006 after; "
+            "2 lines added, 1 removed",
+        ),
+    )
+
+
+def test_text_past_the_size_limit_is_summarised_not_diffed() -> None:
+    from duvoform.render.textdiff import MAX_DIFF_CHARS
+
+    before = "x" * (MAX_DIFF_CHARS + 1)
+    (line,) = line_diff(before, before + "\ny")
+    assert (
+        line.text == "too large for a line diff: 1 lines before, 2 after; 1 lines added, 0 removed"
+    )

@@ -92,3 +92,16 @@ def test_strict_passes_when_every_check_does(
     result = run(emulator, "plan", "--strict", "--detailed-exitcode", str(good), env=ENV)
     assert result.exit_code == 2, result.output  # changes, and no finding
     assert "Warning" not in result.stdout
+
+
+def test_a_secret_that_is_not_utf8_is_a_finding_not_a_crash(
+    emulator: EmulatorControl, root: Path
+) -> None:
+    emulator.clear_stats()
+    env = {**ENV, "UNSET_X": "tok\udcffen"}  # how Python reads bytes that are not UTF-8
+    result = run(emulator, "plan", "--probe", "--format", "json", str(root), env=env)
+    assert result.exit_code == 0, result.output
+    warnings = [w for w in json.loads(result.stdout)["warnings"] if "Connection/Unset" in w]
+    assert len(warnings) == 1
+    assert "environment variable UNSET_X is not valid UTF-8" in warnings[0]
+    assert routes(emulator)[PROBE] == 3  # Unset was not probed
