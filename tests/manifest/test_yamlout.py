@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from duvoform.kinds.document import Document
 from duvoform.manifest.parse import parse_documents
+from duvoform.manifest.template import TemplateRenderer
 from duvoform.manifest.yamlout import FOLD_AT, render_documents
 
 
@@ -65,4 +66,16 @@ text_values = st.text(
 @settings(max_examples=200, deadline=None)
 @given(st.dictionaries(text_values, text_values | st.lists(text_values, max_size=3), max_size=4))
 def test_any_text_reads_back_exactly(spec: dict[str, Any]) -> None:
-    assert read_back(render_documents([doc(spec)])) == [doc(spec).data]
+    # Text that templating would render ({{, {% or {#) is written escaped, so the contract is
+    # that loading (which renders templates) gives the text back, not the raw YAML.
+    [data] = read_back(render_documents([doc(spec)]))
+    assert TemplateRenderer({}).render_in_place(data) == []
+    assert data == doc(spec).data
+
+
+def test_template_markers_are_written_escaped_and_render_back() -> None:
+    for value in ["{%", "{{ x }}", "a{#b", "{% raw %}x{% endraw %}"]:
+        [data] = read_back(render_documents([doc({"a": value})]))
+        assert data["spec"]["a"] != value
+        assert TemplateRenderer({}).render_in_place(data) == []
+        assert data["spec"]["a"] == value
