@@ -13,11 +13,39 @@
 
 from __future__ import annotations
 
-from duvoform.apply.events import ApplyListener
-from duvoform.apply.executor import DEFAULT_PARALLELISM, Executor, plan_steps
-from duvoform.apply.journal import Journal, find_applied, plan_digest, read_journal
-from duvoform.apply.report import ApplyReport, StepResult, StepStatus
-from duvoform.apply.secrets import SecretReveal
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from duvoform.apply.events import ApplyListener
+    from duvoform.apply.executor import DEFAULT_PARALLELISM, Executor, plan_steps
+    from duvoform.apply.journal import Journal, find_applied, plan_digest, read_journal
+    from duvoform.apply.report import ApplyReport, StepResult, StepStatus
+    from duvoform.apply.secrets import SecretReveal
+
+# Where each name lives. Loaded on first use, so that a kind's handlers can import
+# ``duvoform.apply.context`` without loading the executor, which imports the handlers.
+_HOMES = {
+    "DEFAULT_PARALLELISM": "executor",
+    "ApplyListener": "events",
+    "ApplyReport": "report",
+    "Executor": "executor",
+    "Journal": "journal",
+    "SecretReveal": "secrets",
+    "StepResult": "report",
+    "StepStatus": "report",
+    "find_applied": "journal",
+    "plan_digest": "journal",
+    "plan_steps": "executor",
+    "read_journal": "journal",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+
 
 __all__ = [
     "DEFAULT_PARALLELISM",

@@ -2,7 +2,8 @@
 
 Each handler takes a ``StepContext`` and returns when its step is done, raising a
 ``DuvoformError`` (usually the client's ``ApiError`` or ``TransportError``) when it is not. The
-handlers live with their kind: ``folders``, ``agents``, ``builds``, ``connections``. A test
+handlers live with their kind, declared with the routes they write in each kind's
+``OPERATIONS`` (``kinds/<kind>/ops.py``); this is the executor's view of that table. A test
 checks that every ``Op`` has one.
 """
 
@@ -13,29 +14,12 @@ from types import MappingProxyType
 
 from duvoform.apply.context import StepContext
 from duvoform.engine.steps import Op
-from duvoform.kinds.assignment import build_ops as builds
-from duvoform.kinds.assignment import ops as agents
-from duvoform.kinds.connection import ops as connections
-from duvoform.kinds.folder import ops as folders
+from duvoform.kinds.registry import operations
 
 __all__ = ["HANDLERS", "Handler"]
 
 Handler = Callable[[StepContext], Awaitable[None]]
 
 HANDLERS: Mapping[Op, Handler] = MappingProxyType(
-    {
-        Op.FOLDER_CREATE: folders.folder_create,
-        Op.FOLDER_UPDATE: folders.folder_update,
-        Op.FOLDER_DELETE: folders.folder_delete,
-        Op.AGENT_CREATE: agents.agent_create,
-        Op.AGENT_UPDATE: agents.agent_update,
-        Op.AGENTS_MOVE: folders.agents_move,
-        Op.BUILD_CREATE: builds.build_create,
-        Op.BUILD_UPDATE: builds.build_update,
-        Op.BUILD_WIRE: builds.build_wire,
-        Op.CONNECTION_CREATE: connections.connection_create,
-        Op.CONNECTION_UPDATE: connections.connection_update,
-        Op.CONNECTION_DELETE: connections.connection_delete,
-        Op.CONNECTION_AUTHORIZE: connections.connection_authorize,
-    }
+    {op: operation.handler for op, operation in operations().items()}
 )

@@ -13,17 +13,37 @@ kind models (imported by the engine) free of that cycle.
 
 from __future__ import annotations
 
+import importlib
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
+from duvoform.api.routes import Route
+from duvoform.engine.steps import Op
+
 if TYPE_CHECKING:
+    from duvoform.apply.context import StepContext
     from duvoform.engine.context import Context
     from duvoform.engine.graph import DesiredState
     from duvoform.engine.live import LiveQuery, LiveState
     from duvoform.kinds.base import Resource
 
-__all__ = ["KindHome", "ShowWriter"]
+__all__ = ["KindHome", "Operation", "ShowWriter"]
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One ``Op``: the handler that sends its requests, and the routes a step of it writes.
+
+    ``requests`` reads a step's parameters and returns the routes the handler may write for
+    it, in order (a plan lists them as the change's ``requests``; a test checks every golden
+    case's apply against them). Reads are not listed.
+    """
+
+    op: Op
+    handler: Callable[[StepContext], Awaitable[None]]
+    requests: Callable[[Mapping[str, Any]], tuple[Route, ...]]
 
 
 class ShowWriter(Protocol):
@@ -50,6 +70,16 @@ class KindHome(ABC):
     kind: ClassVar[str]
     plural: ClassVar[str]
     noun: ClassVar[str] = "name"
+    operation_modules: ClassVar[tuple[str, ...]] = ()
+    """The modules whose ``OPERATIONS`` this kind's steps use (handlers and their routes)."""
+
+    def operations(self) -> tuple[Operation, ...]:
+        """This kind's operations, imported when first asked (they import the executor's
+        step context, which the engine must not load to plan)."""
+        found: list[Operation] = []
+        for name in self.operation_modules:
+            found += importlib.import_module(name).OPERATIONS
+        return tuple(found)
 
     @property
     @abstractmethod

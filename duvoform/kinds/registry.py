@@ -19,10 +19,24 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
-    from duvoform.kinds.base import Resource
-    from duvoform.kinds.home import KindHome
+    from collections.abc import Iterable
 
-__all__ = ["HOMES", "home", "homes", "kind_class", "kinds", "order_of", "register"]
+    from duvoform.api.routes import Route
+    from duvoform.engine.steps import Op, Step
+    from duvoform.kinds.base import Resource
+    from duvoform.kinds.home import KindHome, Operation
+
+__all__ = [
+    "HOMES",
+    "home",
+    "homes",
+    "kind_class",
+    "kinds",
+    "operations",
+    "order_of",
+    "register",
+    "requests_of",
+]
 
 HOMES: tuple[str, ...] = (
     "duvoform.kinds.folder.home",
@@ -79,3 +93,27 @@ def order_of(kind: str) -> int:
         if found.kind == kind:
             return index
     return len(HOMES)
+
+
+@cache
+def operations() -> Mapping[Op, Operation]:
+    """The operations table: every ``Op`` with its handler and the routes it writes, from the
+    kinds' homes (a test checks that every ``Op`` has exactly one)."""
+    table: dict[Op, Operation] = {}
+    for found in homes():
+        for operation in found.operations():
+            if operation.op in table:
+                raise ValueError(f"operation {operation.op} is declared twice")
+            table[operation.op] = operation
+    return MappingProxyType(table)
+
+
+def requests_of(steps: Iterable[Step]) -> tuple[Route, ...]:
+    """The routes ``steps`` write, each once, in the order the steps first write them: the
+    ``requests`` of the change they make up."""
+    table = operations()
+    found: dict[Route, None] = {}
+    for step in steps:
+        for route in table[step.op].requests(step.params):
+            found.setdefault(route)
+    return tuple(found)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from duvoform.api import routes
 from duvoform.api.models import (
     Agent,
     AttachSlotsResult,
@@ -36,11 +37,6 @@ from duvoform.api.pagination import Page, fetch_all
 
 __all__ = ["AgentOps"]
 
-_AGENT = "/v1/agents/{agent_id}"
-_SLOTS = "/v1/agents/{agent_id}/revisions/{build_id}/integrations"
-_SLOT = _SLOTS + "/{integration_id}"
-_PINS = _SLOT + "/connections"
-
 
 class AgentOps(ClientBase):
     """Assignments, their builds, schedules, slots and pins."""
@@ -54,7 +50,7 @@ class AgentOps(ClientBase):
             params: dict[str, str | int] = {"limit": limit, "offset": offset}
             if include_schedules:
                 params["include_schedules"] = "true"
-            result, _ = await self._call(AgentPage, "GET", "/v1/agents", params=params)
+            result, _ = await self._call(AgentPage, routes.AGENTS, params=params)
             return Page(result.agents, result.total, result.limit)
 
         agents: list[Agent] = await fetch_all(
@@ -64,14 +60,14 @@ class AgentOps(ClientBase):
 
     async def get_agent(self, agent_id: str) -> Agent:
         """One assignment."""
-        result, _ = await self._call(AgentEnvelope, "GET", _AGENT, {"agent_id": agent_id})
+        result, _ = await self._call(AgentEnvelope, routes.AGENT, {"agent_id": agent_id})
         return result.agent
 
     async def create_agent(self, body: CreateAgentRequest | Mapping[str, Any]) -> CreateAgentResult:
         """Create an assignment, with its first build when ``body.build`` is set (not retried
         once sent: an unknown outcome raises ``UncertainWriteError``)."""
         result, _ = await self._call(
-            CreateAgentResult, "POST", "/v1/agents", body=as_body(CreateAgentRequest, body)
+            CreateAgentResult, routes.CREATE_AGENT, body=as_body(CreateAgentRequest, body)
         )
         return result
 
@@ -81,8 +77,7 @@ class AgentOps(ClientBase):
         """Change an assignment's name or flags (only the fields set in ``body``)."""
         result, _ = await self._call(
             AgentEnvelope,
-            "PATCH",
-            _AGENT,
+            routes.UPDATE_AGENT,
             {"agent_id": agent_id},
             body=as_body(UpdateAgentRequest, body),
         )
@@ -90,9 +85,7 @@ class AgentOps(ClientBase):
 
     async def list_schedules(self, agent_id: str) -> list[Schedule]:
         """The caller's own schedules of one assignment (read-only in v1)."""
-        result, _ = await self._call(
-            ScheduleList, "GET", _AGENT + "/schedules", {"agent_id": agent_id}
-        )
+        result, _ = await self._call(ScheduleList, routes.AGENT_SCHEDULES, {"agent_id": agent_id})
         return result.schedules
 
     # -- builds ------------------------------------------------------------------------
@@ -103,8 +96,7 @@ class AgentOps(ClientBase):
         async def page(offset: int, limit: int) -> Page[Build]:
             result, _ = await self._call(
                 BuildPage,
-                "GET",
-                _AGENT + "/revisions",
+                routes.AGENT_BUILDS,
                 {"agent_id": agent_id},
                 params={"limit": limit, "offset": offset},
             )
@@ -117,17 +109,14 @@ class AgentOps(ClientBase):
 
     async def get_build(self, build_id: str) -> Build:
         """One build by id (``GET /v1/revisions/{build_id}``)."""
-        result, _ = await self._call(
-            BuildEnvelope, "GET", "/v1/revisions/{build_id}", {"build_id": build_id}
-        )
+        result, _ = await self._call(BuildEnvelope, routes.BUILD, {"build_id": build_id})
         return result.build
 
     async def get_agent_build(self, agent_id: str, build_id: str) -> Build:
         """One build through its assignment's path (the documented v1 route)."""
         result, _ = await self._call(
             BuildEnvelope,
-            "GET",
-            _AGENT + "/revisions/{build_id}",
+            routes.AGENT_BUILD,
             {"agent_id": agent_id, "build_id": build_id},
         )
         return result.build
@@ -138,8 +127,7 @@ class AgentOps(ClientBase):
         """Create a build (not live until promoted; never retried blindly)."""
         result, _ = await self._call(
             CreateBuildResult,
-            "POST",
-            _AGENT + "/revisions",
+            routes.CREATE_BUILD,
             {"agent_id": agent_id},
             body=as_body(CreateBuildRequest, body),
         )
@@ -151,8 +139,7 @@ class AgentOps(ClientBase):
         """Change a build's labels, config or handover targets (no new build)."""
         result, _ = await self._call(
             BuildEnvelope,
-            "PATCH",
-            "/v1/revisions/{build_id}",
+            routes.UPDATE_BUILD,
             {"build_id": build_id},
             body=as_body(UpdateBuildRequest, body),
         )
@@ -165,8 +152,7 @@ class AgentOps(ClientBase):
         attempt did it, and is reported as ``already_live``."""
         result, response = await self._call(
             PromoteResult,
-            "POST",
-            "/v1/revisions/{build_id}/promote",
+            routes.PROMOTE_BUILD,
             {"build_id": build_id},
             body=as_body(PromoteBuildRequest, body),
             safe=True,
@@ -181,7 +167,7 @@ class AgentOps(ClientBase):
     async def list_slots(self, agent_id: str, build_id: str) -> list[Slot]:
         """The integration slots of one build."""
         result, _ = await self._call(
-            SlotList, "GET", _SLOTS, {"agent_id": agent_id, "build_id": build_id}
+            SlotList, routes.SLOTS, {"agent_id": agent_id, "build_id": build_id}
         )
         return result.integrations
 
@@ -191,8 +177,7 @@ class AgentOps(ClientBase):
         """Attach catalog integrations to a build as slots."""
         result, _ = await self._call(
             AttachSlotsResult,
-            "POST",
-            _SLOTS,
+            routes.ATTACH_SLOTS,
             {"agent_id": agent_id, "build_id": build_id},
             body={"integration_ids": list(dict.fromkeys(integration_ids))},
         )
@@ -202,14 +187,14 @@ class AgentOps(ClientBase):
         """Remove a slot (and every user's pins on it)."""
         ids = {"agent_id": agent_id, "build_id": build_id, "integration_id": integration_id}
         result, _ = await self._call(
-            Success, "DELETE", _SLOT, ids, accept_after_retry=frozenset({404})
+            Success, routes.REMOVE_SLOT, ids, accept_after_retry=frozenset({404})
         )
         return result
 
     async def list_pins(self, agent_id: str, build_id: str, integration_id: str) -> list[Pin]:
         """The caller's connections pinned to one slot."""
         ids = {"agent_id": agent_id, "build_id": build_id, "integration_id": integration_id}
-        result, _ = await self._call(PinList, "GET", _PINS, ids)
+        result, _ = await self._call(PinList, routes.PINS, ids)
         return result.connections
 
     async def pin(
@@ -218,7 +203,7 @@ class AgentOps(ClientBase):
         """Pin one of the caller's connections to a slot."""
         ids = {"agent_id": agent_id, "build_id": build_id, "integration_id": integration_id}
         result, _ = await self._call(
-            Success, "POST", _PINS, ids, body={"connection_id": connection_id}
+            Success, routes.PIN, ids, body={"connection_id": connection_id}
         )
         return result
 
@@ -234,8 +219,7 @@ class AgentOps(ClientBase):
         }
         result, _ = await self._call(
             Success,
-            "DELETE",
-            _PINS + "/{connection_id}",
+            routes.UNPIN,
             ids,
             accept_after_retry=frozenset({404}),
         )

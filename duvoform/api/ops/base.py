@@ -10,6 +10,7 @@ from urllib.parse import quote
 from pydantic import BaseModel, ValidationError
 
 from duvoform.api.models import dump_body
+from duvoform.api.routes import Route
 from duvoform.api.transport import ApiResponse, Transport
 from duvoform.errors import ApiError
 
@@ -48,8 +49,7 @@ class ClientBase:
     async def _call(
         self,
         model: type[M],
-        method: str,
-        route: str,
+        route: Route,
         ids: Mapping[str, str] | None = None,
         *,
         params: Mapping[str, str | int] | None = None,
@@ -57,14 +57,15 @@ class ClientBase:
         safe: bool | None = None,
         accept_after_retry: frozenset[int] = frozenset(),
     ) -> tuple[M, ApiResponse]:
-        """Send ``method route`` (ids filled in, each URL-quoted) and read the answer as
+        """Send ``route`` (its template filled with ``ids``, each URL-quoted) and read the answer as
         ``model``. An answer accepted after a retry (see ``Transport.send``) is read as the
         model's defaults."""
-        path = route.format(**{k: quote(str(v), safe="") for k, v in (ids or {}).items()})
+        method = route.method
+        path = route.path.format(**{k: quote(str(v), safe="") for k, v in (ids or {}).items()})
         response = await self.transport.send(
             method,
             path,
-            route=f"{method} {route}",
+            route=str(route),
             params=params,
             body=body,
             safe=safe,

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from duvoform.api import routes
 from duvoform.api.models import (
     AuthorizationUrl,
     ComposioFinalizeRequest,
@@ -35,24 +36,20 @@ from duvoform.api.pagination import Page, fetch_all
 
 __all__ = ["ConnectionOps", "FolderOps"]
 
-_FOLDER = "/v1/agent-folders/{folder_id}"
-_CONNECTION = "/v1/connections/{connection_id}"
-
 
 class FolderOps(ClientBase):
     """Folders and moving assignments between them."""
 
     async def list_folders(self) -> list[FolderListItem]:
         """Every folder of the team (one request: the list is not paginated)."""
-        result, _ = await self._call(FolderList, "GET", "/v1/agent-folders")
+        result, _ = await self._call(FolderList, routes.FOLDERS)
         return result.folders
 
     async def create_folder(self, body: CreateFolderRequest | Mapping[str, Any]) -> Folder:
         """Create a folder (never retried blindly)."""
         result, _ = await self._call(
             FolderEnvelope,
-            "POST",
-            "/v1/agent-folders",
+            routes.CREATE_FOLDER,
             body=as_body(CreateFolderRequest, body),
         )
         return result.folder
@@ -63,8 +60,7 @@ class FolderOps(ClientBase):
         """Rename a folder or move it under another parent (``None``: the root)."""
         result, _ = await self._call(
             FolderEnvelope,
-            "PATCH",
-            _FOLDER,
+            routes.UPDATE_FOLDER,
             {"folder_id": folder_id},
             body=as_body(UpdateFolderRequest, body),
         )
@@ -75,8 +71,7 @@ class FolderOps(ClientBase):
         ``has_contents`` and ``agent_count`` in the error's ``body``)."""
         result, _ = await self._call(
             Success,
-            "DELETE",
-            _FOLDER,
+            routes.DELETE_FOLDER,
             {"folder_id": folder_id},
             params={"force": "true"} if force else None,
             accept_after_retry=frozenset({404}),
@@ -98,16 +93,14 @@ class FolderOps(ClientBase):
         if folder_id is None:
             result, _ = await self._call(
                 MoveAgentsResult,
-                "POST",
-                "/v1/agent-folders/move-agents",
+                routes.MOVE_TO_ROOT,
                 body={"agent_ids": ids, "folder_id": None},
                 safe=True,
             )
         else:
             result, _ = await self._call(
                 MoveAgentsResult,
-                "POST",
-                _FOLDER + "/agents",
+                routes.MOVE_TO_FOLDER,
                 {"folder_id": folder_id},
                 body={"agent_ids": ids},
                 safe=True,
@@ -125,7 +118,7 @@ class ConnectionOps(ClientBase):
             params: dict[str, str | int] = {"limit": limit, "offset": offset}
             if type is not None:
                 params["type"] = type
-            result, _ = await self._call(ConnectionPage, "GET", "/v1/connections", params=params)
+            result, _ = await self._call(ConnectionPage, routes.CONNECTIONS, params=params)
             return Page(result.integrations, result.total, result.limit)
 
         connections: list[Connection] = await fetch_all(
@@ -136,7 +129,7 @@ class ConnectionOps(ClientBase):
     async def get_connection(self, connection_id: str) -> Connection:
         """One connection (a bare object, no envelope)."""
         result, _ = await self._call(
-            Connection, "GET", _CONNECTION, {"connection_id": connection_id}
+            Connection, routes.CONNECTION, {"connection_id": connection_id}
         )
         return result
 
@@ -145,7 +138,7 @@ class ConnectionOps(ClientBase):
     ) -> Connection:
         """Create a custom MCP connection (never retried blindly)."""
         result, _ = await self._call(
-            Connection, "POST", "/v1/connections", body=as_body(CreateConnectionRequest, body)
+            Connection, routes.CREATE_CONNECTION, body=as_body(CreateConnectionRequest, body)
         )
         return result
 
@@ -155,8 +148,7 @@ class ConnectionOps(ClientBase):
         """Change a connection; an empty secret header value keeps the stored one."""
         result, _ = await self._call(
             Connection,
-            "PATCH",
-            _CONNECTION,
+            routes.UPDATE_CONNECTION,
             {"connection_id": connection_id},
             body=as_body(UpdateConnectionRequest, body),
         )
@@ -166,8 +158,7 @@ class ConnectionOps(ClientBase):
         """Delete a connection (and the triggers bound to it)."""
         result, _ = await self._call(
             DeleteConnectionResult,
-            "DELETE",
-            _CONNECTION,
+            routes.DELETE_CONNECTION,
             {"connection_id": connection_id},
             accept_after_retry=frozenset({404}),
         )
@@ -177,8 +168,7 @@ class ConnectionOps(ClientBase):
         """A connection's header names (secret values come back as ``""``)."""
         result, _ = await self._call(
             ConnectionCredentials,
-            "GET",
-            _CONNECTION + "/credentials",
+            routes.CONNECTION_CREDENTIALS,
             {"connection_id": connection_id},
         )
         return result
@@ -189,8 +179,7 @@ class ConnectionOps(ClientBase):
         """Start a native OAuth flow; a person must open the returned URL."""
         result, _ = await self._call(
             AuthorizationUrl,
-            "POST",
-            "/v1/connections/oauth/native/{provider}/start",
+            routes.NATIVE_OAUTH_START,
             {"provider": provider},
             body=as_body(NativeOAuthStartRequest, body),
         )
@@ -202,8 +191,7 @@ class ConnectionOps(ClientBase):
         """Start an MCP OAuth (dynamic client registration) flow."""
         result, _ = await self._call(
             AuthorizationUrl,
-            "POST",
-            "/v1/connections/oauth/mcp/start",
+            routes.MCP_OAUTH_START,
             body=as_body(McpOAuthStartRequest, body),
         )
         return result
@@ -212,8 +200,7 @@ class ConnectionOps(ClientBase):
         """Whether an MCP server supports OAuth DCR (writes nothing; retried like a read)."""
         result, _ = await self._call(
             McpOAuthCheck,
-            "POST",
-            "/v1/connections/oauth/mcp/check",
+            routes.MCP_OAUTH_CHECK,
             body={"mcp_server_url": mcp_server_url},
             safe=True,
         )
@@ -230,9 +217,7 @@ class ConnectionOps(ClientBase):
                 name: value.get_secret_value() if isinstance(value, SecretStr) else value
                 for name, value in headers.items()
             }
-        result, _ = await self._call(
-            McpProbeResult, "POST", "/v1/connections/mcp/probe", body=body, safe=True
-        )
+        result, _ = await self._call(McpProbeResult, routes.MCP_PROBE, body=body, safe=True)
         return result
 
     async def start_composio(
@@ -241,8 +226,7 @@ class ConnectionOps(ClientBase):
         """Start a Composio-backed connection."""
         result, _ = await self._call(
             ComposioStartResult,
-            "POST",
-            "/v1/connections/composio/start",
+            routes.COMPOSIO_START,
             body=as_body(ComposioStartRequest, body),
         )
         return result
@@ -253,8 +237,7 @@ class ConnectionOps(ClientBase):
         """Finish a Composio connection once the account is authorized."""
         result, _ = await self._call(
             ComposioFinalizeResult,
-            "POST",
-            "/v1/connections/composio/finalize",
+            routes.COMPOSIO_FINALIZE,
             body=as_body(ComposioFinalizeRequest, body),
         )
         return result

@@ -15,15 +15,19 @@ for that connection's integration (its ``custom_integration_id``, else its ``int
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from duvoform.api import routes
 from duvoform.api.models import Build, BuildConfigV2, Connection
+from duvoform.api.routes import Route
 from duvoform.apply.context import StepContext, create_once
-from duvoform.engine.steps import build_key
+from duvoform.engine.steps import Op, build_key
 from duvoform.errors import ApplyError, ConflictError
 from duvoform.kinds.assignment.ops import label_fields
+from duvoform.kinds.home import Operation
 
-__all__ = ["build_create", "build_update", "build_wire"]
+__all__ = ["OPERATIONS", "build_create", "build_update", "build_wire"]
 
 
 async def build_create(ctx: StepContext) -> None:
@@ -191,3 +195,21 @@ async def _pin(
         return True
 
     await create_once(ctx, "a connection pin", pin, pinned)
+
+
+def _wire_requests(params: Mapping[str, Any]) -> tuple[Route, ...]:
+    slots = bool(params.get("integrations")) or bool(params.get("pins"))
+    return ((routes.ATTACH_SLOTS,) if slots else ()) + ((routes.PIN,) if params.get("pins") else ())
+
+
+OPERATIONS = (
+    # a new build is promoted unless the API made it live already
+    Operation(Op.BUILD_CREATE, build_create, lambda _: (routes.CREATE_BUILD, routes.PROMOTE_BUILD)),
+    Operation(
+        Op.BUILD_UPDATE,
+        build_update,
+        lambda p: (routes.UPDATE_BUILD,) if label_fields(dict(p)) else (),
+    ),
+    Operation(Op.BUILD_WIRE, build_wire, _wire_requests),
+)
+"""Build operations: create (and promote), relabel, wire slots and pins."""

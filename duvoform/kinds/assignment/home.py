@@ -26,6 +26,7 @@ class AssignmentHome(KindHome):
 
     kind = Assignment.KIND
     plural = "assignments"
+    operation_modules = ("duvoform.kinds.assignment.ops", "duvoform.kinds.assignment.build_ops")
 
     @property
     def model(self) -> type[Resource]:

@@ -13,14 +13,18 @@ the same build name (which holds the build digest): that is the one the lost req
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from duvoform.api import routes
 from duvoform.api.models import Agent, Build, CreateAgentResult
+from duvoform.api.routes import Route
 from duvoform.apply.context import StepContext, create_once
-from duvoform.engine.steps import build_key
+from duvoform.engine.steps import Op, build_key
 from duvoform.errors import ApplyError
+from duvoform.kinds.home import Operation
 
-__all__ = ["agent_create", "agent_update", "label_fields"]
+__all__ = ["OPERATIONS", "agent_create", "agent_update", "label_fields"]
 
 _LABELS = ("revision_name", "revision_description")
 
@@ -96,3 +100,22 @@ async def agent_update(ctx: StepContext) -> None:
         raise ApplyError(f"{ctx.step.id}: agent.update needs fields: {{...}}")
     if fields:
         await ctx.client.update_agent(agent_id, fields)
+
+
+def _create_requests(params: Mapping[str, Any]) -> tuple[Route, ...]:
+    build = params.get("build")
+    relabel = isinstance(build, dict) and bool(label_fields(build))
+    return (
+        (routes.CREATE_AGENT,)
+        + ((routes.UPDATE_AGENT,) if params.get("flags") else ())
+        + ((routes.UPDATE_BUILD,) if relabel or params.get("handover_targets") else ())
+    )
+
+
+OPERATIONS = (
+    Operation(Op.AGENT_CREATE, agent_create, _create_requests),
+    Operation(
+        Op.AGENT_UPDATE, agent_update, lambda p: (routes.UPDATE_AGENT,) if p.get("fields") else ()
+    ),
+)
+"""Assignment operations (their builds' are in ``build_ops``)."""

@@ -12,11 +12,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from duvoform.api import routes
 from duvoform.api.models import Connection
 from duvoform.apply.context import StepContext, create_once
+from duvoform.engine.steps import Op
 from duvoform.errors import ApplyError, NotFoundError
+from duvoform.kinds.home import Operation
 
 __all__ = [
+    "OPERATIONS",
     "connection_authorize",
     "connection_create",
     "connection_delete",
@@ -78,3 +82,19 @@ async def connection_authorize(ctx: StepContext) -> None:
     flow = ctx.raw("flow", None)
     how = f" ({flow} OAuth)" if flow else ""
     ctx.pending = f'needs a person to authorize it{how}: run duvoform connect "{name}"'
+
+
+OPERATIONS = (
+    Operation(
+        Op.CONNECTION_CREATE,
+        connection_create,
+        # sharing is a PATCH after the create (the create body cannot set it)
+        lambda p: (
+            (routes.CREATE_CONNECTION,) + ((routes.UPDATE_CONNECTION,) if p.get("shared") else ())
+        ),
+    ),
+    Operation(Op.CONNECTION_UPDATE, connection_update, lambda _: (routes.UPDATE_CONNECTION,)),
+    Operation(Op.CONNECTION_DELETE, connection_delete, lambda _: (routes.DELETE_CONNECTION,)),
+    Operation(Op.CONNECTION_AUTHORIZE, connection_authorize, lambda _: ()),
+)
+"""Connection operations."""

@@ -24,6 +24,7 @@ class FolderHome(KindHome):
     kind = Folder.KIND
     plural = "folders"
     noun = "path"
+    operation_modules = ("duvoform.kinds.folder.ops",)
 
     @property
     def model(self) -> type[Resource]:

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from duvoform.api import routes
 from duvoform.api.models import Folder, FolderListItem
 from duvoform.apply.context import StepContext, create_once
+from duvoform.engine.steps import Op
 from duvoform.errors import ApplyError, NotFoundError
+from duvoform.kinds.home import Operation
 
-__all__ = ["agents_move", "folder_create", "folder_delete", "folder_update"]
+__all__ = ["OPERATIONS", "agents_move", "folder_create", "folder_delete", "folder_update"]
 
 
 async def folder_create(ctx: StepContext) -> None:
@@ -75,3 +78,20 @@ async def agents_move(ctx: StepContext) -> None:
         await ctx.move(agents, folder_id)
     else:
         await ctx.client.move_agents(agents, folder_id)
+
+
+OPERATIONS = (
+    Operation(Op.FOLDER_CREATE, folder_create, lambda _: (routes.CREATE_FOLDER,)),
+    Operation(
+        Op.FOLDER_UPDATE,
+        folder_update,
+        lambda p: (routes.UPDATE_FOLDER,) if "name" in p or "parent" in p else (),
+    ),
+    Operation(Op.FOLDER_DELETE, folder_delete, lambda _: (routes.DELETE_FOLDER,)),
+    Operation(
+        Op.AGENTS_MOVE,
+        agents_move,
+        lambda p: (routes.MOVE_TO_FOLDER,) if p.get("folder") else (routes.MOVE_TO_ROOT,),
+    ),
+)
+"""Folder operations, and moving assignments into folders."""
