@@ -4,7 +4,7 @@ A plan file is untrusted input (an artifact that travelled between CI jobs). It 
 when it is bound to what apply has in hand::
 
     file ─read_plan_file (checksum; signature with DUVOFORM_PLAN_KEY)─▶ PlanFile
-    PlanFile ─check_binding─▶ same API URL, same API key (keyed fingerprint)
+    PlanFile ─check_api, check_key─▶ same API URL, same API key (keyed fingerprint)
     PlanFile ─planned_paths─▶ the manifests to load: PATH given, else the recorded root, which
                               must be the working directory or below it
     Manifests ─check_manifests─▶ the same manifest digest as planned
@@ -45,7 +45,7 @@ from duvoform.manifest import Manifests
 from duvoform.manifest.discover import find_root
 from duvoform.text import quote, shorten
 
-__all__ = ["Replanned", "check_binding", "check_manifests", "planned_paths", "replan"]
+__all__ = ["Replanned", "check_api", "check_key", "check_manifests", "planned_paths", "replan"]
 
 
 @dataclass(frozen=True)
@@ -69,16 +69,18 @@ def _same_api(plan_url: str, app_url: str) -> bool:
         return False
 
 
-def check_binding(
-    planfile: PlanFile, path: Path, *, api_url: str, key_fingerprint: str | None
-) -> None:
-    """Refuse a plan made for another API URL (``UsageError``) or with another API key
-    (``PlanKeyError``), before anything is read or written."""
+def check_api(planfile: PlanFile, path: Path, api_url: str) -> None:
+    """Refuse (``UsageError``) a plan made for another API URL."""
     if not _same_api(planfile.api_url, api_url):
         raise UsageError(
             f"the plan in {path} was made for {shown_url(planfile.api_url)}, not "
             f"{shown_url(api_url)}; apply it with the same --api-url, or make a new plan"
         )
+
+
+def check_key(planfile: PlanFile, path: Path, key_fingerprint: str | None) -> None:
+    """Refuse (``PlanKeyError``) a plan made with another API key than the one whose
+    ``api_key_fingerprint`` is ``key_fingerprint`` (None: the embedded emulator)."""
     recorded = planfile.api_key_fingerprint or ""
     if not hmac.compare_digest(recorded, key_fingerprint or ""):
         raise PlanKeyError(

@@ -14,7 +14,7 @@ import click
 from duvoform.api.client import DuvoClient
 from duvoform.app import App
 from duvoform.apply import ApplyListener, ApplyReport, Executor, Journal, SecretReveal
-from duvoform.apply.saved import check_binding, check_manifests, planned_paths, replan
+from duvoform.apply.saved import check_api, check_key, check_manifests, planned_paths, replan
 from duvoform.commands._progress import ProgressBar, ProgressLines
 from duvoform.commands._prompt import ask_line
 from duvoform.engine.plan import Plan
@@ -176,9 +176,8 @@ class ApplyRun:
         loaded with ``load``), which must be the ones planned."""
         plan_key = os.environ.get(PLAN_KEY_ENV) or None
         planfile = read_plan_file(path, plan_key=plan_key)
-        check_binding(
-            planfile, path, api_url=self.app.api_url, key_fingerprint=self.app.key_fingerprint()
-        )
+        check_api(planfile, path, self.app.api_url)
+        check_key(planfile, path, self.app.key_fingerprint())
         if planfile.signed and plan_key is None:
             click.echo(
                 f"warning: {path} is signed, but {PLAN_KEY_ENV} is not set: its signature "

@@ -95,7 +95,7 @@ async def test_a_plan_file_round_trips(
     write_plan_file(path, result, api_url="https://user:pw@api.duvo.ai/v1?key=x")
     doc = json.loads(path.read_text())
     assert doc["kind"] == "duvoform-plan"
-    assert doc["format_version"] == 1
+    assert doc["format_version"] == 2
     assert doc["api_url"] == "https://api.duvo.ai/v1"
     assert doc["manifest_digest"] == result.manifest_digest
     assert {"kind": "Folder", "path": "Finance/Reports"} in doc["expected_absent"]
@@ -141,7 +141,7 @@ def test_unreadable_corrupt_and_foreign_files_are_clear_errors(tmp_path: Path) -
     bad.write_text(json.dumps({"kind": "duvoform-plan", "format_version": 7}))
     with pytest.raises(PlanFileError, match="format version 7"):
         read_plan_file(bad)
-    damaged = {"kind": "duvoform-plan", "format_version": 1, "steps": [{}]}
+    damaged = {"kind": "duvoform-plan", "format_version": 2, "steps": [{}]}
     bad.write_text(json.dumps(damaged))
     with pytest.raises(PlanFileError, match="was changed after plan wrote it"):
         read_plan_file(bad)
