@@ -90,10 +90,11 @@ def test_a_forged_plan_file_reads_nothing_outside_the_manifests_and_sends_nothin
 
 
 def test_a_forged_root_that_climbs_out_of_the_working_directory_is_refused(
-    emulator: EmulatorControl, team: Path
+    emulator: EmulatorControl, team: Path, tmp_path: Path
 ) -> None:
+    (tmp_path / "link").symlink_to(tmp_path.parent, target_is_directory=True)
     emulator.clear_stats()
-    for root in ("..", "manifests/../..", "/tmp"):
+    for root in ("..", "manifests/../..", "/tmp", "link", "manifests\\..\\.."):
         _write_forged({"env": "E2E_WAREHOUSE_TOKEN"}, manifest_root=root)
         refused = invoke(emulator, "apply", "plan.json")
         assert refused.exit_code == 1, refused.output
