@@ -22,15 +22,12 @@
 document as ``json.dumps(doc, indent=2, ensure_ascii=False)`` writes it). It catches damage
 only: anyone can recompute it. With a plan key (``DUVOFORM_PLAN_KEY``) ``signature`` is an
 HMAC-SHA256 of the same text keyed with it, which only a holder of the key can make.
-``api_key_fingerprint`` is an HMAC-SHA256 keyed with the API key over a fixed label: equal
-for the same key, and telling nothing about the key. The file never holds a secret value
-(secret headers are ``{"$secret": {...}}`` markers), and the API URL is written without
-credentials or query.
+``api_key_fingerprint``: see the function. No secret value is ever in the file (secret headers
+are ``{"$secret": {...}}`` markers); the API URL is written without credentials or query.
 
-``read_plan_file`` gives a ``PlanFile`` (the plan rebuilt, steps attached to their changes) or
-a ``PlanFileError`` saying what is wrong. ``check_fresh`` compares the plan's fingerprints and
-expectations with a fresh ``LiveState`` and names every object that moved. What a saved plan
-may do when applied is decided in ``duvoform.apply.saved``: the file only selects and vouches.
+``read_plan_file`` gives a ``PlanFile`` or a ``PlanFileError`` saying what is wrong;
+``check_fresh`` names every object that moved since. What a saved plan may do when applied is
+decided in ``duvoform.apply.saved``.
 """
 
 from __future__ import annotations
