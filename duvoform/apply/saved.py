@@ -43,7 +43,7 @@ from duvoform.errors import (
 from duvoform.gcpause import paused_gc
 from duvoform.manifest import Manifests
 from duvoform.manifest.discover import find_root
-from duvoform.text import quote, shorten
+from duvoform.text import quote
 
 __all__ = ["Replanned", "check_api", "check_key", "check_manifests", "planned_paths", "replan"]
 
@@ -102,7 +102,7 @@ def _inside(relative: str, what: str, base: Path) -> Path:
         or not Path(os.path.realpath(target)).is_relative_to(real_base)
     ):
         raise PlanFileError(
-            f"the plan names {what} {quote(shorten(relative, 200))}, which is not inside "
+            f"the plan names {what} {quote(relative)}, which is not inside "
             f"{base}; a saved plan loads manifests only from the working directory or below "
             "it. Name them: duvoform apply PLANFILE PATH"
         )
