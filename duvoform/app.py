@@ -74,6 +74,17 @@ class App:
         root.setLevel(level)
         root.propagate = False
 
+    def key_fingerprint(self) -> str | None:
+        """The keyed fingerprint of the API key in use (``api_key_fingerprint``), which a
+        plan file is bound to; None for the embedded emulator, which needs no key. A missing
+        or unusable key is the ``UsageError`` that ``client`` would raise."""
+        if self.is_local:
+            return None
+        from duvoform.api.config import load_api_key
+        from duvoform.engine.planfile import api_key_fingerprint
+
+        return api_key_fingerprint(load_api_key(self.api_key_file).get_secret_value())
+
     @asynccontextmanager
     async def client(self, *, concurrency: int = 8) -> AsyncIterator[DuvoClient]:
         """An API client for this invocation: ``async with app.client() as client: ...``.

@@ -27,6 +27,9 @@ bug and keeps its traceback.
      │    └── SafetyError               protected objects, mass deletes, non-empty folders
      ├── StalePlanError                 live state changed since the plan file was written
      ├── PlanFileError                  a saved plan file is unreadable, corrupt or foreign
+     │    ├── PlanKeyError              made with another API key (another team?)
+     │    ├── PlanSignatureError        unsigned or badly signed while DUVOFORM_PLAN_KEY is set
+     │    └── ManifestsChangedError     the manifests on disk are not the ones planned
      ├── ApplyError                     some changes failed; carries the report
      ├── ConnectError                   an OAuth flow could not start, was refused or timed out
      └── EmulatorError                  the local emulator could not start or was misconfigured
@@ -54,9 +57,12 @@ __all__ = [
     "InconsistentListError",
     "Location",
     "ManifestError",
+    "ManifestsChangedError",
     "NotFoundError",
     "PlanError",
     "PlanFileError",
+    "PlanKeyError",
+    "PlanSignatureError",
     "Problem",
     "ProjectError",
     "RateLimitError",
@@ -294,6 +300,21 @@ class StalePlanError(DuvoformError):
 class PlanFileError(DuvoformError):
     """A saved plan file cannot be used: unreadable, not JSON, not a duvoform plan, or of a
     format version this release does not read."""
+
+
+class PlanKeyError(PlanFileError):
+    """A saved plan was made with another API key than the one in use (another team, or
+    another key of the same team); nothing was read or written."""
+
+
+class PlanSignatureError(PlanFileError):
+    """``DUVOFORM_PLAN_KEY`` is set and the plan file is unsigned or its signature does not
+    match: the file was made elsewhere or edited."""
+
+
+class ManifestsChangedError(PlanFileError):
+    """The manifests loaded for a saved plan differ from the ones it was made from, or do not
+    plan what the file says; nothing was written."""
 
 
 class ApplyError(DuvoformError):

@@ -7,6 +7,8 @@
   write.
 - ``Journal`` (``journal``): the append-only JSONL record under ``.duvoform/journal/``;
   ``find_applied`` recognises a plan already applied; ``plan_digest`` names a plan.
+- ``saved``: what a saved plan file must pass before it runs (API URL and key, manifests on
+  disk, freshness), and the plan made again from those manifests that runs instead of it.
 - ``ApplyReport``, ``StepResult``, ``StepStatus`` (``report``): what happened, for
   ``duvoform.render.report``.
 """

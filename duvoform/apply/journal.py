@@ -25,10 +25,9 @@ recognise a plan that was already applied); apply never needs it to converge.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -36,7 +35,7 @@ from typing import IO, Any
 from duvoform import __version__
 from duvoform.apply.events import ApplyListener
 from duvoform.apply.report import ApplyReport, StepResult
-from duvoform.engine.steps import Step
+from duvoform.engine.steps import Step, plan_digest
 from duvoform.errors import ApplyError
 from duvoform.statedir import make_state_dir
 
@@ -46,17 +45,6 @@ logger = logging.getLogger("duvoform.apply")
 
 JOURNAL_DIR = "journal"
 _PREFIX = 16
-
-
-def plan_digest(steps: Sequence[Step], ids: Mapping[str, str]) -> str:
-    """sha256 of the canonical JSON of the steps and the id map they start from.
-
-    The same plan (file) always has the same digest; any change to what it would do, or to the
-    live objects it names, changes it.
-    """
-    doc = {"steps": [step.to_json() for step in steps], "ids": dict(sorted(ids.items()))}
-    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _now() -> str:

@@ -4,8 +4,9 @@ The plan goes to stdout in the chosen ``--format`` (``json`` prints exactly one 
 manifest warnings and the plan-file message go to stderr, and the manifest warnings are also
 the first of the plan's ``warnings`` in the JSON and markdown plans (the pull request comment
 must show a model name that looks like a typo). ``--out FILE`` also saves the plan
-for ``duvoform apply FILE``. ``--detailed-exitcode``: 0 no changes, 2 changes, 1 error, a usage
-error included (without it, 0 whenever the plan was made, and 2 for a usage error).
+for ``duvoform apply FILE`` (signed when ``DUVOFORM_PLAN_KEY`` is set).
+``--detailed-exitcode``: 0 no changes, 2 changes, 1 error, a usage error included (without
+it, 0 whenever the plan was made, and 2 for a usage error).
 ``--target Kind/name`` (repeatable) narrows the plan to those resources and what they depend
 on.
 
@@ -19,6 +20,7 @@ errors: the plan is shown, then the command exits 1 and saves no plan file. ``--
 from __future__ import annotations
 
 import asyncio
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -32,7 +34,7 @@ from duvoform.commands._options import (
     manifest_options,
     plan_options,
 )
-from duvoform.engine.planfile import write_plan_file
+from duvoform.engine.planfile import PLAN_KEY_ENV, write_plan_file
 from duvoform.engine.planner import PlanOptions, PlanResult, build_plan
 from duvoform.errors import DuvoformError, PlanError, Problem
 from duvoform.kinds.connection.probe import Finding, preflight
@@ -158,7 +160,13 @@ def command(
             f"{'s' if len(findings) != 1 else ''}, so no plan was saved",
         )
     if out is not None:
-        write_plan_file(out, result, api_url=app.api_url)
+        write_plan_file(
+            out,
+            result,
+            api_url=app.api_url,
+            key_fingerprint=app.key_fingerprint(),
+            plan_key=os.environ.get(PLAN_KEY_ENV) or None,
+        )
         click.echo(f"Saved the plan to {out}; apply it with: duvoform apply {out}", err=True)
     if detailed_exitcode and plan.has_changes:
         raise click.exceptions.Exit(2)

@@ -1,12 +1,16 @@
-"""Plan files: a saved plan that ``apply FILE`` runs only if live state has not moved.
+"""Plan files: a saved plan, bound to its API key, its API URL and its manifests.
 
 ``plan --out FILE`` writes one JSON document::
 
-    {"checksum": "<sha256 of the rest>", "format_version": 1, "kind": "duvoform-plan",
-     "created_at": "2026-01-01T00:00:00Z", "api_url": "https://api.duvo.ai",
-     "manifest_digest": "<sha256>", "manifest_root": "<absolute path of the root>",
+    {"checksum": "<sha256 of the rest>", "signature": "hmac-sha256:<hex>" (only when signed),
+     "format_version": 2, "kind": "duvoform-plan", "created_at": "2026-01-01T00:00:00Z",
+     "api_url": "https://api.duvo.ai", "api_key_fingerprint": "<hex>" (null for local),
+     "manifest_digest": "<sha256>",
+     "manifest_root": "<the root, relative to the working directory plan ran in>",
+     "manifest_paths": ["<a path plan loaded, relative to the root>", ...],
      "targets": ["Kind/name", ...],
-     "options": {"prune": false, "allow_mass_delete": false, "allow_nonempty_folder_delete": false},
+     "options": {"prune": false, "allow_mass_delete": false, "allow_nonempty_folder_delete": false,
+                 "rotate_secrets": false | true | ["<connection name>", ...]},
      "plan": <Plan.to_json()>,
      "steps": [<Step.to_json()>, ... in execution order],
      "ids": {"<address>": "<live id>", "<address>@build": "<live build id>"},
@@ -14,20 +18,22 @@
      "expected_absent": [{"kind": "Folder", "path": "A/B"}, {"kind": "Assignment", "name": "X"}],
      "reads": {"credentials_for": ["<connection id>"], "slots_for": ["<assignment id>"]}}
 
-``checksum`` is the sha256 of the file's text without its checksum line (the document as
-``json.dumps(doc, indent=2, ensure_ascii=False)`` writes it): a plan is applied exactly as
-plan wrote it, so an edited file is refused, not trusted. It never holds a secret value:
-secret headers are ``{"$secret": {"env": NAME}}`` markers. The API URL is written without
-credentials or query. ``read_plan_file`` gives a ``PlanFile`` (the
-plan rebuilt, steps attached to their changes) or a ``PlanFileError`` saying what is wrong.
-``check_fresh`` compares the plan's fingerprints and expectations with a fresh ``LiveState``
-(read with ``PlanFile.reads``: the credentials and slots the plan read, by id; ``reads`` is
-absent from older plan files, which read none) and names every object that moved.
+``checksum`` is the sha256 of the file's text without its checksum and signature lines (the
+document as ``json.dumps(doc, indent=2, ensure_ascii=False)`` writes it). It catches damage
+only: anyone can recompute it. With a plan key (``DUVOFORM_PLAN_KEY``) ``signature`` is an
+HMAC-SHA256 of the same text keyed with it, which only a holder of the key can make.
+``api_key_fingerprint``: see the function. No secret value is ever in the file (secret headers
+are ``{"$secret": {...}}`` markers); the API URL is written without credentials or query.
+
+``read_plan_file`` gives a ``PlanFile`` or a ``PlanFileError`` saying what is wrong;
+``check_fresh`` names every object that moved since. What a saved plan may do when applied is
+decided in ``duvoform.apply.saved``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import tempfile
@@ -41,16 +47,18 @@ from urllib.parse import urlsplit, urlunsplit
 from duvoform.engine.fingerprint import fingerprint
 from duvoform.engine.live import LiveQuery, LiveState
 from duvoform.engine.plan import Action, ApiCall, Change, FieldChange, Plan
-from duvoform.engine.planner import PlanOptions, PlanResult, plan_digest
-from duvoform.engine.steps import Step
-from duvoform.errors import PlanFileError
+from duvoform.engine.planner import PlanOptions, PlanResult
+from duvoform.engine.steps import Step, plan_digest
+from duvoform.errors import PlanFileError, PlanSignatureError
 from duvoform.kinds.registry import home
 from duvoform.text import shorten
 
 __all__ = [
     "PLAN_FILE_KIND",
     "PLAN_FILE_VERSION",
+    "PLAN_KEY_ENV",
     "PlanFile",
+    "api_key_fingerprint",
     "check_fresh",
     "plan_file_document",
     "plan_file_text",
@@ -59,9 +67,18 @@ __all__ = [
 ]
 
 PLAN_FILE_KIND = "duvoform-plan"
-PLAN_FILE_VERSION = 1
+PLAN_FILE_VERSION = 2
+PLAN_KEY_ENV = "DUVOFORM_PLAN_KEY"
 
 _FLAGS = ("prune", "allow_mass_delete", "allow_nonempty_folder_delete")
+_KEY_LABEL = b"duvoform plan file: API key fingerprint"
+_SIGNATURE = "hmac-sha256:"
+
+
+def api_key_fingerprint(api_key: str) -> str:
+    """An HMAC-SHA256 keyed with ``api_key`` over a fixed label: the same key always gives
+    the same fingerprint, and the fingerprint tells nothing about the key."""
+    return hmac.new(api_key.encode(), _KEY_LABEL, hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -70,8 +87,10 @@ class PlanFile:
 
     created_at: str
     api_url: str
+    api_key_fingerprint: str | None
     manifest_digest: str
-    manifest_root: str | None
+    manifest_root: str
+    manifest_paths: tuple[str, ...]
     plan: Plan
     steps: tuple[Step, ...]
     ids: dict[str, str]
@@ -82,10 +101,12 @@ class PlanFile:
     """The flags the plan was made with, and its targets."""
     reads: LiveQuery = field(default_factory=LiveQuery)
     """What to read beyond the lists to check the fingerprints (credentials, slots)."""
+    signed: bool = False
+    """True when the file carries a signature (checked only when a plan key was given)."""
 
     @property
     def digest(self) -> str:
-        """The plan digest (``pipeline.plan_digest``), equal to the ``PlanResult.digest`` it
+        """The plan digest (``steps.plan_digest``), equal to the ``PlanResult.digest`` it
         was written from."""
         return plan_digest(self.steps, self.ids)
 
@@ -101,26 +122,44 @@ def _safe_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
-def _absolute_root(root: Path) -> str:
-    # Absolute: applied from another directory, a relative root would name another tree,
-    # and its secret files would be the wrong ones.
-    return os.path.normpath(root.absolute())
+def _relative(path: Path, start: Path) -> str:
+    # Relative, in POSIX form: the plan is applied in another checkout (a CI job), where only
+    # a root at or below the working directory is loaded.
+    return Path(os.path.relpath(path.absolute(), start.absolute())).as_posix()
+
+
+def _rotation(value: bool | frozenset[str]) -> bool | list[str]:
+    return value if isinstance(value, bool) else sorted(value)
 
 
 def plan_file_document(
-    result: PlanResult, *, api_url: str, created_at: str | None = None
+    result: PlanResult,
+    *,
+    api_url: str,
+    key_fingerprint: str | None = None,
+    cwd: Path | None = None,
+    created_at: str | None = None,
 ) -> dict[str, Any]:
-    """The plan file's JSON document for ``result`` (see the module docstring)."""
+    """The plan file's JSON document for ``result`` (see the module docstring): made with the
+    API key of ``key_fingerprint`` (``api_key_fingerprint``; None: the embedded emulator)
+    against ``api_url``, in the working directory ``cwd`` (default: the current one)."""
     when = created_at or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    root = result.manifest_root.absolute()
+    paths = result.desired.manifests.paths or (root,)
     return {
         "format_version": PLAN_FILE_VERSION,
         "kind": PLAN_FILE_KIND,
         "created_at": when,
         "api_url": _safe_url(api_url),
+        "api_key_fingerprint": key_fingerprint,
         "manifest_digest": result.manifest_digest,
-        "manifest_root": _absolute_root(result.manifest_root),
+        "manifest_root": _relative(root, cwd or Path.cwd()),
+        "manifest_paths": sorted({_relative(path, root) for path in paths}),
         "targets": list(result.targets),
-        "options": {name: getattr(result.options, name) for name in _FLAGS},
+        "options": {
+            **{name: getattr(result.options, name) for name in _FLAGS},
+            "rotate_secrets": _rotation(result.options.rotate_secrets),
+        },
         "plan": result.plan.to_json(),
         "steps": [step.to_json() for step in result.steps],
         "ids": dict(result.ids),
@@ -134,10 +173,21 @@ def plan_file_document(
 
 
 def write_plan_file(
-    path: Path, result: PlanResult, *, api_url: str, created_at: str | None = None
+    path: Path,
+    result: PlanResult,
+    *,
+    api_url: str,
+    key_fingerprint: str | None = None,
+    plan_key: str | None = None,
+    cwd: Path | None = None,
+    created_at: str | None = None,
 ) -> None:
-    """Write the plan file for ``result`` to ``path`` (atomically: all or nothing)."""
-    text = plan_file_text(plan_file_document(result, api_url=api_url, created_at=created_at))
+    """Write the plan file for ``result`` to ``path`` (atomically: all or nothing), signed
+    when ``plan_key`` is given (see ``plan_file_document`` for the rest)."""
+    doc = plan_file_document(
+        result, api_url=api_url, key_fingerprint=key_fingerprint, cwd=cwd, created_at=created_at
+    )
+    text = plan_file_text(doc, plan_key=plan_key)
     target = path.absolute()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -156,11 +206,18 @@ def write_plan_file(
         raise PlanFileError(f"cannot write the plan file {path}: {reason}") from None
 
 
-def plan_file_text(doc: Mapping[str, Any]) -> str:
-    """The text of a plan file holding ``doc``: its JSON with the checksum of the rest first
-    (a ``checksum`` already in ``doc`` is replaced)."""
-    body = _text({key: value for key, value in doc.items() if key != "checksum"})
-    return '{\n  "checksum": "' + _checksum(body) + '",\n' + body.removeprefix("{\n")
+def plan_file_text(doc: Mapping[str, Any], *, plan_key: str | None = None) -> str:
+    """The text of a plan file holding ``doc``: its JSON with the checksum of the rest first,
+    then, with ``plan_key``, its signature (a ``checksum`` or ``signature`` already in ``doc``
+    is replaced)."""
+    body = _text({key: value for key, value in doc.items() if key not in _SEALS})
+    head = '{\n  "checksum": "' + _checksum(body) + '",\n'
+    if plan_key is not None:
+        head += '  "signature": "' + _signature(body, plan_key) + '",\n'
+    return head + body.removeprefix("{\n")
+
+
+_SEALS = ("checksum", "signature")
 
 
 def _text(doc: Mapping[str, Any]) -> str:
@@ -171,8 +228,13 @@ def _checksum(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def read_plan_file(path: Path) -> PlanFile:
-    """Read a plan file; ``PlanFileError`` when it is unreadable, corrupt or foreign."""
+def _signature(text: str, plan_key: str) -> str:
+    return _SIGNATURE + hmac.new(plan_key.encode(), text.encode(), hashlib.sha256).hexdigest()
+
+
+def read_plan_file(path: Path, *, plan_key: str | None = None) -> PlanFile:
+    """Read a plan file; ``PlanFileError`` when it is unreadable, corrupt or foreign, and
+    ``PlanSignatureError`` when ``plan_key`` is given and the file is not signed with it."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -190,21 +252,41 @@ def read_plan_file(path: Path) -> PlanFile:
     if version != PLAN_FILE_VERSION:
         raise PlanFileError(
             f"{path} is a plan file of format version {shorten(repr(version))}; this duvoform "
-            f"reads version {PLAN_FILE_VERSION}. Run plan again with this version"
+            f"reads version {PLAN_FILE_VERSION} (bound to its API key and its manifests). Run "
+            "plan --out again with this version"
         )
     checksum = doc.pop("checksum", None)
-    if checksum != _checksum(_text(doc)):
+    signature = doc.pop("signature", None)
+    body = _text(doc)
+    if plan_key is not None:
+        _verify(path, body, signature, plan_key)
+    if checksum != _checksum(body):
         raise PlanFileError(
             f"{path} was changed after plan wrote it (its checksum does not match); a saved "
             "plan is applied exactly as written or not at all: run plan --out again"
         )
     try:
-        return _parse(doc)
+        return _parse(doc, signed=signature is not None)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         why = shorten(f"{type(exc).__name__}: {exc}", 200)  # it may quote a huge value
         raise PlanFileError(
             f"{path} is a damaged duvoform plan file ({why}); run plan again"
         ) from None
+
+
+def _verify(path: Path, body: str, signature: Any, plan_key: str) -> None:
+    if signature is None:
+        raise PlanSignatureError(
+            f"{path} is not signed, and {PLAN_KEY_ENV} is set: only plan files signed with "
+            f"that key are applied. Make the plan with {PLAN_KEY_ENV} set (plan --out), or "
+            "unset it to apply an unsigned plan"
+        )
+    expected = _signature(body, plan_key)
+    if not isinstance(signature, str) or not hmac.compare_digest(signature, expected):
+        raise PlanSignatureError(
+            f"{path} is not signed with {PLAN_KEY_ENV}: it was made with another plan key, "
+            "or changed after plan wrote it; nothing was applied. Run plan --out again"
+        )
 
 
 def _strings(value: Any) -> dict[str, str]:
@@ -213,7 +295,7 @@ def _strings(value: Any) -> dict[str, str]:
     return {str(k): str(v) for k, v in value.items()}
 
 
-def _parse(doc: dict[str, Any]) -> PlanFile:
+def _parse(doc: dict[str, Any], *, signed: bool) -> PlanFile:
     steps = tuple(Step.from_json(item) for item in doc["steps"])
     by_address: dict[str, list[Step]] = {}
     for step in steps:
@@ -229,8 +311,10 @@ def _parse(doc: dict[str, Any]) -> PlanFile:
     return PlanFile(
         created_at=str(doc["created_at"]),
         api_url=str(doc["api_url"]),
+        api_key_fingerprint=_optional(doc["api_key_fingerprint"]),
         manifest_digest=str(doc["manifest_digest"]),
-        manifest_root=None if doc.get("manifest_root") is None else str(doc["manifest_root"]),
+        manifest_root=str(doc["manifest_root"]),
+        manifest_paths=tuple(str(p) for p in doc["manifest_paths"]),
         plan=plan,
         steps=steps,
         ids=_strings(doc["ids"]),
@@ -239,16 +323,25 @@ def _parse(doc: dict[str, Any]) -> PlanFile:
         targets=tuple(str(t) for t in doc.get("targets", ())),
         options=_options(doc),
         reads=_reads(doc.get("reads") or {}),
+        signed=signed,
     )
 
 
+def _optional(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
 def _options(doc: Mapping[str, Any]) -> PlanOptions:
-    """The recorded flags (all off in plan files written before they were recorded)."""
-    recorded = doc.get("options") or {}
+    """The recorded flags and targets."""
+    recorded = doc["options"]
     if not isinstance(recorded, Mapping):
         raise TypeError("options must be an object")
     flags = {name: bool(recorded.get(name, False)) for name in _FLAGS}
-    return PlanOptions(targets=tuple(str(t) for t in doc.get("targets", ())), **flags)
+    rotation = recorded.get("rotate_secrets", False)
+    rotate = frozenset(str(n) for n in rotation) if isinstance(rotation, list) else bool(rotation)
+    return PlanOptions(
+        targets=tuple(str(t) for t in doc.get("targets", ())), rotate_secrets=rotate, **flags
+    )
 
 
 def _reads(value: Any) -> LiveQuery:

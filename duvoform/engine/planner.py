@@ -17,9 +17,7 @@ narrowed plan, so a refusal elsewhere does not block a targeted plan.
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -32,7 +30,7 @@ from duvoform.engine.match import Matches, match
 from duvoform.engine.order import order_with_steps
 from duvoform.engine.plan import Action, Change, Plan
 from duvoform.engine.safety import enforce
-from duvoform.engine.steps import Step
+from duvoform.engine.steps import Step, plan_digest
 from duvoform.errors import Problem, UnknownTargetError
 from duvoform.gcpause import paused_gc
 from duvoform.kinds import kinds
@@ -129,14 +127,6 @@ class PlanResult:
             f"<PlanResult: {len(plan.changes)} changes, {plan.unchanged} unchanged, "
             f"{len(self.steps)} steps>"
         )
-
-
-def plan_digest(steps: Sequence[Step], ids: dict[str, str]) -> str:
-    """sha256 of the canonical JSON of a plan's steps and id map: the same plan, the same
-    digest (it never holds a secret value, only references)."""
-    doc = {"steps": [s.to_json() for s in steps], "ids": ids}
-    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def live_query(desired: DesiredState) -> LiveQuery:

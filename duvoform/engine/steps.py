@@ -38,7 +38,9 @@ Operations and their parameters (``ref`` = ``{"$ref": address}``)::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -49,6 +51,7 @@ __all__ = [
     "Op",
     "Step",
     "build_key",
+    "plan_digest",
     "ref",
     "ref_target",
     "refs_in",
@@ -204,3 +207,13 @@ def resolve(
     if isinstance(value, list | tuple):
         return [resolve(item, ids, reveal) for item in value]
     return value
+
+
+def plan_digest(steps: Sequence[Step], ids: Mapping[str, str]) -> str:
+    """sha256 of the canonical JSON of a plan's steps and the id map they start from: the
+    same plan (file) always has the same digest, whatever order the ids came in; any change
+    to what it would do, or to the live objects it names, changes it. It never holds a
+    secret value, only references."""
+    doc = {"steps": [step.to_json() for step in steps], "ids": dict(sorted(ids.items()))}
+    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

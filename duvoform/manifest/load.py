@@ -59,6 +59,8 @@ class Manifests:
     resources: tuple[Resource, ...]
     files: tuple[Path, ...]
     warnings: tuple[Problem, ...] = ()
+    paths: tuple[Path, ...] = ()
+    """The paths loaded, absolute, as given (a saved plan loads them again)."""
     sources: SourceMap = field(default_factory=SourceMap, repr=False, compare=False)
 
     @cached_property
@@ -116,6 +118,7 @@ def load_manifests(
         resources=resources,
         files=tuple(files),
         warnings=tuple(loader.warnings),
+        paths=tuple(path.absolute() for path in paths),
         sources=loader.sources,
     )
 

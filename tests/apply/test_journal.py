@@ -110,6 +110,7 @@ def test_the_digest_is_the_one_plan_files_are_named_by() -> None:
     ]
     ids = {"Folder/Z": "2", "Folder/A": "1"}
     assert plan_digest(steps, ids) == pipeline_digest(steps, ids)
+    assert plan_digest is pipeline_digest  # defined once
 
 
 async def test_an_unwritable_journal_stops_apply_before_any_request(

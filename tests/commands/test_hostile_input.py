@@ -256,9 +256,9 @@ CASES = [
     ),
     Case(
         "plan-file-with-manifests",
-        [*LOCAL, "apply", "plan.json", "m", "--auto-approve"],
+        [*LOCAL, "apply", "m", "plan.json", "--auto-approve"],
         2,
-        "plan.json is not a manifest (.yaml or .yml); apply takes manifest paths, or one",
+        "plan.json is not a manifest (.yaml or .yml); apply takes manifest paths, or a saved",
     ),
     Case(
         "plan-file-with-plan-flags",

@@ -108,7 +108,8 @@ def test_out_saves_a_plan_file(emulator: EmulatorControl, manifests: Path) -> No
     assert "Saved the plan to plans/next.json" in result.stderr
     saved = read_plan_file(Path("plans/next.json"))
     assert [c.address for c in saved.plan.changes] == ["Folder/Finance", "Assignment/Cash report"]
-    assert saved.manifest_root == str(Path("m").absolute())
+    assert saved.manifest_root == "m"
+    assert saved.manifest_paths == (".",)
     assert saved.api_url == emulator.base_url
 
 

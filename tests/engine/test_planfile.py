@@ -11,13 +11,14 @@ import pytest
 from duvoform.emulator import EmulatorControl
 from duvoform.engine.live import read_live_state
 from duvoform.engine.planfile import (
+    api_key_fingerprint,
     check_fresh,
     plan_file_document,
     read_plan_file,
     write_plan_file,
 )
 from duvoform.engine.planner import PlanResult, build_plan
-from duvoform.errors import PlanFileError
+from duvoform.errors import PlanFileError, PlanSignatureError
 from duvoform.manifest import load_manifests
 from tests.api.helpers import client_for
 from tests.engine.helpers import converged_seed, desired_from, live_id, write
@@ -95,7 +96,7 @@ async def test_a_plan_file_round_trips(
     write_plan_file(path, result, api_url="https://user:pw@api.duvo.ai/v1?key=x")
     doc = json.loads(path.read_text())
     assert doc["kind"] == "duvoform-plan"
-    assert doc["format_version"] == 1
+    assert doc["format_version"] == 2
     assert doc["api_url"] == "https://api.duvo.ai/v1"
     assert doc["manifest_digest"] == result.manifest_digest
     assert {"kind": "Folder", "path": "Finance/Reports"} in doc["expected_absent"]
@@ -141,7 +142,7 @@ def test_unreadable_corrupt_and_foreign_files_are_clear_errors(tmp_path: Path) -
     bad.write_text(json.dumps({"kind": "duvoform-plan", "format_version": 7}))
     with pytest.raises(PlanFileError, match="format version 7"):
         read_plan_file(bad)
-    damaged = {"kind": "duvoform-plan", "format_version": 1, "steps": [{}]}
+    damaged = {"kind": "duvoform-plan", "format_version": 2, "steps": [{}]}
     bad.write_text(json.dumps(damaged))
     with pytest.raises(PlanFileError, match="was changed after plan wrote it"):
         read_plan_file(bad)
@@ -249,3 +250,39 @@ async def test_every_moved_object_is_named(
             f"/v1/agent-folders/{live_id('Folder/Finance')}", params={"force": "true"}
         ).raise_for_status()
     assert "Folder/Finance: deleted since the plan" in await _fresh(emulator, path)
+
+
+def test_a_plan_file_of_the_first_format_is_refused_saying_what_to_do(tmp_path: Path) -> None:
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps({"kind": "duvoform-plan", "format_version": 1, "steps": []}))
+    with pytest.raises(PlanFileError, match="format version 1; this duvoform reads version 2"):
+        read_plan_file(old)
+
+
+def test_the_key_fingerprint_is_keyed_and_tells_nothing_of_the_key() -> None:
+    key = "dv_live_0123456789abcdef"
+    assert api_key_fingerprint(key) == api_key_fingerprint(key)
+    assert api_key_fingerprint(key) != api_key_fingerprint(key + "x")
+    assert key not in api_key_fingerprint(key)
+    assert api_key_fingerprint(key) != hashlib.sha256(key.encode()).hexdigest()
+
+
+def test_a_signed_file_reads_only_with_its_plan_key(tmp_path: Path) -> None:
+    from duvoform.engine.planner import plan_against
+    from tests.engine.helpers import live_state
+
+    root = write(
+        tmp_path, {"f.yaml": "apiVersion: duvoform/v1\nkind: Folder\nmetadata: {name: A}\n"}
+    )
+    path = tmp_path / "plan.json"
+    result = plan_against(desired_from(root), live_state())
+    write_plan_file(path, result, api_url="local", plan_key="k1")
+    assert "k1" not in path.read_text().replace('"signature"', "")
+    assert read_plan_file(path, plan_key="k1").signed
+    assert read_plan_file(path).signed  # not checked without a key; the caller warns
+    with pytest.raises(PlanSignatureError, match="not signed with DUVOFORM_PLAN_KEY"):
+        read_plan_file(path, plan_key="k2")
+    write_plan_file(path, result, api_url="local")
+    assert not read_plan_file(path).signed
+    with pytest.raises(PlanSignatureError, match="is not signed, and DUVOFORM_PLAN_KEY is set"):
+        read_plan_file(path, plan_key="k1")

@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from duvoform.api.models import Pin
 from duvoform.engine.plan import Action
 from duvoform.engine.planfile import plan_file_text, read_plan_file, write_plan_file
 from duvoform.engine.planner import PlanOptions, plan_against
 from duvoform.engine.prune import prune_addresses
 from duvoform.engine.steps import Op, ref
+from duvoform.errors import PlanFileError
 from tests.engine.helpers import (
     agent,
     connection,
@@ -220,10 +223,12 @@ def test_a_plan_file_records_the_flags(tmp_path: Path) -> None:
         "prune": True,
         "allow_mass_delete": True,
         "allow_nonempty_folder_delete": False,
+        "rotate_secrets": False,
     }
     read = read_plan_file(path)
     assert read.options == PlanOptions(prune=True, allow_mass_delete=True)
     assert [c.address for c in read.plan.changes] == ["Connection/Old"]
-    del doc["options"]  # a plan file written before the flags were recorded
+    del doc["options"]  # every plan file of this format records them
     path.write_text(plan_file_text(doc))
-    assert read_plan_file(path).options == PlanOptions()
+    with pytest.raises(PlanFileError, match="damaged"):
+        read_plan_file(path)
