@@ -30,7 +30,6 @@ from urllib.parse import urlsplit
 from pydantic import SecretStr
 
 from duvoform.api.client import DuvoClient
-from duvoform.api.redact import scrub_error, scrub_text
 from duvoform.api.tasks import gather
 from duvoform.engine.graph import DesiredState
 from duvoform.errors import (
@@ -44,6 +43,7 @@ from duvoform.errors import (
 from duvoform.kinds import Connection, CustomMcpConnectionSpec, McpOAuth, OAuthConnectionSpec
 from duvoform.manifest.secrets import resolve_secret
 from duvoform.manifest.trust import host_allowed
+from duvoform.redact import scrub, scrub_error
 
 __all__ = ["Finding", "preflight"]
 
@@ -129,7 +129,7 @@ async def _send(
         return Finding(address, f"the MCP probe of {spec.server_url} was refused: {why}")
     if result.success:
         return None
-    reason = scrub_text(result.error or "no reason given", secrets)
+    reason = scrub(result.error or "no reason given", secrets)
     return Finding(address, f"the MCP probe of {spec.server_url} failed: {reason}")
 
 
