@@ -117,3 +117,48 @@ def test_references_and_other_paths_are_untouched() -> None:
     plain = {"plaintext": {"X-Org": "acme"}, "secret_word": "not a header"}
     assert redact(plain, "headers") is plain
     assert redact("hunter2", "headers.plaintext.X") == "hunter2"
+
+
+SECRET = "s3cr3t/+?&=value-with-é-and-more"
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        SECRET,
+        json.dumps(SECRET)[1:-1],
+        json.dumps(json.dumps(SECRET))[3:-3],
+        __import__("urllib.parse").parse.quote(SECRET, safe=""),
+        __import__("urllib.parse").parse.quote_plus(SECRET),
+        __import__("base64").b64encode(SECRET.encode()).decode(),
+        __import__("base64").b64encode(b"user:" + SECRET.encode()).decode(),  # basic auth
+        __import__("base64").urlsafe_b64encode(b"ab" + SECRET.encode()).decode(),
+        "\n".join(SECRET[i : i + 5] for i in range(0, len(SECRET), 5)),  # folded
+        SECRET[:9],  # cut at the end of a message
+        SECRET[-9:],  # cut at its start
+    ],
+)
+def test_scrub_removes_every_form_of_a_secret(form: str) -> None:
+    text = scrub(f"the API said: <{form}> ok", [SECRET])
+    assert text.startswith("the API said: <")
+    assert text.endswith("> ok")
+    assert REDACTED in text
+    for i in range(len(SECRET) - 7):
+        assert SECRET[i : i + 8] not in text
+
+
+def test_scrub_keeps_text_without_secrets_and_short_pieces() -> None:
+    assert scrub("nothing to see", [SECRET]) == "nothing to see"
+    assert scrub("s3cr3t/ is 7 characters", [SECRET]) == "s3cr3t/ is 7 characters"
+
+
+def test_remembered_secrets_are_scrubbed_until_forgotten() -> None:
+    from duvoform.redact import forget_all, remember
+    from duvoform.text import shorten
+
+    remember("remembered-secret-1234567890")
+    try:
+        assert shorten("x" * 55 + "remembered-secret-1234567890", 60) == "x" * 55 + REDACTED
+    finally:
+        forget_all()
+    assert scrub("remembered-secret-1234567890") == "remembered-secret-1234567890"
