@@ -9,7 +9,8 @@ uninstalled from it before every job, so only the job's own install step can bri
 
 ``repo``: a user's repository laid out as the README says (workflows under
 ``.github/workflows/``, ``duvoform_ci.py`` under ``.github/scripts/`` and ``.gitlab/``,
-``.gitlab-ci.yml`` at the top, the manifests under ``manifests/``).
+``.gitlab-ci.yml`` at the top, ``requirements.lock`` as ``duvoform-requirements.lock`` under
+``.github/`` and ``.gitlab/``, the manifests under ``manifests/``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from tests.ci.shell import base_environment, run_bash
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "ci"
 MANIFESTS = Path(__file__).parent / "manifests"
+LOCK = EXAMPLES / "requirements.lock"
 REPOSITORY = "acme/duvo-config"
 SNOWFLAKE_TOKEN = "sf-secret-value-7Qx93"
 VENV_NAME = "duvoform-venv"
@@ -119,6 +121,8 @@ def repo(tmp_path: Path) -> Path:
         shutil.copy(EXAMPLES / "duvoform_ci.py", target / "duvoform_ci.py")
         shutil.copy(EXAMPLES / "duvoform_drift.py", target / "duvoform_drift.py")
     shutil.copy(EXAMPLES / "gitlab" / ".gitlab-ci.yml", root / ".gitlab-ci.yml")
+    shutil.copy(LOCK, root / ".github" / "duvoform-requirements.lock")
+    shutil.copy(LOCK, root / ".gitlab" / "duvoform-requirements.lock")
     return root
 
 

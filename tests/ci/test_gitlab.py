@@ -28,7 +28,8 @@ class GitLabHarness:
         self.emulator = emulator
         self.toolchain = toolchain
         self.project_variables = {
-            "DUVO_API_KEY": emulator.api_key,
+            "DUVO_API_KEY": emulator.api_key,  # protected: GitLab gives it to every job here
+            "DUVO_PLAN_API_KEY": emulator.api_key,
             "DUVO_API_URL": emulator.base_url,
             "DUVOFORM_PACKAGE": str(toolchain.wheel),
             "DUVOFORM_GITLAB_TOKEN": GITLAB_TOKEN,
