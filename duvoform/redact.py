@@ -46,6 +46,7 @@ __all__ = [
     "remember",
     "scrub",
     "scrub_error",
+    "scrub_prefix",
     "scrub_value",
 ]
 
@@ -273,6 +274,20 @@ def scrub(text: str, secrets: Iterable[str] = ()) -> str:
         k = end + 1
     out.append(text[cursor:])
     return "".join(out)
+
+
+def scrub_prefix(text: str, keep: int) -> str:
+    """``scrub(text)``, or less work to the same effect for a text that is about to be cut to
+    ``keep`` characters: only a head long enough to hold whole any secret that reaches into
+    the first ``keep`` characters is scrubbed (the rest is dropped by the cut anyway)."""
+    known = _KNOWN
+    if not known.forms:
+        return text
+    window = keep + len(known.forms[0]) + FRAGMENT
+    if len(text) <= window:
+        return scrub(text)
+    head = scrub(text[:window])
+    return head if len(head) > keep else scrub(text)
 
 
 def scrub_value(value: Any, secrets: Iterable[str] = ()) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from duvoform.redact import scrub
+from duvoform.redact import scrub_prefix
 
 __all__ = ["MAX_SHOWN", "did_you_mean", "quote", "shorten", "suggest"]
 
@@ -20,10 +20,11 @@ MAX_SHOWN = 60
 def shorten(value: str, limit: int = MAX_SHOWN) -> str:
     """``value`` scrubbed of secrets (``duvoform.redact.scrub``, always before the cut), then
     cut to ``limit`` characters, with a note of its full length when cut."""
-    value = scrub(value)
+    length = len(value)
+    value = scrub_prefix(value, limit)
     if len(value) <= limit:
         return value
-    return f"{value[: limit - 1]}… ({len(value)} characters)"
+    return f"{value[: limit - 1]}… ({length} characters)"
 
 
 def quote(value: object, limit: int = MAX_SHOWN) -> str:

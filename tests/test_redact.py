@@ -162,3 +162,20 @@ def test_remembered_secrets_are_scrubbed_until_forgotten() -> None:
     finally:
         forget_all()
     assert scrub("remembered-secret-1234567890") == "remembered-secret-1234567890"
+
+
+def test_scrub_prefix_scrubs_what_a_cut_keeps_whole() -> None:
+    from duvoform.redact import scrub_prefix
+
+    secret = "prefix-secret-0123456789abcdef"
+    text = "a" * 50 + secret + "b" * 10_000
+    head = scrub(text[:70], [secret])  # what a plain cut would have scrubbed: a fragment
+    assert "prefix-s" in head or REDACTED in head
+    from duvoform.redact import forget_all, remember
+
+    remember(secret)
+    try:
+        kept = scrub_prefix(text, 60)[:60]
+    finally:
+        forget_all()
+    assert kept == "a" * 50 + REDACTED + "b" * 7

@@ -34,7 +34,7 @@ from duvoform.errors import (
     TransportError,
     UncertainWriteError,
 )
-from duvoform.redact import redact_body, redact_headers, scrub, scrub_value
+from duvoform.redact import redact_body, redact_headers, scrub_prefix, scrub_value
 
 __all__ = ["SAFE_METHODS", "ApiResponse", "Transport", "api_error"]
 
@@ -59,7 +59,8 @@ def _short(value: Any) -> str | None:
     if value is None:
         return None
     text = value if isinstance(value, str) else json.dumps(value, default=str)
-    text = scrub(text)  # before the cap, so that the cut never leaves a piece of a secret
+    # scrubbed before the cap, so that the cut never leaves a piece of a secret
+    text = scrub_prefix(text, _MAX_DETAIL)
     return text if len(text) <= _MAX_DETAIL else text[:_MAX_DETAIL] + "..."
 
 

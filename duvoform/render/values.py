@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from duvoform.engine.plan import Action, FieldChange, Plan
-from duvoform.redact import redact, scrub
+from duvoform.redact import redact, scrub_prefix
 
 __all__ = [
     "ACTION_LABELS",
@@ -73,7 +73,7 @@ _NAMED = {"\n": "\\n", "\r": "\\r"}
 def shorten(text: str, limit: int = VALUE_LIMIT) -> str:
     """``text`` scrubbed of secrets, then cut to at most ``limit`` characters, ending with
     ``…`` when it was cut."""
-    text = scrub(text)
+    text = scrub_prefix(text, limit)
     if len(text) <= limit:
         return text
     return text[: max(limit - 1, 0)] + "…"
