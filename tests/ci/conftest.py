@@ -28,7 +28,7 @@ import pytest
 import yaml
 
 from duvoform.emulator import EmulatorControl
-from tests.ci.actions import ActionsRunner, StepContext
+from tests.ci.actions import ActionsRunner, Environment, StepContext
 from tests.ci.forge import GITHUB_TOKEN, Forge, serve_forge
 from tests.ci.shell import base_environment, run_bash
 
@@ -148,7 +148,14 @@ class GitHubHarness:
         self.forge = forge
         self.emulator = emulator
         self.toolchain = toolchain
+        # Plans use the repository's key; applies the duvoform-apply environment's, which only
+        # main may use (one key here: a second key would be a second user, with other pins).
         self.secrets = {"DUVO_API_KEY": emulator.api_key, "SNOWFLAKE_MCP_TOKEN": SNOWFLAKE_TOKEN}
+        self.environments = {
+            "duvoform-apply": Environment(
+                secrets={"DUVO_API_KEY": emulator.api_key}, refs=frozenset({"refs/heads/main"})
+            )
+        }
         self.vars = {
             "DUVOFORM_PACKAGE": str(toolchain.wheel),
             "DUVO_API_URL": emulator.base_url,
@@ -188,6 +195,7 @@ class GitHubHarness:
             # workflows install a local wheel whose dependencies are in place; the action may
             # have to build this checkout, which needs the index for its build backend
             offline_pip=self.fresh_python,
+            environments=self.environments,
         )
 
     def pull_request(self, number: int, head_sha: str, *, fork: bool = False) -> ActionsRunner:
