@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Literal
 import click
 from rich.console import Console
 
+from duvoform.redact import remember, scrub
+
 if TYPE_CHECKING:
     from duvoform.api.client import DuvoClient
 
@@ -69,6 +71,7 @@ class App:
             level = logging.DEBUG
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        handler.addFilter(_scrub_record)
         root = logging.getLogger("duvoform")
         root.handlers[:] = [handler]
         root.setLevel(level)
@@ -109,8 +112,16 @@ class App:
             base_url=normalise_base_url(self.api_url), concurrency=concurrency
         )
         key = load_api_key(self.api_key_file)
+        remember(key.get_secret_value())
         async with open_client(settings, key) as remote:
             yield remote
+
+
+def _scrub_record(record: logging.LogRecord) -> bool:
+    """Scrub a log record's message of every secret read in this run (never drops it)."""
+    record.msg = scrub(record.getMessage())
+    record.args = None
+    return True
 
 
 pass_app = click.make_pass_decorator(App)

@@ -16,6 +16,7 @@ import click
 from duvoform import __version__
 from duvoform.app import DEFAULT_API_URL, App
 from duvoform.errors import DuvoformError
+from duvoform.redact import forget_all, scrub
 
 __all__ = ["cli", "main"]
 
@@ -53,7 +54,7 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except DuvoformError as exc:
-            click.echo(f"Error: {exc.render()}", err=True)
+            click.echo(scrub(f"Error: {exc.render()}"), err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
@@ -86,6 +87,7 @@ def cli(
     no_color: bool,
 ) -> None:
     """Declarative GitOps provisioning for Duvo Assignments, Builds, Folders and Connections."""
+    forget_all()  # each run scrubs what it reads itself
     app = App(api_url=api_url, api_key_file=api_key_file, verbosity=verbose, color=not no_color)
     app.configure_logging()
     ctx.obj = app

@@ -9,6 +9,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from duvoform.redact import scrub_prefix
+
 __all__ = ["MAX_SHOWN", "did_you_mean", "quote", "shorten", "suggest"]
 
 MAX_SHOWN = 60
@@ -16,10 +18,13 @@ MAX_SHOWN = 60
 
 
 def shorten(value: str, limit: int = MAX_SHOWN) -> str:
-    """``value`` cut to ``limit`` characters, with a note of its full length when cut."""
+    """``value`` scrubbed of secrets (``duvoform.redact.scrub``, always before the cut), then
+    cut to ``limit`` characters, with a note of its full length when cut."""
+    length = len(value)
+    value = scrub_prefix(value, limit)
     if len(value) <= limit:
         return value
-    return f"{value[: limit - 1]}… ({len(value)} characters)"
+    return f"{value[: limit - 1]}… ({length} characters)"
 
 
 def quote(value: object, limit: int = MAX_SHOWN) -> str:

@@ -23,7 +23,6 @@ from typing import Any
 import httpx
 
 from duvoform.api.ratelimit import RateLimiter
-from duvoform.api.redact import redact_body, redact_headers
 from duvoform.api.retry import Outcome, RetryPolicy, classify_transport_error
 from duvoform.errors import (
     ApiError,
@@ -35,6 +34,7 @@ from duvoform.errors import (
     TransportError,
     UncertainWriteError,
 )
+from duvoform.redact import redact_body, redact_headers, scrub_prefix, scrub_value
 
 __all__ = ["SAFE_METHODS", "ApiResponse", "Transport", "api_error"]
 
@@ -59,6 +59,8 @@ def _short(value: Any) -> str | None:
     if value is None:
         return None
     text = value if isinstance(value, str) else json.dumps(value, default=str)
+    # scrubbed before the cap, so that the cut never leaves a piece of a secret
+    text = scrub_prefix(text, _MAX_DETAIL)
     return text if len(text) <= _MAX_DETAIL else text[:_MAX_DETAIL] + "..."
 
 
@@ -80,7 +82,7 @@ def api_error(method: str, path: str, status: int, data: Any, text: str = "") ->
         cls = RateLimitError
     elif status >= 500:
         cls = ServerError
-    return cls(method, path, status, error, message, body)
+    return cls(method, path, status, error, message, scrub_value(body))
 
 
 def _plain_text(text: str) -> str:

@@ -31,7 +31,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from pydantic import ValidationError
 
 from duvoform.api.client import DuvoClient
-from duvoform.api.redact import scrub_error
 from duvoform.apply.batch import MoveBatcher
 from duvoform.apply.context import DEFAULT_CREATE_ATTEMPTS, Reveal, StepContext
 from duvoform.apply.events import ApplyListener
@@ -42,6 +41,7 @@ from duvoform.apply.secrets import SecretReveal
 from duvoform.engine.plan import Plan
 from duvoform.engine.steps import Op, Step
 from duvoform.errors import ApplyError, DuvoformError
+from duvoform.redact import scrub_error
 
 __all__ = ["DEFAULT_PARALLELISM", "Executor", "plan_steps"]
 

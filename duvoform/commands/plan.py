@@ -11,8 +11,9 @@ it, 0 whenever the plan was made, and 2 for a usage error).
 on.
 
 ``--probe`` runs the pre-flight checks of ``duvoform.kinds.connection.probe`` (the MCP probe of
-custom MCP connections, with their headers; the OAuth support check of MCP OAuth servers) and adds
-what they find to the plan's warnings. ``--strict`` (implies ``--probe``) makes those findings
+custom MCP connections, with their headers, secret ones only for ``probe.allowed_hosts``; the
+OAuth support check of MCP OAuth servers) and adds what they find to the plan's warnings (a
+probe sent without secrets is a note). ``--strict`` (implies ``--probe``) makes those findings
 errors: the plan is shown, then the command exits 1 and saves no plan file. ``--rotate-secrets
 [NAME]`` plans to send secret header values again, as ``apply --rotate-secrets`` does.
 """
@@ -57,9 +58,10 @@ async def _plan(
             scope = {c.address for c in result.plan.changes} | set(options.targets)
         findings = await preflight(client, result.desired, addresses=scope)
     if findings:
-        warnings = result.plan.warnings + tuple(f.render() for f in findings)
-        result = replace(result, plan=replace(result.plan, warnings=warnings))
-    return result, findings
+        warnings = result.plan.warnings + tuple(f.render() for f in findings if not f.note)
+        notes = result.plan.notes + tuple(f.render() for f in findings if f.note)
+        result = replace(result, plan=replace(result.plan, warnings=warnings, notes=notes))
+    return result, [finding for finding in findings if not finding.note]
 
 
 class _UsageErrorExit1(click.UsageError):

@@ -33,7 +33,7 @@ from duvoform.emulator import (
     routes_oauth,
     routes_slots,
 )
-from duvoform.emulator.faults import EmulatedDisconnect
+from duvoform.emulator.faults import EmulatedDisconnect, echo_message
 from duvoform.emulator.guard import RequestGuard
 from duvoform.emulator.ratelimit import Decision
 from duvoform.emulator.runtime import Runtime
@@ -201,6 +201,13 @@ class Pipeline:
             await self._respond(send, 429, body, decision.headers())
             return
         scope[CALLER_SCOPE_KEY] = caller
+        forms = rt.faults.echo(method, where)
+        if forms:
+            rt.stats.fault("echo")
+            raw = await _read_body(receive)
+            body = {"error": "invalid_request", "message": echo_message(raw, forms)}
+            await self._respond(send, 422, body, decision.headers())
+            return
         await self._handle(scope, receive, send, decision, method, where)
 
     async def _handle(
@@ -243,6 +250,15 @@ class Pipeline:
         self.rt.stats.response(status)
         response = JSONResponse(body, status_code=status, headers=headers)
         await response({"type": "http"}, _no_receive, send)
+
+
+async def _read_body(receive: Receive) -> str:
+    raw, more = b"", True
+    while more:
+        message = await receive()
+        raw += message.get("body", b"")
+        more = message.get("more_body", False)
+    return raw.decode("utf-8", "replace")
 
 
 async def _no_receive() -> Message:

@@ -14,13 +14,15 @@ after the write committed (its started status is the real one).
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 from duvoform.emulator.settings import FaultSettings
 
-__all__ = ["MUTATING", "EmulatedDisconnect", "FaultInjector", "PreFault"]
+__all__ = ["MUTATING", "EmulatedDisconnect", "FaultInjector", "PreFault", "echo_message"]
 
 MUTATING = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 
@@ -87,6 +89,13 @@ class FaultInjector:
                 return PreFault("error", status=self._rng.choice(s.error_statuses))
             return None
 
+    def echo(self, method: str, template: str) -> list[str]:
+        """The forms in which to quote this write's body back in a refusal ([]: none)."""
+        with self._lock:
+            if method not in MUTATING or not self._applies(method, template):
+                return []
+            return list(self.settings.echo)
+
     def drop_after(self, method: str, template: str) -> bool:
         """Whether the response to this committed write is to be lost."""
         with self._lock:
@@ -96,3 +105,38 @@ class FaultInjector:
             if not self._applies(method, template):
                 return False
             return self._rng.random() < s.drop_after_commit_rate
+
+
+def echo_message(raw: str, forms: list[str]) -> str:
+    """A refusal that quotes the request body ``raw`` back in each of ``forms`` (see
+    ``FaultSettings.echo``), as careless APIs do."""
+    parts = []
+    for form in forms:
+        if form == "json":
+            parts.append(f"invalid body {json.dumps(raw)}")
+        elif form == "folded":
+            parts.append(
+                "invalid body:\n" + "\n".join(raw[i : i + 16] for i in range(0, len(raw), 16))
+            )
+        elif form == "cut":
+            parts.append(f"invalid values {', '.join(_cut_values(_loads(raw)))}")
+        elif form == "padded":
+            parts.append("the request could not be processed; " + "." * 280 + raw)
+    return " | ".join(parts)
+
+
+def _loads(raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def _cut_values(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value[: len(value) - 5] + "..." if len(value) >= 16 else value]
+    if isinstance(value, dict):
+        return [cut for item in value.values() for cut in _cut_values(item)]
+    if isinstance(value, list):
+        return [cut for item in value for cut in _cut_values(item)]
+    return []

@@ -7,7 +7,8 @@
 - ``POST /_emulator/seed``: bulk state (see ``seed.py``); answers the ids made.
 - ``POST /_emulator/schedules``: seed schedules (v1 cannot write them): a list, one schedule,
   or ``{"team": ..., "schedules": [...]}``.
-- ``GET /_emulator/state``: every row of every table, including write-only data (handover
+- ``GET /_emulator/state``: every row of every table, and ``probes`` (the server URL and headers
+  of every MCP probe since the last reset), including write-only data (handover
   targets, secret header values while the store is in memory; fingerprints in a file).
 - ``GET/PUT/PATCH /_emulator/faults``: the fault settings (PUT replaces, PATCH merges).
 - ``GET/PUT /_emulator/rate-limit``: ``{"limit": N, "window_seconds": S}``; a change starts
@@ -130,6 +131,7 @@ async def state(request: Request, rt: Runtime) -> Response:
     dump: dict[str, Any] = dict(rt.store.dump())
     dump["rate_limit"] = {"limit": rt.limiter.limit, "window_seconds": rt.limiter.window}
     dump["faults"] = rt.faults.current().model_dump()
+    dump["probes"] = list(rt.probes)
     return json_response(dump)
 
 

@@ -158,6 +158,7 @@ async def mcp_check(ctx: Ctx) -> Response:
 async def mcp_probe(ctx: Ctx) -> Response:
     """POST /v1/connections/mcp/probe: a dry run that never writes."""
     body = await ctx.body(McpProbe)
+    ctx.rt.probes.append({"server_url": body.server_url, "headers": dict(body.headers or {})})
     host = _host(body.server_url)
     if host.endswith(".invalid") or "unreachable" in host:
         return json_response({"success": False, "error": f"could not connect to {host}"})

@@ -34,6 +34,8 @@ class Runtime:
         self.faults = FaultInjector(settings.faults)
         self._lock = threading.Lock()
         self._callers: dict[str, Caller] = {}
+        self.probes: list[dict[str, object]] = []
+        """What each MCP probe asked Duvo to send to a server (the witness that tests read)."""
         self._team_keys: dict[str, list[str]] = {}
         self.restore()
 
@@ -51,6 +53,7 @@ class Runtime:
         """Empty the store and the stats, then restore the settings."""
         self.store.reset()
         self.stats.clear()
+        self.probes.clear()
         self.restore()
 
     def ensure_team(self, team: str) -> str:

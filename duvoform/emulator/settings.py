@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -68,6 +68,10 @@ class FaultSettings(BaseModel):
       changed state) whose change is committed and whose response is then lost.
     - ``methods`` / ``routes``: when set, only requests with one of these methods, or on one of
       these route templates (``"/v1/agents"`` or ``"POST /v1/agents"``), are affected.
+    - ``echo``: matching writes are refused (422) with a message that quotes the request body
+      back, in each of these forms: ``json`` (JSON-escaped inside the message), ``folded``
+      (with line breaks every 16 characters), ``cut`` (each long string value cut short, as
+      APIs that truncate do), ``padded`` (after 280 characters of text). Nothing is written.
     - ``seed``: seeds the random choices, so a run with faults is reproducible.
     """
 
@@ -82,6 +86,7 @@ class FaultSettings(BaseModel):
     drop_after_commit_rate: Rate = 0.0
     methods: list[str] | None = None
     routes: list[str] | None = None
+    echo: list[Literal["json", "folded", "cut", "padded"]] = Field(default_factory=list)
     seed: int | None = None
 
     @field_validator("error_statuses")

@@ -44,7 +44,7 @@ def json_schemas() -> dict[str, dict[str, Any]]:
     schemas[PROJECT] = _decorate(
         project,
         "duvoform.yaml",
-        "Project settings: vars, environments, defaults, prune, safety, policies.",
+        "Project settings: vars, environments, defaults, prune, safety, policies, secrets, probe.",
     )
     return schemas
 

@@ -22,6 +22,8 @@ import hashlib
 import re
 import unicodedata
 
+from duvoform.kinds.reserved import reserved_env
+
 __all__ = ["MAX_STEM", "UniqueNames", "env_var_name", "file_stem"]
 
 MAX_STEM = 60
@@ -57,7 +59,8 @@ def file_stem(name: str, fallback: str = "item") -> str:
 def env_var_name(*parts: str) -> str:
     """``SNOWFLAKE_PROD_AUTHORIZATION`` from ``("Snowflake prod", "Authorization")``.
 
-    Always a valid variable name (letters, digits, ``_``; starting with a letter); parts with
+    Always a valid variable name (letters, digits, ``_``; starting with a letter; never a
+    reserved one: ``GITHUB_...`` becomes ``DUVO_GITHUB_...``); parts with
     nothing usable left are replaced by a short digest so that the name stays specific.
     """
     pieces = []
@@ -65,7 +68,8 @@ def env_var_name(*parts: str) -> str:
         piece = _ENV_OTHER.sub("_", _ascii(part).upper()).strip("_")
         pieces.append(piece or f"X{_digest(part).upper()}")
     name = "_".join(pieces)
-    return name if name[:1].isalpha() else f"DUVO_{name}"
+    # A name the CI platform owns (GITHUB_..., AWS_...) would be refused in a manifest.
+    return name if name[:1].isalpha() and reserved_env(name) is None else f"DUVO_{name}"
 
 
 class UniqueNames:

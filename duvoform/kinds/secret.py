@@ -16,8 +16,16 @@ from pydantic import AfterValidator, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 from duvoform.kinds.base import ManifestModel
+from duvoform.kinds.reserved import hidden_part, reserved_env
 
-__all__ = ["ENV_NAME_PATTERN", "RelativePath", "SecretRef", "check_relative_path"]
+__all__ = [
+    "ENV_NAME_PATTERN",
+    "EnvName",
+    "RelativePath",
+    "SecretRef",
+    "check_env_name",
+    "check_relative_path",
+]
 
 ENV_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
@@ -32,6 +40,13 @@ def check_relative_path(value: str) -> str:
         )
     if "\x00" in value:
         raise PydanticCustomError("path_nul", "must not contain a NUL character")
+    hidden = hidden_part(value)
+    if hidden is not None:
+        raise PydanticCustomError(
+            "hidden_path",
+            "must not pass a hidden directory or file ({part}): duvoform never reads them",
+            {"part": hidden},
+        )
     return value
 
 
@@ -44,10 +59,29 @@ _LITERAL_SECRET = (
 )
 
 
+def check_env_name(value: str) -> str:
+    """Reject the names of the CI's own credentials (``DUVO_API_KEY``, ``GITHUB_TOKEN``...)."""
+    pattern = reserved_env(value)
+    if pattern is not None:
+        raise PydanticCustomError(
+            "reserved_env",
+            "{name} is reserved ({pattern}): a manifest may not read duvoform's own key or "
+            "the CI platform's variables; use a variable of its own",
+            {"name": value, "pattern": pattern},
+        )
+    return value
+
+
+EnvName = Annotated[
+    str, StringConstraints(pattern=ENV_NAME_PATTERN), AfterValidator(check_env_name)
+]
+"""An environment variable a secret may be read from (not a reserved one)."""
+
+
 class SecretRef(ManifestModel):
     """Exactly one of ``env`` (an environment variable name) or ``file`` (a relative path)."""
 
-    env: Annotated[str, StringConstraints(pattern=ENV_NAME_PATTERN)] | None = None
+    env: EnvName | None = None
     file: RelativePath | None = None
 
     @model_validator(mode="before")

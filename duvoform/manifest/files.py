@@ -2,7 +2,8 @@
 
 A referenced path is relative to the manifest that names it and must stay inside the manifest
 root, both as written (``..`` cannot climb out) and after following symbolic links (a link
-cannot point out). Nothing outside the root is ever opened.
+cannot point out). Nothing outside the root is ever opened, and nothing hidden inside it
+(``.git/config``, ``.env``: a component starting with ``.``), as written or linked to.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import os
 import stat
 from pathlib import Path
 
+from duvoform.kinds.reserved import hidden_part
 from duvoform.text import quote
 
 __all__ = ["FileFault", "read_utf8", "resolve_inside"]
@@ -38,6 +40,16 @@ def resolve_inside(root: Path, base_dir: Path, relative: str) -> Path:
     real_root = Path(os.path.realpath(root))
     if not lexical.is_relative_to(root) or not real.is_relative_to(real_root):
         raise FileFault(f"{quote(relative)} points outside the manifest root")
+    hidden = (
+        hidden_part(relative)
+        or hidden_part(lexical.relative_to(root))
+        or hidden_part(real.relative_to(real_root))
+    )
+    if hidden is not None:
+        raise FileFault(
+            f"{quote(relative)} passes a hidden directory or file ({quote(hidden)}); "
+            "duvoform never reads them"
+        )
     return lexical
 
 

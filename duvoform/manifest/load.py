@@ -29,6 +29,7 @@ from duvoform.errors import Location, Problem, ProblemCollector
 from duvoform.gcpause import paused_gc
 from duvoform.kinds import Assignment, Connection, CustomMcpConnectionSpec, Resource, kinds
 from duvoform.kinds.base import FieldPath, format_field
+from duvoform.kinds.reserved import env_allowed
 from duvoform.manifest.discover import describe_paths, discover_files, display_path, find_root
 from duvoform.manifest.files import FileFault, read_utf8, resolve_inside
 from duvoform.manifest.locate import SourceMap
@@ -257,6 +258,11 @@ class _Loader:
                 resource.spec.build.with_sop_text(text)
         if isinstance(resource, Connection) and isinstance(resource.spec, CustomMcpConnectionSpec):
             for header, ref in resource.spec.headers.secret.items():
+                if ref.env is not None and not env_allowed(ref.env, self.project.secrets.env_allow):
+                    where = ("spec", "headers", "secret", header, "env")
+                    reason = f"{ref.env} is not in duvoform.yaml's secrets.env_allow"
+                    self.problems.add(locate(where), _field_reason(where, reason), resource.label)
+                    ok = False
                 if ref.file is None:
                     continue
                 where = ("spec", "headers", "secret", header, "file")

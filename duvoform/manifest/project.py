@@ -16,6 +16,8 @@
       kinds: {Connection: {max_delete_fraction: 0.5}}   # per-kind overrides (optional)
     policies:                              # CEL rules over manifests and plans
       - {name: approved-models, rule: "object.spec.build.model == 'claude-sonnet-4-6'"}
+    secrets: {env_allow: ["SNOWFLAKE_*"]}  # see duvoform.manifest.trust
+    probe: {allowed_hosts: [mcp.example.com]}
 
 Variables merge in this order, later winning, mappings merged key by key: ``vars``, the
 selected environment's ``var_files`` (in order), its ``vars``, each ``--var-file`` (in order),
@@ -54,6 +56,7 @@ from duvoform.manifest.files import FileFault, resolve_inside
 from duvoform.manifest.locate import SourceMap
 from duvoform.manifest.parse import decode, parse_documents
 from duvoform.manifest.problems import describe, validation_problems
+from duvoform.manifest.trust import ProbePolicy, SecretsPolicy
 from duvoform.policies.model import Policy, unique_policy_names
 from duvoform.text import did_you_mean, quote
 
@@ -143,6 +146,8 @@ class ProjectFile(ManifestModel):
     prune: PruneScope = Field(default_factory=PruneScope)
     safety: Safety = Field(default_factory=Safety)
     policies: Annotated[tuple[Policy, ...], AfterValidator(unique_policy_names)] = ()
+    secrets: SecretsPolicy = Field(default_factory=SecretsPolicy)
+    probe: ProbePolicy = Field(default_factory=ProbePolicy)
 
 
 @dataclass(frozen=True)
@@ -158,6 +163,8 @@ class ProjectSettings:
     prune: PruneScope = field(default_factory=PruneScope)
     safety: Safety = field(default_factory=Safety)
     policies: tuple[Policy, ...] = ()
+    secrets: SecretsPolicy = field(default_factory=SecretsPolicy)
+    probe: ProbePolicy = field(default_factory=ProbePolicy)
     settings_files: frozenset[Path] = frozenset()
     """Var files named by any environment: settings, never loaded as manifests."""
 
@@ -215,6 +222,8 @@ def load_project(
         prune=project.prune,
         safety=project.safety,
         policies=project.policies,
+        secrets=project.secrets,
+        probe=project.probe,
         settings_files=settings_files,
     )
 

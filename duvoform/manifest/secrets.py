@@ -14,6 +14,7 @@ from pathlib import Path
 from duvoform.errors import SecretError
 from duvoform.kinds.secret import SecretRef
 from duvoform.manifest.files import FileFault, read_utf8, resolve_inside
+from duvoform.redact import remember
 
 __all__ = ["resolve_secret"]
 
@@ -65,6 +66,7 @@ def _sendable(value: str, what: str) -> str:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise SecretError(f"{what} is not valid UTF-8") from None
+    remember(value)  # from now on, every message, log line and journal record is scrubbed of it
     if any(char in value for char in "\r\n\0"):
         raise SecretError(f"{what} holds a line break or NUL, which a header value cannot")
     return value

@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from duvoform.engine.drift import DriftReport
-from duvoform.render.redact import redact
+from duvoform.redact import redact
 
 __all__ = ["render_drift_json"]
 

@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 from duvoform.engine.plan import Plan
-from duvoform.render.redact import redact
+from duvoform.redact import redact
 
 __all__ = ["CONTRACT_KEYS", "render_plan"]
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from duvoform.engine.plan import Action, FieldChange, Plan
-from duvoform.render.redact import redact
+from duvoform.redact import redact, scrub_prefix
 
 __all__ = [
     "ACTION_LABELS",
@@ -71,7 +71,9 @@ _NAMED = {"\n": "\\n", "\r": "\\r"}
 
 
 def shorten(text: str, limit: int = VALUE_LIMIT) -> str:
-    """``text`` cut to at most ``limit`` characters, ending with ``…`` when it was cut."""
+    """``text`` scrubbed of secrets, then cut to at most ``limit`` characters, ending with
+    ``…`` when it was cut."""
+    text = scrub_prefix(text, limit)
     if len(text) <= limit:
         return text
     return text[: max(limit - 1, 0)] + "…"

@@ -4,8 +4,9 @@
 Subcommands::
 
     comment   post or update ONE sticky comment on a GitHub pull request or a GitLab merge
-              request: the comment that starts with --marker (<!-- duvoform-plan -->) is
-              edited in place, so a new push never adds a new comment
+              request: the comment that starts with --marker (<!-- duvoform-plan -->) and
+              was written by the token's own identity is edited in place, so a new push
+              never adds a new comment (one by anyone else is never edited)
     pre       print a text file (a plan, a log) as markdown for a job summary or a comment:
               HTML-escaped inside <pre>, so nothing in it is read as markup, and cut to a
               size limit with a notice
@@ -48,7 +49,11 @@ _ATTEMPTS = 3
 
 
 class CiError(Exception):
-    """A failure to report as one line, without a traceback."""
+    """A failure to report as one line, without a traceback (``status``: the HTTP status)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 # -- HTTP ---------------------------------------------------------------------------------
@@ -100,7 +105,9 @@ class Api:
                 if exc.code in _RETRIED_STATUSES and attempt < attempts:
                     _pause(attempt, exc.headers.get("Retry-After"))
                     continue
-                raise CiError(f"{method} {_shown(url)} failed: {_describe(exc)}") from None
+                raise CiError(
+                    f"{method} {_shown(url)} failed: {_describe(exc)}", exc.code
+                ) from None
             except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
                 if attempt < attempts:
                     _pause(attempt, None)
@@ -220,6 +227,27 @@ class GitHub(_Platform):
         url = self.api.url(f"repos/{self.scope}/issues/comments/{comment_id}")
         self.api.request("PATCH", url, {"body": body})
 
+    def identity(self) -> str:
+        """The login the token writes as: ``GET /user`` for a person's or a bot account's
+        token; an app's installation token (the job's ``GITHUB_TOKEN``) cannot read it and
+        writes as the app's bot, ``DUVOFORM_BOT_LOGIN`` (default ``github-actions[bot]``)."""
+        try:
+            data = self.api.request("GET", self.api.url("user")).data
+        except CiError as exc:
+            if exc.status not in (403, 404):
+                raise
+            return os.environ.get("DUVOFORM_BOT_LOGIN", "").strip() or "github-actions[bot]"
+        login = data.get("login") if isinstance(data, dict) else None
+        if not isinstance(login, str) or not login:
+            raise CiError("GET /user did not name the token's login")
+        return login
+
+    def author(self, comment: dict[str, Any]) -> str | None:
+        """Who wrote ``comment`` (a login)."""
+        user = comment.get("user")
+        login = user.get("login") if isinstance(user, dict) else None
+        return login if isinstance(login, str) else None
+
     def request_for_commit(self, sha: str) -> int | None:
         pulls = self.get_list(self.api.url(f"repos/{self.scope}/commits/{sha}/pulls"))
         return _pick_merged(pulls, sha, number_key="number", merge_keys=("merge_commit_sha",))
@@ -255,6 +283,21 @@ class GitLab(_Platform):
     def update(self, number: int, comment_id: int, body: str) -> None:
         url = self.api.url(f"{self._notes(number)}/{comment_id}")
         self.api.request("PUT", url, {"body": body})
+
+    def identity(self) -> str:
+        """The id of the user the token writes as (``GET /user``; a project access token is
+        a bot user of its own)."""
+        data = self.api.request("GET", self.api.url("user")).data
+        user_id = data.get("id") if isinstance(data, dict) else None
+        if not isinstance(user_id, int):
+            raise CiError("GET /user did not name the token's user")
+        return str(user_id)
+
+    def author(self, comment: dict[str, Any]) -> str | None:
+        """Who wrote ``comment`` (a user id)."""
+        author = comment.get("author")
+        user_id = author.get("id") if isinstance(author, dict) else None
+        return str(user_id) if isinstance(user_id, int) else None
 
     def request_for_commit(self, sha: str) -> int | None:
         url = self.api.url(f"projects/{self.scope}/repository/commits/{sha}/merge_requests")
@@ -314,9 +357,16 @@ def fit_comment(body: str, marker: str, limit: int) -> str:
 
 
 def upsert(platform: Platform, number: int, marker: str, body: str, *, only_update: bool) -> str:
-    """Edit the oldest comment that starts with ``marker``, or add one; what was done."""
+    """Edit the oldest comment that starts with ``marker`` AND was written by the token's own
+    identity, or add one; what was done. Anyone who can comment can copy the marker: such a
+    comment is never edited (it would put the plan under their name, or let them steer it)."""
     body = fit_comment(body, marker, COMMENT_LIMITS[platform.name])
-    matches = [c for c in platform.comments(number) if str(c.get("body", "")).startswith(marker)]
+    me = platform.identity()
+    matches = [
+        c
+        for c in platform.comments(number)
+        if str(c.get("body", "")).startswith(marker) and platform.author(c) == me
+    ]
     if matches:
         comment_id = _id(matches[0])
         if matches[0].get("body") == body:

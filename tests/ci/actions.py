@@ -28,7 +28,7 @@ import yaml
 from tests.ci.expressions import Status, Strict, condition, interpolate, to_string
 from tests.ci.shell import base_environment, parse_outputs, run_bash
 
-__all__ = ["ActionsRunner", "JobResult", "StepResult", "load_workflow"]
+__all__ = ["ActionsRunner", "Environment", "JobResult", "StepResult", "load_workflow"]
 
 _ANNOTATION = re.compile(r"^::(error|warning|notice)(?: [^:]*)?::(.*)$", re.MULTILINE)
 _DUVOFORM_ACTION = re.compile(r"^(\./?|[\w.-]+/duvoform@[\w.-]+)$")
@@ -57,6 +57,7 @@ class JobResult:
     ran: bool
     steps: list[StepResult] = field(default_factory=list)
     artifacts: dict[str, list[Path]] = field(default_factory=dict)
+    refused: str | None = None  # why GitHub would not start it (an environment's policy)
 
     @property
     def failed(self) -> bool:
@@ -80,6 +81,15 @@ class JobResult:
             if key in (step.id, step.name):
                 return step
         raise KeyError(f"no step {key!r}; steps: {[s.id or s.name for s in self.steps]}")
+
+
+@dataclass(frozen=True)
+class Environment:
+    """A GitHub environment: its secrets, and the refs its deployment branch policy allows
+    (None: any)."""
+
+    secrets: Mapping[str, str] = field(default_factory=dict)
+    refs: frozenset[str] | None = None
 
 
 @dataclass
@@ -117,6 +127,7 @@ class ActionsRunner:
         handlers: Mapping[str, UsesHandler],
         extra_path: list[str] | None = None,
         offline_pip: bool = False,
+        environments: Mapping[str, Environment] | None = None,
     ) -> None:
         self.workspace = workspace
         self.runner_temp = runner_temp
@@ -128,6 +139,7 @@ class ActionsRunner:
         self.handlers = dict(handlers)
         self.path_entries: list[str] = list(extra_path or [])
         self.offline_pip = offline_pip
+        self.environments = dict(environments or {})
         self._counter = 0
 
     # -- environment --------------------------------------------------------------------
@@ -194,6 +206,27 @@ class ActionsRunner:
         if not condition(job.get("if"), contexts, Status()):
             return result
         result.ran = True
+        if "environment" in job:
+            # GitHub gives a job its environment's secrets, over the repository's, and refuses
+            # to run it on a ref the environment's deployment branch policy does not allow.
+            name = job["environment"]
+            name = name["name"] if isinstance(name, dict) else name
+            environment = self.environments.get(name, Environment())
+            if environment.refs is not None and self.github["ref"] not in environment.refs:
+                result.refused = f"{self.github['ref']} may not deploy to environment {name}"
+                return result
+            repository_secrets = self.secrets
+            self.secrets = {**self.secrets, **environment.secrets}
+            try:
+                return self._run_job_steps(workflow, job, result, shell)
+            finally:
+                self.secrets = repository_secrets
+        return self._run_job_steps(workflow, job, result, shell)
+
+    def _run_job_steps(
+        self, workflow: dict[str, Any], job: dict[str, Any], result: JobResult, shell: str
+    ) -> JobResult:
+        contexts = self.contexts({}, {})
         env = self.evaluate_env(workflow.get("env"), {}, contexts)
         env = self.evaluate_env(job.get("env"), env, contexts)
         self.run_steps(job["steps"], env, result, shell_required=False)

@@ -9,7 +9,8 @@ uninstalled from it before every job, so only the job's own install step can bri
 
 ``repo``: a user's repository laid out as the README says (workflows under
 ``.github/workflows/``, ``duvoform_ci.py`` under ``.github/scripts/`` and ``.gitlab/``,
-``.gitlab-ci.yml`` at the top, the manifests under ``manifests/``).
+``.gitlab-ci.yml`` at the top, ``requirements.lock`` as ``duvoform-requirements.lock`` under
+``.github/`` and ``.gitlab/``, the manifests under ``manifests/``).
 """
 
 from __future__ import annotations
@@ -27,13 +28,14 @@ import pytest
 import yaml
 
 from duvoform.emulator import EmulatorControl
-from tests.ci.actions import ActionsRunner, StepContext
+from tests.ci.actions import ActionsRunner, Environment, StepContext
 from tests.ci.forge import GITHUB_TOKEN, Forge, serve_forge
 from tests.ci.shell import base_environment, run_bash
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "ci"
 MANIFESTS = Path(__file__).parent / "manifests"
+LOCK = EXAMPLES / "requirements.lock"
 REPOSITORY = "acme/duvo-config"
 SNOWFLAKE_TOKEN = "sf-secret-value-7Qx93"
 VENV_NAME = "duvoform-venv"
@@ -119,6 +121,8 @@ def repo(tmp_path: Path) -> Path:
         shutil.copy(EXAMPLES / "duvoform_ci.py", target / "duvoform_ci.py")
         shutil.copy(EXAMPLES / "duvoform_drift.py", target / "duvoform_drift.py")
     shutil.copy(EXAMPLES / "gitlab" / ".gitlab-ci.yml", root / ".gitlab-ci.yml")
+    shutil.copy(LOCK, root / ".github" / "duvoform-requirements.lock")
+    shutil.copy(LOCK, root / ".gitlab" / "duvoform-requirements.lock")
     return root
 
 
@@ -144,7 +148,14 @@ class GitHubHarness:
         self.forge = forge
         self.emulator = emulator
         self.toolchain = toolchain
+        # Plans use the repository's key; applies the duvoform-apply environment's, which only
+        # main may use (one key here: a second key would be a second user, with other pins).
         self.secrets = {"DUVO_API_KEY": emulator.api_key, "SNOWFLAKE_MCP_TOKEN": SNOWFLAKE_TOKEN}
+        self.environments = {
+            "duvoform-apply": Environment(
+                secrets={"DUVO_API_KEY": emulator.api_key}, refs=frozenset({"refs/heads/main"})
+            )
+        }
         self.vars = {
             "DUVOFORM_PACKAGE": str(toolchain.wheel),
             "DUVO_API_URL": emulator.base_url,
@@ -184,6 +195,7 @@ class GitHubHarness:
             # workflows install a local wheel whose dependencies are in place; the action may
             # have to build this checkout, which needs the index for its build backend
             offline_pip=self.fresh_python,
+            environments=self.environments,
         )
 
     def pull_request(self, number: int, head_sha: str, *, fork: bool = False) -> ActionsRunner:

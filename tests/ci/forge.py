@@ -3,8 +3,10 @@
 GitHub (under ``/``): issue comments of a pull request (list with ``per_page``/``page`` and a
 ``Link`` header, create, edit), the pull requests of a commit, a branch. GitLab (under
 ``/api/v4``): merge request notes (list, create, edit), the merge requests of a commit, a
-branch. One token per platform is accepted (GitHub ``Authorization: Bearer``, GitLab
-``PRIVATE-TOKEN``); others get 401. Every request is recorded, so tests can count writes.
+branch, and ``GET /user`` (who the token is). GitHub accepts an app installation token (which
+writes as ``github-actions[bot]`` and cannot read ``/user``: 403, as on GitHub) and a bot
+account's token (``duvoform-bot``); GitLab one project access token (bot user id 77); others get
+401. Comments and notes record who wrote them. Every request is recorded, so tests can count writes.
 Bodies over GitHub's 65,536 characters are refused with 422, as GitHub does.
 """
 
@@ -25,8 +27,11 @@ from duvoform.emulator import serve_in_thread
 
 __all__ = ["Forge", "serve_forge"]
 
-GITHUB_TOKEN = "ghs_fake_token_for_tests_0123456789"
+GITHUB_TOKEN = "ghs_fake_token_for_tests_0123456789"  # the job's app installation token
+GITHUB_PAT = "ghp_fake_bot_account_token_0123456789"  # a bot account's personal token
+GITHUB_LOGINS = {GITHUB_TOKEN: "github-actions[bot]", GITHUB_PAT: "duvoform-bot"}
 GITLAB_TOKEN = "glpat-fake-token-for-tests-0123"
+GITLAB_BOT_ID = 77  # the project access token's bot user
 GITHUB_LIMIT = 65_536
 
 
@@ -84,6 +89,8 @@ class Forge:
                     methods=["PATCH"],
                 ),
                 Route("/repos/{owner}/{repo}/commits/{sha}/pulls", self.gh_pulls),
+                Route("/user", self.gh_user),
+                Route("/api/v4/user", self.gl_user),
                 Route("/repos/{owner}/{repo}/branches/{branch}", self.gh_branch),
                 Route(
                     "/api/v4/projects/{project:path}/merge_requests/{iid:int}/notes",
@@ -124,7 +131,8 @@ class Forge:
         raw_path = request.scope.get("raw_path") or request.url.path.encode()
         self.requests.append((request.method, raw_path.decode()))  # as sent, %2F kept
         if github:
-            ok = request.headers.get("authorization") == f"Bearer {GITHUB_TOKEN}"
+            token = request.headers.get("authorization", "").removeprefix("Bearer ")
+            ok = token in GITHUB_LOGINS
         else:
             ok = request.headers.get("private-token") == GITLAB_TOKEN
         if not ok:
@@ -152,7 +160,7 @@ class Forge:
         body = (await request.json())["body"]
         if len(body) > GITHUB_LIMIT:
             return JSONResponse({"message": "Validation Failed"}, status_code=422)
-        comment_id = self.add_comment(number, body, login="github-actions[bot]")
+        comment_id = self.add_comment(number, body, login=_login(request))
         return JSONResponse({"id": comment_id, "body": body}, status_code=201)
 
     async def gh_edit(self, request: Request) -> Response:
@@ -229,8 +237,21 @@ class Forge:
             return self._page(request, self.notes.get(iid, []))
         body = (await request.json())["body"]
         note = {"id": next(self._ids), "body": body, "system": False}
+        note["author"] = {"id": GITLAB_BOT_ID, "username": "project_1_bot"}
         self.notes.setdefault(iid, []).append(note)
         return JSONResponse(note, status_code=201)
+
+    async def gh_user(self, request: Request) -> Response:
+        if (refused := self._check(request, github=True)) is not None:
+            return refused
+        if _login(request) == "github-actions[bot]":
+            return JSONResponse({"message": "Resource not accessible by integration"}, 403)
+        return JSONResponse({"login": _login(request), "type": "User"})
+
+    async def gl_user(self, request: Request) -> Response:
+        if (refused := self._check(request, github=False)) is not None:
+            return refused
+        return JSONResponse({"id": GITLAB_BOT_ID, "username": "project_1_bot", "bot": True})
 
     async def gl_edit(self, request: Request) -> Response:
         if (refused := self._check(request, github=False)) is not None:
@@ -303,6 +324,10 @@ class Forge:
         if sha is None:
             return JSONResponse({"message": "404 Branch Not Found"}, status_code=404)
         return JSONResponse({"name": request.path_params["branch"], "commit": {"id": sha}})
+
+
+def _login(request: Request) -> str:
+    return GITHUB_LOGINS[request.headers.get("authorization", "").removeprefix("Bearer ")]
 
 
 @contextmanager

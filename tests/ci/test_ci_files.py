@@ -108,6 +108,20 @@ def test_the_api_key_goes_only_to_the_steps_that_use_it() -> None:
     assert "DUVO_API_KEY:" not in text  # a masked project variable, never in the file
 
 
+def test_the_apply_key_lives_in_an_environment_only_main_can_use() -> None:
+    for path in [APPLY, WITH_ACTION]:
+        workflow = load_workflow(path)
+        applies = [job for name, job in workflow["jobs"].items() if name == "apply"]
+        assert applies, path
+        for job in applies:
+            assert job["environment"] == "duvoform-apply", path
+            assert "refs/heads/main" in job["if"], path
+    assert "deployment branches limited\n    # to main" in APPLY.read_text("utf-8")
+    gitlab = GITLAB.read_text("utf-8")
+    assert "DUVO_API_KEY           the Duvo API key that applies: PROTECTED" in gitlab
+    assert 'export DUVO_API_KEY="${DUVO_PLAN_API_KEY:-}"' in gitlab  # plans never use it
+
+
 @pytest.mark.parametrize(("where", "script"), list(run_scripts()), ids=lambda v: str(v)[:60])
 def test_scripts_hold_no_expressions_and_never_print_secrets(where: str, script: str) -> None:
     # ${{ }} inside a script is pasted in before bash runs: a branch name or a title could
@@ -139,10 +153,11 @@ def test_action_interface() -> None:
     assert {"path", "command", "api-url", "args"} <= set(action["inputs"])
     assert {"exit-code", "has-changes", "plan-file"} <= set(action["outputs"])
     assert all(step["shell"] == "bash" for step in action["runs"]["steps"])
-    assert (
-        'pip install --quiet --disable-pip-version-check "$GITHUB_ACTION_PATH"'
-        in (action["runs"]["steps"][0]["run"])
+    install = action["runs"]["steps"][0]["run"]
+    assert '--require-hashes --no-deps -r "$GITHUB_ACTION_PATH/examples/ci/requirements.lock"' in (
+        install
     )
+    assert '--no-deps "$GITHUB_ACTION_PATH"' in install
     for meta in action["inputs"].values():
         assert "${{" not in meta["description"]
 

@@ -10,10 +10,11 @@ from types import ModuleType
 
 import pytest
 
-from tests.ci.forge import GITHUB_LIMIT, GITHUB_TOKEN, GITLAB_TOKEN, Forge
+from tests.ci.forge import GITHUB_LIMIT, GITHUB_PAT, GITHUB_TOKEN, GITLAB_TOKEN, Forge
 
 SCRIPT = Path(__file__).resolve().parents[2] / "examples" / "ci" / "duvoform_ci.py"
 MARKER = "<!-- duvoform-plan -->"
+BOT = "github-actions[bot]"  # who the job's GITHUB_TOKEN writes as
 
 
 def load_script() -> ModuleType:
@@ -71,13 +72,14 @@ def test_finds_its_comment_on_a_later_page_and_edits_it(forge: Forge, tmp_path: 
         forge.add_comment(3, f"comment {n}")
     target = forge.comments[3][230]
     target["body"] = f"{MARKER}\nold plan"
+    target["user"]["login"] = BOT
     forge.comments[3][240]["body"] = f"quoting {MARKER} in the middle"
     result = comment(forge, f"{MARKER}\nnew plan", "--pr", "3", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"updated comment {target['id']} on #3\n"
     assert target["body"] == f"{MARKER}\nnew plan"
     assert forge.writes() == [("PATCH", f"/repos/acme/cfg/issues/comments/{target['id']}")]
-    gets = [path for method, path in forge.requests if method == "GET"]
+    gets = [path for method, path in forge.requests if method == "GET" and path != "/user"]
     assert len(gets) == 3  # 100 per page
 
 
@@ -95,8 +97,8 @@ def test_adds_one_comment_then_edits_it(forge: Forge, tmp_path: Path) -> None:
 
 
 def test_several_marked_comments_the_oldest_is_edited(forge: Forge, tmp_path: Path) -> None:
-    oldest = forge.add_comment(5, f"{MARKER}\na")
-    forge.add_comment(5, f"{MARKER}\nb")
+    oldest = forge.add_comment(5, f"{MARKER}\na", login=BOT)
+    forge.add_comment(5, f"{MARKER}\nb", login=BOT)
     result = comment(forge, f"{MARKER}\nc", "--pr", "5", tmp_path=tmp_path)
     assert result.stdout == f"updated comment {oldest} on #5 (1 more with the marker left alone)\n"
     assert [c["body"][-1] for c in forge.comments[5]] == ["c", "b"]
@@ -144,8 +146,7 @@ def test_refused_token_is_one_line_without_the_token(forge: Forge, tmp_path: Pat
     assert result.returncode == 1
     assert result.stderr == (
         "duvoform_ci.py: error: GET "
-        f"{forge.base_url}/repos/acme/cfg/issues/1/comments failed: 401 Unauthorized: "
-        "Bad credentials\n"
+        f"{forge.base_url}/user failed: 401 Unauthorized: Bad credentials\n"
     )
     assert "ghs_wrong" not in result.stdout + result.stderr
 
@@ -185,7 +186,10 @@ def test_gitlab_notes_skip_system_notes_and_edit_in_place(forge: Forge, tmp_path
         assert result.returncode == 0, result.stderr
     assert [n["body"] for n in forge.notes[8]] == [f"{MARKER}\nby the system", f"{MARKER}\ntwo"]
     assert [m for m, _ in forge.writes()] == ["POST", "PUT"]
-    assert all(path.startswith("/api/v4/projects/acme%2Fcfg/") for _, path in forge.requests)
+    assert all(
+        path.startswith("/api/v4/projects/acme%2Fcfg/") or path == "/api/v4/user"
+        for _, path in forge.requests
+    )
 
 
 def test_head_of_a_branch(forge: Forge) -> None:
@@ -234,3 +238,45 @@ def test_the_token_never_leaves_the_apis_origin() -> None:
         module.CiError, match=r"refusing to send the token to https://evil\.example"
     ):
         api.request("GET", "https://evil.example/repos/x")
+
+
+@pytest.mark.parametrize(
+    ("token", "me"), [(GITHUB_TOKEN, BOT), (GITHUB_PAT, "duvoform-bot")], ids=["app", "account"]
+)
+def test_a_foreign_marker_comment_is_never_edited(
+    forge: Forge, tmp_path: Path, token: str, me: str
+) -> None:
+    foreign = forge.add_comment(9, f"{MARKER}\nApprove: all fine, merge it", login="mallory")
+    impostor = forge.add_comment(9, f"{MARKER}\nlooks like a bot", login="github-actions")
+    file = tmp_path / "body.md"
+    file.write_text(f"{MARKER}\nthe real plan", "utf-8")
+    args = ("comment", "--marker", MARKER, "--body-file", str(file), "--pr", "9")
+    first = run(*args, env=github_env(forge, token))
+    assert first.returncode == 0, first.stderr
+    second = run(*args, env=github_env(forge, token))
+    assert second.returncode == 0, second.stderr
+    bodies = {c["id"]: (c["user"]["login"], c["body"]) for c in forge.comments[9]}
+    assert bodies[foreign] == ("mallory", f"{MARKER}\nApprove: all fine, merge it")
+    assert bodies[impostor] == ("github-actions", f"{MARKER}\nlooks like a bot")
+    ours = [c for c in forge.comments[9] if c["user"]["login"] == me]
+    assert [c["body"] for c in ours] == [f"{MARKER}\nthe real plan"]  # made once, then kept
+    assert second.stdout.endswith("is up to date\n")
+    assert not [
+        p for m, p in forge.writes() if m == "PATCH" and p.endswith((str(foreign), str(impostor)))
+    ]
+
+
+def test_a_foreign_gitlab_note_is_never_edited(forge: Forge, tmp_path: Path) -> None:
+    forge.notes[4] = [
+        {"id": 1, "body": f"{MARKER}\nby a colleague", "system": False, "author": {"id": 5}},
+    ]
+    file = tmp_path / "body.md"
+    file.write_text("the plan", "utf-8")
+    args = ("comment", "--platform", "gitlab", "--marker", MARKER, "--body-file", str(file))
+    result = run(*args, "--pr", "4", env=gitlab_env(forge))
+    assert result.returncode == 0, result.stderr
+    assert [n["body"] for n in forge.notes[4]] == [
+        f"{MARKER}\nby a colleague",
+        f"{MARKER}\nthe plan",
+    ]
+    assert [m for m, _ in forge.writes()] == ["POST"]

@@ -186,6 +186,22 @@ def test_manual_run_on_another_branch_is_not_applied(github: GitHubHarness) -> N
     assert not job.ran
 
 
+def test_apply_uses_the_key_of_the_environment_only_main_may_use(github: GitHubHarness) -> None:
+    github.secrets["DUVO_API_KEY"] = "wrong-key-Zr81"  # the repository's (plan) key is not used
+    github.forge.branches["main"] = HEAD_1
+    job = github.push(HEAD_1).run_job(apply_workflow(github), "apply")
+    assert not job.failed, job.log
+    assert "Apply complete" in job.log
+    # A workflow edited on another branch to apply from there never gets the key.
+    edited = github.repo / ".github" / "workflows" / "edited.yml"
+    text = apply_workflow(github).read_text("utf-8")
+    edited.write_text(text.replace("    if: github.ref == 'refs/heads/main'\n", ""), "utf-8")
+    runner = github.push(HEAD_2, ref="refs/heads/feature")
+    job = runner.run_job(edited, "apply")
+    assert job.refused == "refs/heads/feature may not deploy to environment duvoform-apply"
+    assert job.steps == []
+
+
 def test_failed_plan_replaces_the_last_plan_comment(github: GitHubHarness) -> None:
     github.forge.add_comment(
         7, f"{PLAN_MARKER}\n## duvoform plan\nan old plan", login="github-actions[bot]"

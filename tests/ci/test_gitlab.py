@@ -19,6 +19,7 @@ from tests.ci.gitlab import GitLabRunner, rule_matches
 PLAN_MARKER = "<!-- duvoform-plan -->"
 APPLY_MARKER = "<!-- duvoform-apply -->"
 SHA = "d4e5f60718293a4b5c6d7e8f90123456789012ab"
+PROTECTED = frozenset({"DUVO_API_KEY", "SNOWFLAKE_MCP_TOKEN"})  # only protected branches get them
 
 
 class GitLabHarness:
@@ -28,7 +29,8 @@ class GitLabHarness:
         self.emulator = emulator
         self.toolchain = toolchain
         self.project_variables = {
-            "DUVO_API_KEY": emulator.api_key,
+            "DUVO_API_KEY": emulator.api_key,  # protected, like SNOWFLAKE_MCP_TOKEN
+            "DUVO_PLAN_API_KEY": emulator.api_key,
             "DUVO_API_URL": emulator.base_url,
             "DUVOFORM_PACKAGE": str(toolchain.wheel),
             "DUVOFORM_GITLAB_TOKEN": GITLAB_TOKEN,
@@ -58,7 +60,11 @@ class GitLabHarness:
             project_dir=self.repo,
             temp=self.toolchain.fresh_runner_temp(),
             predefined=predefined,
-            project_variables=self.project_variables,
+            project_variables=(
+                self.project_variables
+                if branch == "main"  # the protected default branch
+                else {k: v for k, v in self.project_variables.items() if k not in PROTECTED}
+            ),
             python_bin=self.toolchain.bin,
         )
 

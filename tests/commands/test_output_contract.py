@@ -41,7 +41,8 @@ spec:
 @pytest.fixture
 def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
-    return write_root(tmp_path, *MORE)
+    project = "apiVersion: duvoform/v1\nprobe: {allowed_hosts: [mcp.example.com]}\n"
+    return write_root(tmp_path, *MORE, project=project)
 
 
 def test_plan_json_is_one_document_with_warnings_findings_logs_and_a_saved_plan(

@@ -70,3 +70,16 @@ def test_environment_variable_names_for_unusable_parts_stay_valid_and_distinct()
     second = env_var_name("見積書", "Authorization")
     assert first != second
     assert re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", first)
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        (("GitHub", "Authorization"), "DUVO_GITHUB_AUTHORIZATION"),
+        (("CI", "Token"), "DUVO_CI_TOKEN"),
+        (("AWS tools", "X-Key"), "DUVO_AWS_TOOLS_X_KEY"),
+        (("Duvo API", "Key"), "DUVO_DUVO_API_KEY"),
+    ],
+)
+def test_env_var_names_never_take_a_reserved_name(parts: tuple[str, ...], expected: str) -> None:
+    assert env_var_name(*parts) == expected

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from duvoform.engine.plan import FieldChange
-from duvoform.render.redact import SENSITIVE
+from duvoform.redact import REDACTED as SENSITIVE
 from duvoform.render.values import format_value, printable, shorten, shown_fields, summary_sentence
 from tests.render import plans
 

@@ -2,7 +2,10 @@
 
 - a custom MCP connection is probed (``POST /v1/connections/mcp/probe``) at its ``server_url``
   with its headers: plaintext values as written, secret values read from their references
-  for the probe request only (the client redacts them from debug logs). A probe that fails
+  for the probe request only (the client redacts them from debug logs), and only when the
+  server's host is in ``duvoform.yaml``'s ``probe.allowed_hosts``: a pull request chooses
+  ``server_url``, and the probe would hand the secret to whatever server it names. Any other
+  server is probed without its secret headers, and a note in the plan says so. A probe that fails
   (``success: false``: unreachable, or the credentials were rejected) is a finding. A secret
   that cannot be read is a finding too, and that connection is not probed: without the header
   the server would refuse us for the wrong reason;
@@ -22,11 +25,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
 from duvoform.api.client import DuvoClient
-from duvoform.api.redact import scrub_error, scrub_text
 from duvoform.api.tasks import gather
 from duvoform.engine.graph import DesiredState
 from duvoform.errors import (
@@ -39,16 +42,20 @@ from duvoform.errors import (
 )
 from duvoform.kinds import Connection, CustomMcpConnectionSpec, McpOAuth, OAuthConnectionSpec
 from duvoform.manifest.secrets import resolve_secret
+from duvoform.manifest.trust import host_allowed
+from duvoform.redact import scrub, scrub_error
 
 __all__ = ["Finding", "preflight"]
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem a pre-flight check found with one connection."""
+    """One problem a pre-flight check found with one connection (``note``: not a problem, a
+    fact the plan should state, such as a probe sent without secrets)."""
 
     address: str
     message: str
+    note: bool = False
 
     def render(self) -> str:
         """``<address>: <message>``, as plan warnings read."""
@@ -56,6 +63,30 @@ class Finding:
 
 
 async def _probe(
+    client: DuvoClient,
+    address: str,
+    spec: CustomMcpConnectionSpec,
+    source: Path | None,
+    root: Path,
+    environ: Mapping[str, str] | None,
+    allowed_hosts: tuple[str, ...],
+) -> list[Finding]:
+    host = urlsplit(spec.server_url).hostname or ""
+    if spec.headers.secret and not host_allowed(host, allowed_hosts):
+        withheld = ", ".join(sorted(spec.headers.secret))
+        note = Finding(
+            address,
+            f"probed without its secret headers ({withheld}): {host or spec.server_url} is "
+            "not in duvoform.yaml's probe.allowed_hosts",
+            note=True,
+        )
+        found = await _send(client, address, spec, dict(spec.headers.plaintext), [])
+        return [note, *([found] if found else [])]
+    found = await _probe_with_secrets(client, address, spec, source, root, environ)
+    return [found] if found else []
+
+
+async def _probe_with_secrets(
     client: DuvoClient,
     address: str,
     spec: CustomMcpConnectionSpec,
@@ -79,6 +110,16 @@ async def _probe(
             address,
             "not probed: cannot read the secret header " + "; ".join(unreadable),
         )
+    return await _send(client, address, spec, headers, secrets)
+
+
+async def _send(
+    client: DuvoClient,
+    address: str,
+    spec: CustomMcpConnectionSpec,
+    headers: dict[str, str | SecretStr],
+    secrets: list[str],
+) -> Finding | None:
     try:
         result = await client.probe_mcp(spec.server_url, headers or None)
     except (AuthError, RateLimitError, ServerError, TransportError) as exc:
@@ -88,19 +129,21 @@ async def _probe(
         return Finding(address, f"the MCP probe of {spec.server_url} was refused: {why}")
     if result.success:
         return None
-    reason = scrub_text(result.error or "no reason given", secrets)
+    reason = scrub(result.error or "no reason given", secrets)
     return Finding(address, f"the MCP probe of {spec.server_url} failed: {reason}")
 
 
-async def _check(client: DuvoClient, address: str, flow: McpOAuth) -> Finding | None:
+async def _check(client: DuvoClient, address: str, flow: McpOAuth) -> list[Finding]:
     result = await client.check_mcp_oauth(flow.server_url)
     if result.supports_dcr:
-        return None
-    return Finding(
-        address,
-        f"{flow.server_url} does not support OAuth dynamic client registration, so "
-        "duvoform connect cannot authorize it",
-    )
+        return []
+    return [
+        Finding(
+            address,
+            f"{flow.server_url} does not support OAuth dynamic client registration, so "
+            "duvoform connect cannot authorize it",
+        )
+    ]
 
 
 async def preflight(
@@ -117,6 +160,7 @@ async def preflight(
     """
     wanted = None if addresses is None else set(addresses)
     root = desired.manifests.project.root
+    allowed = desired.manifests.project.probe.allowed_hosts
     checks = []
     for connection in desired.of_kind(Connection.KIND):
         assert isinstance(connection, Connection)
@@ -125,7 +169,7 @@ async def preflight(
             continue
         spec = connection.spec
         if isinstance(spec, CustomMcpConnectionSpec):
-            checks.append(_probe(client, address, spec, connection.source, root, environ))
+            checks.append(_probe(client, address, spec, connection.source, root, environ, allowed))
         elif isinstance(spec, OAuthConnectionSpec) and isinstance(spec.oauth, McpOAuth):
             checks.append(_check(client, address, spec.oauth))
-    return [finding for finding in await gather(checks) if finding is not None]
+    return [finding for found in await gather(checks) for finding in found]

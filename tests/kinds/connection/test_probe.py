@@ -38,7 +38,13 @@ TEAM = [
 @pytest.fixture
 def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
-    return write(tmp_path, *TEAM)
+    return allow_probes(write(tmp_path, *TEAM))
+
+
+def allow_probes(root: Path) -> Path:
+    """Let probes carry secrets to mcp.example.com (a maintainer's duvoform.yaml)."""
+    (root / "duvoform.yaml").write_text("probe: {allowed_hosts: [mcp.example.com]}\n")
+    return root
 
 
 def test_probe_findings_are_warnings(emulator: EmulatorControl, root: Path) -> None:
@@ -88,7 +94,7 @@ def test_strict_passes_when_every_check_does(
     emulator: EmulatorControl, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    good = write(tmp_path, TEAM[0], TEAM[5], TEAM[6])
+    good = allow_probes(write(tmp_path, TEAM[0], TEAM[5], TEAM[6]))
     result = run(emulator, "plan", "--strict", "--detailed-exitcode", str(good), env=ENV)
     assert result.exit_code == 2, result.output  # changes, and no finding
     assert "Warning" not in result.stdout
