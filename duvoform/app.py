@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Literal
 import click
 from rich.console import Console
 
+from duvoform.sanitise import SafeLogFormatter
+
 if TYPE_CHECKING:
     from duvoform.api.client import DuvoClient
 
@@ -68,7 +70,7 @@ class App:
         elif self.verbosity >= 2:
             level = logging.DEBUG
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(SafeLogFormatter("%(levelname)s %(name)s: %(message)s"))
         root = logging.getLogger("duvoform")
         root.handlers[:] = [handler]
         root.setLevel(level)

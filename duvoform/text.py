@@ -9,6 +9,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from duvoform.sanitise import neutralise
+
 __all__ = ["MAX_SHOWN", "did_you_mean", "quote", "shorten", "suggest"]
 
 MAX_SHOWN = 60
@@ -27,12 +29,12 @@ def quote(value: object, limit: int = MAX_SHOWN) -> str:
     text = value if isinstance(value, str) else repr(value)
     text = shorten(text, limit)
     if text.isprintable() and '"' not in text and "\\" not in text:
-        return f'"{text}"'
+        return f'"{neutralise(text, at_start=False)}"'
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
     escaped = "".join(
         ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in escaped
     )
-    return f'"{escaped}"'
+    return f'"{neutralise(escaped, at_start=False)}"'
 
 
 def suggest(word: str, candidates: Iterable[str], *, cutoff: float = 0.6) -> str | None:

@@ -38,6 +38,7 @@ from duvoform.apply.events import ApplyListener
 from duvoform.apply.report import ApplyReport, StepResult
 from duvoform.engine.steps import Step
 from duvoform.errors import ApplyError
+from duvoform.sanitise import json_text
 from duvoform.statedir import make_state_dir
 
 __all__ = ["JOURNAL_DIR", "Journal", "find_applied", "plan_digest", "read_journal"]
@@ -105,7 +106,7 @@ class Journal(ApplyListener):
         """
         if self._file is None:
             return
-        line = json.dumps({"event": event, "time": _now(), **data}, ensure_ascii=False)
+        line = json_text(json.dumps({"event": event, "time": _now(), **data}, ensure_ascii=False))
         try:
             self._file.write(line + "\n")
             self._file.flush()
