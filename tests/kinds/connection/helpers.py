@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 
 from duvoform.cli import cli
 from duvoform.emulator import EmulatorControl
+from duvoform.emulator.store import fingerprint_matches
 
 TOKEN_ENV = "CONN_TEST_TOKEN"
 
@@ -105,12 +106,27 @@ def connections(emulator: EmulatorControl) -> dict[str, dict[str, Any]]:
     return {row["name"]: row for row in rows}
 
 
+class Sealed(str):
+    """A secret value as ``/_emulator/state`` shows it (a salted fingerprint): equal to the
+    plain value it was made from."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, str) and fingerprint_matches(self, other)
+
+    def __hash__(self) -> int:
+        return str.__hash__(self)
+
+
 def headers_of(row: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
-    """(plaintext, secret) headers of a connection row."""
+    """(plaintext, secret) headers of a connection row; secret values compare equal to the
+    plain values they were made from."""
     plain, secret = row["headers_plain"], row["headers_secret"]
+    secret = secret if isinstance(secret, dict) else json.loads(secret)
     return (
         plain if isinstance(plain, dict) else json.loads(plain),
-        secret if isinstance(secret, dict) else json.loads(secret),
+        {name: Sealed(value) for name, value in secret.items()},
     )
 
 
