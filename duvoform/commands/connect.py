@@ -72,8 +72,8 @@ async def _connect(
         existing = await find_existing(client, connection)
         if existing is not None:
             live, done = await finish(client, connection, existing)
-            tail = f"; {', '.join(done)}" if done else ""
-            click.echo(f"{name} is already connected (connection {live.id}){tail}.")
+            tail = printable(f"; {', '.join(done)}") if done else ""
+            click.echo(f"{name} is already connected (connection {printable(live.id)}){tail}.")
             return
         flow = await start(client, connection, return_url=return_url)
         if flow.url is not None and app.is_local:
@@ -95,8 +95,8 @@ async def _connect(
             )
         live = await wait(client, flow, timeout=timeout, interval=interval)
         live, done = await finish(client, connection, live)
-        tail = f"; {', '.join(done)}" if done else ""
-        click.echo(f"Connected {name} (connection {live.id}){tail}.")
+        tail = printable(f"; {', '.join(done)}") if done else ""
+        click.echo(f"Connected {name} (connection {printable(live.id)}){tail}.")
 
 
 async def _consent_locally(client: DuvoClient, url: str) -> None:

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import json
 import re
+import signal
+import subprocess
+import time
 import webbrowser
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +25,7 @@ from click.testing import CliRunner, Result
 
 from duvoform.cli import cli
 from duvoform.emulator import EmulatorControl
+from tests.e2e.helpers import AT_A_TERMINAL, subprocess_env
 
 HOSTILE = [
     "x\n::error title=x::y",
@@ -271,3 +275,36 @@ def test_connect_open_opens_an_https_url(
 
 def _journal_events(runs: Runs) -> list[dict[str, Any]]:
     return [json.loads(line) for p in runs.journals() for line in p.read_text().splitlines()]
+
+
+def test_an_interrupted_apply_keeps_hostile_text_inert(
+    runs: Runs, emulator: EmulatorControl
+) -> None:
+    team = _write(runs.work, "m", MANIFESTS)
+    emulator.set_faults(latency_ms=1000, methods=["POST"])  # writes stay in flight a while
+    process = subprocess.Popen(
+        [*AT_A_TERMINAL, "apply", "--auto-approve", team],
+        cwd=runs.work,
+        env={**subprocess_env(emulator), "GITHUB_ACTIONS": "true"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not any(e["event"] == "step_start" for e in _journal_events(runs)):
+            assert process.poll() is None, "apply ended before it could be interrupted"
+            assert time.monotonic() < deadline, "apply never started a step"
+            time.sleep(0.02)
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    emulator.set_faults()
+    assert process.returncode == 130, stderr
+    assert "Interrupted: apply stopped part-way" in stderr
+    assert "Traceback" not in stderr
+    assert_inert(stdout, "interrupted apply (stdout)")
+    assert_inert(stderr, "interrupted apply (stderr)")
+    assert _journal_events(runs)[-1]["event"] == "run_interrupted"
