@@ -30,6 +30,7 @@ from typing import Any, TextIO, cast
 __all__ = [
     "GuardedStream",
     "SafeLogFormatter",
+    "escape",
     "guarded_output",
     "json_text",
     "neutralise",
@@ -57,12 +58,17 @@ _SINK_CONTROL = re.compile(
 _JSON_RAW = re.compile(r"[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
-def _escape(match: re.Match[str]) -> str:
-    char = match.group()
+def _escape_char(char: str) -> str:
     if char in _NAMED:
         return _NAMED[char]
     code = ord(char)
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def _escape(match: re.Match[str]) -> str:
+    return _escape_char(match.group())
 
 
 def _u_escape(match: re.Match[str]) -> str:
@@ -82,11 +88,19 @@ def neutralise(line: str, *, at_start: bool = True) -> str:
     return _AT_START.sub(_neutralise_start, line, count=1) if at_start else line
 
 
-def printable(text: str, *, tabs: bool = True) -> str:
-    """``text`` as one inert line: control characters shown as escapes (``\\x1b``, ``\\n``,
-    ``\\u202e``), tabs kept unless ``tabs`` is False, CI log commands neutralised."""
-    pattern = _CONTROL if tabs else _TABS_TOO
-    return neutralise(pattern.sub(_escape, text))
+def escape(text: str, *, tabs: bool = True, strict: bool = False) -> str:
+    """``text`` with control characters shown as escapes (``\\x1b``, ``\\n``, ``\\u202e``), tabs
+    kept unless ``tabs`` is False; ``strict`` escapes every character Python does not call
+    printable (no-break and zero-width spaces, unassigned code points too). CI log commands
+    are left as they are: ``printable`` handles both."""
+    if strict:
+        return "".join(char if char.isprintable() else _escape_char(char) for char in text)
+    return (_CONTROL if tabs else _TABS_TOO).sub(_escape, text)
+
+
+def printable(text: str, *, tabs: bool = True, strict: bool = False) -> str:
+    """``text`` as one inert line: ``escape`` then ``neutralise``."""
+    return neutralise(escape(text, tabs=tabs, strict=strict))
 
 
 _TABS_TOO = re.compile(_CONTROL.pattern.replace(r"\x00-\x08\x0a", r"\x00-\x0a"))

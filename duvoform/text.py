@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from duvoform.sanitise import neutralise
+from duvoform.sanitise import escape, neutralise
 
 __all__ = ["MAX_SHOWN", "did_you_mean", "quote", "shorten", "suggest"]
 
@@ -30,10 +30,7 @@ def quote(value: object, limit: int = MAX_SHOWN) -> str:
     text = shorten(text, limit)
     if text.isprintable() and '"' not in text and "\\" not in text:
         return f'"{neutralise(text, at_start=False)}"'
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = "".join(
-        ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in escaped
-    )
+    escaped = escape(text.replace("\\", "\\\\").replace('"', '\\"'), strict=True)
     return f'"{neutralise(escaped, at_start=False)}"'
 
 

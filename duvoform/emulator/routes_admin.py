@@ -9,7 +9,8 @@
   or ``{"team": ..., "schedules": [...]}``.
 - ``GET /_emulator/state``: every row of every table, including write-only data (handover
   targets), but never a secret header value: each is a salted fingerprint
-  (``store.fingerprint``; check one with ``store.fingerprint_matches``).
+  (``store.fingerprint``; check one with ``store.fingerprint_matches``), unless the emulator
+  was made with ``reveal_secrets`` (tests only).
 - ``GET/PUT/PATCH /_emulator/faults``: the fault settings (PUT replaces, PATCH merges).
 - ``GET/PUT /_emulator/rate-limit``: ``{"limit": N, "window_seconds": S}``; a change starts
   every window afresh.
@@ -135,6 +136,7 @@ async def seed_schedules(request: Request, rt: Runtime) -> Response:
 async def state(request: Request, rt: Runtime) -> Response:
     dump: dict[str, Any] = dict(rt.store.dump())
     in_memory = rt.store.path is None  # a file holds fingerprints already
+    in_memory = in_memory and not rt.settings.reveal_secrets
     for row in dump.get("connections", []):
         secret = row.get("headers_secret") or {}
         row["headers_secret"] = {

@@ -138,6 +138,10 @@ class EmulatorSettings(BaseModel):
     """The token ``/_emulator/*`` control routes require (``x-emulator-admin``); None: open."""
     hosts: tuple[str, ...] = ()
     """Host names served besides the local ones (the host the emulator was bound to)."""
+    reveal_secrets: bool = False
+    """For tests that witness what reached the API: ``/_emulator/state`` shows in-memory
+    secret header values as sent. Off: salted fingerprints (``duvoform emulator`` never sets
+    it)."""
 
     @field_validator("keys")
     @classmethod

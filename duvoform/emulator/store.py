@@ -6,8 +6,8 @@ hold text; booleans are 0/1 (NULL where the API allows ``null``).
 
 Secret header values are kept as given while the database is in memory, but a database file
 only ever holds a fingerprint (``sha256:<salt>:<hex>``, salted per value): no secret reaches the
-disk. ``GET /_emulator/state`` shows fingerprints in both cases (tests witness a value with
-``fingerprint_matches``).
+disk. ``GET /_emulator/state`` shows fingerprints in both cases, unless the settings say
+``reveal_secrets`` (tests that witness what reached the API).
 """
 
 from __future__ import annotations

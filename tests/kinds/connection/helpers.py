@@ -12,7 +12,6 @@ from click.testing import CliRunner, Result
 
 from duvoform.cli import cli
 from duvoform.emulator import EmulatorControl
-from duvoform.emulator.store import fingerprint_matches
 
 TOKEN_ENV = "CONN_TEST_TOKEN"
 
@@ -106,27 +105,12 @@ def connections(emulator: EmulatorControl) -> dict[str, dict[str, Any]]:
     return {row["name"]: row for row in rows}
 
 
-class Sealed(str):
-    """A secret value as ``/_emulator/state`` shows it (a salted fingerprint): equal to the
-    plain value it was made from."""
-
-    __slots__ = ()
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, str) and fingerprint_matches(self, other)
-
-    def __hash__(self) -> int:
-        return str.__hash__(self)
-
-
 def headers_of(row: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
-    """(plaintext, secret) headers of a connection row; secret values compare equal to the
-    plain values they were made from."""
+    """(plaintext, secret) headers of a connection row."""
     plain, secret = row["headers_plain"], row["headers_secret"]
-    secret = secret if isinstance(secret, dict) else json.loads(secret)
     return (
         plain if isinstance(plain, dict) else json.loads(plain),
-        {name: Sealed(value) for name, value in secret.items()},
+        secret if isinstance(secret, dict) else json.loads(secret),
     )
 
 
