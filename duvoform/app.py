@@ -19,6 +19,7 @@ import click
 from rich.console import Console
 
 from duvoform.redact import remember, scrub
+from duvoform.sanitise import SafeLogFormatter
 
 if TYPE_CHECKING:
     from duvoform.api.client import DuvoClient
@@ -70,7 +71,7 @@ class App:
         elif self.verbosity >= 2:
             level = logging.DEBUG
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(SafeLogFormatter("%(levelname)s %(name)s: %(message)s"))
         handler.addFilter(_scrub_record)
         root = logging.getLogger("duvoform")
         root.handlers[:] = [handler]

@@ -17,6 +17,7 @@ from duvoform import __version__
 from duvoform.app import DEFAULT_API_URL, App
 from duvoform.errors import DuvoformError
 from duvoform.redact import forget_all, scrub
+from duvoform.sanitise import guarded_output
 
 __all__ = ["cli", "main"]
 
@@ -51,14 +52,15 @@ class LazyGroup(click.Group):
         return command
 
     def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except DuvoformError as exc:
-            click.echo(scrub(f"Error: {exc.render()}"), err=True)
-            ctx.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
-            ctx.exit(130)
+        with guarded_output():  # no output line may start a CI log command
+            try:
+                return super().invoke(ctx)
+            except DuvoformError as exc:
+                click.echo(scrub(f"Error: {exc.render()}"), err=True)
+                ctx.exit(exc.exit_code)
+            except KeyboardInterrupt:
+                click.echo("Interrupted.", err=True)
+                ctx.exit(130)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -44,6 +44,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from duvoform.sanitise import printable
+
 __all__ = [
     "AddressError",
     "AmbiguousIdentityError",
@@ -188,7 +190,7 @@ class ApiError(DuvoformError):
         super().__init__(self._describe())
 
     def _describe(self) -> str:
-        detail = ": ".join(part for part in (self.error, self.api_message) if part)
+        detail = printable(": ".join(part for part in (self.error, self.api_message) if part))
         return f"{self.method} {self.path} returned {self.status}" + (
             f" ({detail})" if detail else ""
         )
@@ -209,7 +211,7 @@ class AuthError(ApiError):
                 f"(401 on {self.method} {self.path}); check that it is set, current, and "
                 "belongs to the team you mean"
             )
-        detail = ": ".join(part for part in (self.error, self.api_message) if part)
+        detail = printable(": ".join(part for part in (self.error, self.api_message) if part))
         return why + (f" [{detail}]" if detail else "")
 
 

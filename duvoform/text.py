@@ -10,6 +10,7 @@ import difflib
 from collections.abc import Iterable
 
 from duvoform.redact import scrub_prefix
+from duvoform.sanitise import escape, neutralise
 
 __all__ = ["MAX_SHOWN", "did_you_mean", "quote", "shorten", "suggest"]
 
@@ -32,12 +33,9 @@ def quote(value: object, limit: int = MAX_SHOWN) -> str:
     text = value if isinstance(value, str) else repr(value)
     text = shorten(text, limit)
     if text.isprintable() and '"' not in text and "\\" not in text:
-        return f'"{text}"'
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = "".join(
-        ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in escaped
-    )
-    return f'"{escaped}"'
+        return f'"{neutralise(text, at_start=False)}"'
+    escaped = escape(text.replace("\\", "\\\\").replace('"', '\\"'), strict=True)
+    return f'"{neutralise(escaped, at_start=False)}"'
 
 
 def suggest(word: str, candidates: Iterable[str], *, cutoff: float = 0.6) -> str | None:

@@ -9,7 +9,8 @@
 
     - ``.base_url``, ``.api_key``, ``.headers`` (the ``Authorization`` header)
     - ``.client(api_key=None, **kw)`` / ``.async_client(...)``: httpx clients for the API
-    - ``.stats()``, ``.clear_stats()``, ``.state()`` (every row, write-only data included)
+    - ``.stats()``, ``.clear_stats()``, ``.state()`` (every row, write-only data included; these
+      fixtures set ``reveal_secrets``, so secret header values show as sent)
     - ``.seed(dict)`` (bulk state; returns the ids made), ``.seed_schedules(list)``
     - ``.set_faults(**kw)`` (replaces all fault settings), ``.faults()``
     - ``.set_rate_limit(n, seconds)``, ``.add_key(key, team)``, ``.reset()``
@@ -52,12 +53,12 @@ def _serve(settings: EmulatorSettings) -> Iterator[EmulatorControl]:
 
 @pytest.fixture(scope="session")
 def _emulator_server() -> Iterator[EmulatorControl]:
-    yield from _serve(EmulatorSettings())
+    yield from _serve(EmulatorSettings(reveal_secrets=True))
 
 
 @pytest.fixture(scope="session")
 def _deterministic_server() -> Iterator[EmulatorControl]:
-    yield from _serve(EmulatorSettings(deterministic=True))
+    yield from _serve(EmulatorSettings(deterministic=True, reveal_secrets=True))
 
 
 @pytest.fixture
@@ -77,7 +78,7 @@ def deterministic_emulator(_deterministic_server: EmulatorControl) -> EmulatorCo
 @pytest.fixture
 def emulator_app() -> Iterator[Starlette]:
     """A new in-process emulator app with default settings (for ``httpx.ASGITransport``)."""
-    app = create_app(EmulatorSettings())
+    app = create_app(EmulatorSettings(reveal_secrets=True))
     yield app
     app.state.emulator.store.close()
 

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from pydantic import SecretStr
 
 from duvoform.errors import UsageError
+from duvoform.sanitise import printable
 from duvoform.text import shorten
 
 __all__ = [
@@ -109,7 +110,7 @@ def shown_url(url: str) -> str:
     """``url`` as a message may show it: anything before an ``@`` in its authority (a user
     name or password) masked, shortened, control characters escaped."""
     text = shorten(_USERINFO.sub(r"\1***@", url.strip()))
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in text)
+    return printable(text, strict=True)
 
 
 def load_api_key(

@@ -38,6 +38,7 @@ from duvoform.apply.report import ApplyReport, StepResult
 from duvoform.engine.steps import Step, plan_digest
 from duvoform.errors import ApplyError
 from duvoform.redact import scrub
+from duvoform.sanitise import json_text
 from duvoform.statedir import make_state_dir
 
 __all__ = ["JOURNAL_DIR", "Journal", "find_applied", "plan_digest", "read_journal"]
@@ -96,6 +97,7 @@ class Journal(ApplyListener):
             return
         line = json.dumps({"event": event, "time": _now(), **data}, ensure_ascii=False)
         line = scrub(line)  # the last gate: no record may hold a secret read in this run
+        line = json_text(line)
         try:
             self._file.write(line + "\n")
             self._file.flush()

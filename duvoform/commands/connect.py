@@ -27,6 +27,7 @@ import httpx
 
 from duvoform.api.client import DuvoClient
 from duvoform.app import App, pass_app
+from duvoform.commands._browser import browser_url
 from duvoform.commands._options import ManifestOptions, global_options, manifest_options
 from duvoform.engine.graph import DesiredState
 from duvoform.errors import ConnectError, UsageError
@@ -39,6 +40,7 @@ from duvoform.kinds.connection.oauth import (
     start,
     wait,
 )
+from duvoform.sanitise import printable
 from duvoform.text import did_you_mean, quote
 
 __all__ = ["command"]
@@ -70,21 +72,22 @@ async def _connect(
         existing = await find_existing(client, connection)
         if existing is not None:
             live, done = await finish(client, connection, existing)
-            tail = f"; {', '.join(done)}" if done else ""
-            click.echo(f"{name} is already connected (connection {live.id}){tail}.")
+            tail = printable(f"; {', '.join(done)}") if done else ""
+            click.echo(f"{name} is already connected (connection {printable(live.id)}){tail}.")
             return
         flow = await start(client, connection, return_url=return_url)
         if flow.url is not None and app.is_local:
             click.echo(f"Authorization URL for {name} ({flow.flow} OAuth):", err=True)
-            click.echo(flow.url)
+            click.echo(printable(flow.url))
             await _consent_locally(client, flow.url)
         elif flow.url is not None:
+            url = browser_url(flow.url, api_url=app.api_url) if open_browser else None
             click.echo(
                 f"Open this URL in a browser to authorize {name} ({flow.flow} OAuth):", err=True
             )
-            click.echo(flow.url)
-            if open_browser:
-                webbrowser.open(flow.url)
+            click.echo(printable(flow.url))
+            if url is not None:
+                webbrowser.open(url)
             click.echo(
                 f"Waiting up to {timeout:g} s for the connection to appear "
                 "(Ctrl-C stops waiting; nothing is lost)...",
@@ -92,8 +95,8 @@ async def _connect(
             )
         live = await wait(client, flow, timeout=timeout, interval=interval)
         live, done = await finish(client, connection, live)
-        tail = f"; {', '.join(done)}" if done else ""
-        click.echo(f"Connected {name} (connection {live.id}){tail}.")
+        tail = printable(f"; {', '.join(done)}") if done else ""
+        click.echo(f"Connected {name} (connection {printable(live.id)}){tail}.")
 
 
 async def _consent_locally(client: DuvoClient, url: str) -> None:
@@ -109,7 +112,9 @@ async def _consent_locally(client: DuvoClient, url: str) -> None:
 @click.command("connect")
 @click.argument("name")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--open", "open_browser", is_flag=True, help="Also open the URL in a web browser.")
+@click.option(
+    "--open", "open_browser", is_flag=True, help="Also open the URL in a web browser (https only)."
+)
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0),

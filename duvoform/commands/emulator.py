@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 import sys
 from pathlib import Path
 
 import click
-from pydantic import ValidationError
 
 from duvoform.app import App, pass_app
 from duvoform.commands._options import output_options
-from duvoform.emulator import DEFAULT_KEY, EmulatorSettings, FaultSettings, create_app
+from duvoform.emulator import DEFAULT_KEY, EmulatorSettings, create_app
 from duvoform.emulator.runtime import Runtime
-from duvoform.emulator.seed import apply_seed
 from duvoform.emulator.server import base_url_for, bind, run_server
 from duvoform.emulator.settings import parse_key, parse_rate_limit
-from duvoform.emulator.web import ApiProblem, validation_message
+from duvoform.emulator.startup import banner, parse_faults, seed_from_file
 from duvoform.errors import EmulatorError
 
 __all__ = ["command"]
 
 _LOOPBACK = {"127.0.0.1", "::1", "localhost"}
-
-
-def _masked(key: str) -> str:
-    return key if key == DEFAULT_KEY else f"{key[:4]}… ({len(key)} characters)"
 
 
 @click.command("emulator")
@@ -109,7 +102,7 @@ def command(
         keys=parsed,
         rate_limit=limit,
         rate_window=window,
-        faults=_faults(faults_json, latency_ms, fault_rate),
+        faults=parse_faults(faults_json, latency_ms, fault_rate),
         deterministic=deterministic,
         hosts=(host,),
         admin_token=secrets.token_urlsafe(24),  # a web page must not reset or read it
@@ -118,18 +111,12 @@ def command(
     runtime: Runtime = emulator.state.emulator
     try:
         if seed_file is not None:
-            _seed(runtime, seed_file)
+            seed_from_file(runtime, seed_file)
         sock = bind(host, port)
         url = base_url_for(sock)
         # Plain echo, not rich: a path, key or team may hold "[...]", which is not markup.
-        click.echo(f"Duvo emulator listening on {url}")
-        click.echo(f"State: {db if db is not None else 'in memory (lost on exit)'}")
-        click.echo(
-            f"Admin token for /_emulator/* (x-emulator-admin header): {settings.admin_token}"
-        )
-        for key, team in settings.effective_keys().items():
-            click.echo(f"API key: {_masked(key)} (team {team})")
-        click.echo(f"Try: curl -H 'Authorization: Bearer <key>' {url}/v1/agents")
+        for line in banner(url, settings):
+            click.echo(line)
         sys.stdout.flush()  # the address must show up at once, even when piped
         if host not in _LOOPBACK:
             click.echo(
@@ -139,30 +126,3 @@ def command(
         run_server(emulator, sock)
     finally:
         runtime.store.close()
-
-
-def _seed(runtime: Runtime, path: Path) -> None:
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError) as exc:
-        raise EmulatorError(f"cannot read the seed file {path}: {exc}") from exc
-    try:
-        apply_seed(runtime, data)
-    except ApiProblem as problem:
-        raise EmulatorError(f"the seed file {path} was refused: {problem.message}") from problem
-
-
-def _faults(text: str | None, latency_ms: int, fault_rate: float) -> FaultSettings:
-    extra: object = {}
-    if text is not None:
-        try:
-            extra = json.loads(text)
-        except ValueError as exc:
-            raise EmulatorError(f"--faults is not valid JSON: {exc}") from exc
-    if not isinstance(extra, dict):
-        raise EmulatorError("--faults must be a JSON object")
-    merged = {"latency_ms": latency_ms, "error_rate": fault_rate, **extra}
-    try:
-        return FaultSettings.model_validate(merged)
-    except ValidationError as exc:
-        raise EmulatorError(f"--faults: {validation_message(exc, merged)}") from None

@@ -48,6 +48,7 @@ from duvoform.lookup.reads import AssignmentView, ConnectionView, FolderView
 from duvoform.manifest import Manifests
 from duvoform.render.show import render_show_json, render_show_text, render_show_yaml
 from duvoform.render.text import render_plan
+from duvoform.sanitise import printable
 
 __all__ = ["command"]
 
@@ -187,13 +188,14 @@ def _yaml(app: App, shown: _Shown) -> None:
     document = shown.document
     if isinstance(document, Skipped):
         click.echo(
-            f"Error: {document.address} cannot be written as a manifest: {document.reason}",
+            f"Error: {printable(document.address)} cannot be written as a manifest: "
+            f"{printable(document.reason)}",
             err=True,
         )
         raise click.exceptions.Exit(1)
     click.echo(render_show_yaml(document), nl=False)
     for note in document.notes:
-        click.echo(f"note: {note}", err=True)
+        click.echo(f"note: {printable(note)}", err=True)
     comparison = shown.comparison
     if comparison is not None:
         if comparison.address is None:

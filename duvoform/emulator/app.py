@@ -44,6 +44,13 @@ __all__ = ["API_ROUTES", "create_app"]
 
 log = logging.getLogger("duvoform.emulator")
 
+_INJECTED_ERRORS = {
+    400: "bad_request",
+    409: "conflict",
+    422: "validation_error",
+    500: "internal_error",
+}
+
 
 def _one_route_per_path(routes: Sequence[Route]) -> list[Route]:
     """One route per path that dispatches on the method: Starlette answers 405 from the first
@@ -179,9 +186,11 @@ class Pipeline:
                 body = {"error": "rate_limited", "message": "too many requests; retry later"}
             else:
                 headers = decision.headers()
+                message = rt.faults.current().error_message
                 body = {
-                    "error": "internal_error" if fault.status == 500 else "service_unavailable",
-                    "message": "the server failed to handle the request (injected fault)",
+                    "error": _INJECTED_ERRORS.get(fault.status, "service_unavailable"),
+                    "message": message
+                    or "the server failed to handle the request (injected fault)",
                 }
             await self._respond(send, fault.status, body, headers)
             return

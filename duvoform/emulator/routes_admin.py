@@ -8,8 +8,10 @@
 - ``POST /_emulator/schedules``: seed schedules (v1 cannot write them): a list, one schedule,
   or ``{"team": ..., "schedules": [...]}``.
 - ``GET /_emulator/state``: every row of every table, and ``probes`` (the server URL and headers
-  of every MCP probe since the last reset), including write-only data (handover
-  targets, secret header values while the store is in memory; fingerprints in a file).
+  of every MCP probe since the last reset), including write-only data (handover targets), but
+  never a secret header value: each is a salted fingerprint (``store.fingerprint``; check one
+  with ``store.fingerprint_matches``), unless the emulator was made with ``reveal_secrets``
+  (tests only).
 - ``GET/PUT/PATCH /_emulator/faults``: the fault settings (PUT replaces, PATCH merges).
 - ``GET/PUT /_emulator/rate-limit``: ``{"limit": N, "window_seconds": S}``; a change starts
   every window afresh.
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import secrets
 from collections.abc import Awaitable, Callable
 from importlib import resources
 from typing import Any
@@ -34,6 +37,7 @@ from duvoform.emulator.guard import MAX_NESTING, too_deep
 from duvoform.emulator.runtime import Runtime
 from duvoform.emulator.seed import apply_seed
 from duvoform.emulator.settings import DEFAULT_TEAM, FaultSettings
+from duvoform.emulator.store import fingerprint
 from duvoform.emulator.web import ApiProblem, bad_request, json_response, validation_message
 
 __all__ = ["ADMIN_HEADER", "ROUTES"]
@@ -43,6 +47,9 @@ AdminHandler = Callable[[Request, Runtime], Awaitable[Response]]
 
 ADMIN_HEADER = "x-emulator-admin"
 """The header that carries the admin token, when the emulator was given one."""
+_STATE_SALT = secrets.token_hex(16)
+"""Salt of the fingerprints ``/_emulator/state`` shows for in-memory secrets: one per process,
+so that two reads of unchanged state compare equal."""
 _OPEN_ROUTES = frozenset({"health", "openapi"})  # hold no state and change nothing
 
 
@@ -129,6 +136,14 @@ async def seed_schedules(request: Request, rt: Runtime) -> Response:
 @_admin
 async def state(request: Request, rt: Runtime) -> Response:
     dump: dict[str, Any] = dict(rt.store.dump())
+    in_memory = rt.store.path is None  # a file holds fingerprints already
+    in_memory = in_memory and not rt.settings.reveal_secrets
+    for row in dump.get("connections", []):
+        secret = row.get("headers_secret") or {}
+        row["headers_secret"] = {
+            name: fingerprint(value, _STATE_SALT) if in_memory else value
+            for name, value in secret.items()
+        }
     dump["rate_limit"] = {"limit": rt.limiter.limit, "window_seconds": rt.limiter.window}
     dump["faults"] = rt.faults.current().model_dump()
     dump["probes"] = list(rt.probes)

@@ -87,6 +87,9 @@ def _start_flow(ctx: Ctx, flow: str, params: dict[str, Any], *, prefix: str = "s
 
 
 def _consent_url(ctx: Ctx, flow: str, state: str) -> str:
+    injected = ctx.rt.faults.current().oauth_url
+    if injected is not None:
+        return injected
     return f"{ctx.base_url}/_emulator/oauth/authorize?{urlencode({'flow': flow, 'state': state})}"
 
 

@@ -54,6 +54,9 @@ def user_id_for(key: str) -> str:
     return str(uuid.uuid5(NAMESPACE, f"user:{key}"))
 
 
+_INJECTED_STATUSES = frozenset({400, 409, 422, 500, 502, 503, 504})
+
+
 class FaultSettings(BaseModel):
     """What can go wrong, on purpose, with requests to ``/v1`` (never ``/_emulator``).
 
@@ -73,6 +76,10 @@ class FaultSettings(BaseModel):
       (with line breaks every 16 characters), ``cut`` (each long string value cut short, as
       APIs that truncate do), ``padded`` (after 280 characters of text). Nothing is written.
     - ``seed``: seeds the random choices, so a run with faults is reproducible.
+    - ``error_message``: the ``message`` of injected errors (default: a plain sentence), and
+      ``oauth_url``: the URL OAuth starts answer instead of the consent page: both to try a
+      client against a hostile API (control characters, CI log commands, a ``file:`` URL).
+      ``error_statuses`` may then include 400, 409 and 422, which a client does not retry.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -88,12 +95,14 @@ class FaultSettings(BaseModel):
     routes: list[str] | None = None
     echo: list[Literal["json", "folded", "cut", "padded"]] = Field(default_factory=list)
     seed: int | None = None
+    error_message: Annotated[str, Field(max_length=10_000)] | None = None
+    oauth_url: Annotated[str, Field(max_length=10_000)] | None = None
 
     @field_validator("error_statuses")
     @classmethod
     def _server_errors(cls, value: list[int]) -> list[int]:
-        if not value or any(status not in (500, 502, 503, 504) for status in value):
-            raise ValueError("must be a non-empty list of 500, 502, 503 or 504")
+        if not value or any(status not in _INJECTED_STATUSES for status in value):
+            raise ValueError("must be a non-empty list of 400, 409, 422, 500, 502, 503 or 504")
         return value
 
     @field_validator("methods")
@@ -134,6 +143,10 @@ class EmulatorSettings(BaseModel):
     """The token ``/_emulator/*`` control routes require (``x-emulator-admin``); None: open."""
     hosts: tuple[str, ...] = ()
     """Host names served besides the local ones (the host the emulator was bound to)."""
+    reveal_secrets: bool = False
+    """For tests that witness what reached the API: ``/_emulator/state`` shows in-memory
+    secret header values as sent. Off: salted fingerprints (``duvoform emulator`` never sets
+    it)."""
 
     @field_validator("keys")
     @classmethod

@@ -4,9 +4,10 @@ All access goes through one connection guarded by a lock, so requests served by 
 thread and requests made in-process never interleave inside a transaction. JSON-valued columns
 hold text; booleans are 0/1 (NULL where the API allows ``null``).
 
-Secret header values are kept as given while the database is in memory (so tests can witness
-them through ``GET /_emulator/state``), but a database file only ever holds a fingerprint
-(``sha256:<salt>:<hex>``, salted per value): no secret reaches the disk.
+Secret header values are kept as given while the database is in memory, but a database file
+only ever holds a fingerprint (``sha256:<salt>:<hex>``, salted per value): no secret reaches the
+disk. ``GET /_emulator/state`` shows fingerprints in both cases, unless the settings say
+``reveal_secrets`` (tests that witness what reached the API).
 """
 
 from __future__ import annotations

@@ -41,6 +41,7 @@ from duvoform.errors import Location, Problem, SafetyError
 from duvoform.kinds import Folder, Resource
 from duvoform.kinds.base import FieldPath
 from duvoform.kinds.registry import home
+from duvoform.sanitise import printable
 from duvoform.text import quote
 
 __all__ = [
@@ -63,7 +64,7 @@ SHOWN = 10
 
 def listed(names: Sequence[str], shown: int = SHOWN) -> str:
     """``a, b, c and 4 more``: the first ``shown`` names and how many were left out."""
-    text = ", ".join(names[:shown])
+    text = ", ".join(printable(name) for name in names[:shown])
     more = len(names) - shown
     return text + (f" and {more} more" if more > 0 else "")
 

@@ -25,6 +25,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from duvoform.errors import Location
+from duvoform.sanitise import printable
 from duvoform.text import quote, shorten
 
 __all__ = [
@@ -141,7 +142,8 @@ def format_field(path: FieldPath) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else part
+            shown = printable(part)  # a key is manifest text
+            out += f".{shown}" if out else shown
     return out
 
 

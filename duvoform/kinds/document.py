@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from duvoform.kinds import API_VERSION, format_field, kind_class
 from duvoform.manifest.template import is_templated
+from duvoform.sanitise import printable
 
 __all__ = ["Document", "Skipped", "check", "header", "literal", "one_line"]
 
@@ -74,7 +75,7 @@ def header(kind: str, metadata: dict[str, Any]) -> dict[str, Any]:
 
 def one_line(text: str) -> str:
     """``text`` fit for a one-line YAML comment: control characters shown as escapes."""
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in text)
+    return printable(text, strict=True)
 
 
 def check(document: Document) -> Document | Skipped:

@@ -14,6 +14,7 @@ from typing import Any
 
 from duvoform.engine.drift import DriftReport
 from duvoform.redact import redact
+from duvoform.sanitise import json_text
 
 __all__ = ["render_drift_json"]
 
@@ -25,7 +26,7 @@ def render_drift_json(report: DriftReport) -> str:
         for field in entry["fields"]:
             field["live"] = _sorted(redact(field["live"], field["path"]))
             field["desired"] = _sorted(redact(field["desired"], field["path"]))
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _sorted(value: Any) -> Any:

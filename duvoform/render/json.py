@@ -16,6 +16,7 @@ from typing import Any
 
 from duvoform.engine.plan import Plan
 from duvoform.redact import redact
+from duvoform.sanitise import json_text
 
 __all__ = ["CONTRACT_KEYS", "render_plan"]
 
@@ -32,7 +33,7 @@ def render_plan(plan: Plan) -> str:
         for field in change["fields"]:
             field["before"] = _sorted_keys(redact(field["before"], field["path"]))
             field["after"] = _sorted_keys(redact(field["after"], field["path"]))
-    return json.dumps(ordered, indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(ordered, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _sorted_keys(value: Any) -> Any:

@@ -28,6 +28,7 @@ from rich.text import Text
 
 from duvoform.apply.report import ApplyReport, StepResult
 from duvoform.render.values import printable
+from duvoform.sanitise import json_text
 
 __all__ = [
     "DONE_LIMIT",
@@ -89,7 +90,7 @@ def render_report_plain(report: ApplyReport, *, verbose: bool = False) -> str:
 
 def render_report_json(report: ApplyReport) -> str:
     """The report as one JSON document (2-space indent, trailing newline)."""
-    return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False)) + "\n"
 
 
 def _section(

@@ -27,6 +27,7 @@ from duvoform.lookup.compare import Comparison
 from duvoform.manifest.yamlout import render_documents
 from duvoform.render.text import render_plan
 from duvoform.render.values import format_value, printable
+from duvoform.sanitise import json_text
 
 __all__ = [
     "SHOW_FORMAT_VERSION",
@@ -66,7 +67,7 @@ def render_show_json(
         diff = comparison.plan.to_json()
         diff["address"] = comparison.address
         doc["diff"] = diff
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
 
 
 def render_show_text(

@@ -8,12 +8,12 @@ in the middle of nothing: a long value keeps its start and ends with ``…``.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from duvoform.engine.plan import Action, FieldChange, Plan
 from duvoform.redact import redact, scrub_prefix
+from duvoform.sanitise import printable
 
 __all__ = [
     "ACTION_LABELS",
@@ -48,26 +48,6 @@ ACTION_LABELS: dict[Action, str] = {
     Action.DELETE: "will be deleted",
     Action.AUTHORIZE: "needs authorization by a person (duvoform connect)",
 }
-
-# C0/C1 control characters except tab, line separators and bidirectional overrides: a name or
-# value must not move a terminal's cursor or make text read differently from what it is.
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
-
-
-def printable(text: str) -> str:
-    """``text`` with control characters shown as escapes (``\\x1b``, ``\\n``), tabs kept."""
-    return _CONTROL.sub(_escape_control, text)
-
-
-def _escape_control(match: re.Match[str]) -> str:
-    char = match.group()
-    if char in _NAMED:
-        return _NAMED[char]
-    code = ord(char)
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
-
-
-_NAMED = {"\n": "\\n", "\r": "\\r"}
 
 
 def shorten(text: str, limit: int = VALUE_LIMIT) -> str:

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from duvoform.cli import cli
 from duvoform.emulator.settings import parse_key, parse_rate_limit
+from duvoform.emulator.store import fingerprint_matches
 from duvoform.errors import EmulatorError
 from tests.e2e.helpers import AT_A_TERMINAL
 
@@ -169,3 +170,27 @@ def test_the_emulator_logs_stats_and_state_file_never_hold_a_secret_header(tmp_p
     assert any("POST /v1/connections" in line for line in lines)  # the access log was read
     for text in ("\n".join(lines), stats, db.read_bytes().decode("utf-8", "replace")):
         assert canary not in text
+
+
+def test_control_routes_need_the_printed_admin_token_and_state_shows_no_secret() -> None:
+    canary = "canary-41d9-in-memory-secret"
+    headers = {"Authorization": "Bearer duvo-local-key"}
+    with _running() as (url, lines):
+        (line,) = [line for line in lines if line.startswith("Admin token for /_emulator/*")]
+        token = line.rsplit(" ", 1)[1]
+        body = {
+            "name": "Vault",
+            "provider": "user",
+            "auth_method": "headers",
+            "server_url": "https://mcp.example.com/vault",
+            "headers": {"secret": {"Authorization": f"Bearer {canary}"}},
+        }
+        assert httpx.post(f"{url}/v1/connections", json=body, headers=headers).status_code == 201
+        for path in ("/_emulator/state", "/_emulator/stats", "/_emulator/faults"):
+            assert httpx.get(f"{url}{path}").status_code == 403
+        assert httpx.post(f"{url}/_emulator/reset").status_code == 403
+        state = httpx.get(f"{url}/_emulator/state", headers={"x-emulator-admin": token})
+        assert state.status_code == 200
+    assert canary not in state.text
+    (sealed,) = state.json()["connections"][0]["headers_secret"].values()
+    assert fingerprint_matches(sealed, f"Bearer {canary}")
