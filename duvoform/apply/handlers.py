@@ -32,6 +32,7 @@ HANDLERS: Mapping[Op, Handler] = MappingProxyType(
         Op.AGENTS_MOVE: folders.agents_move,
         Op.BUILD_CREATE: builds.build_create,
         Op.BUILD_UPDATE: builds.build_update,
+        Op.BUILD_PROMOTE: builds.build_promote,
         Op.BUILD_WIRE: builds.build_wire,
         Op.CONNECTION_CREATE: connections.connection_create,
         Op.CONNECTION_UPDATE: connections.connection_update,

@@ -47,7 +47,9 @@ def _builds(emulator: EmulatorControl, agent: str) -> list[dict[str, Any]]:
 
 
 def _live_number(emulator: EmulatorControl, agent: str) -> int:
-    return next(int(b["revision_number"]) for b in _builds(emulator, agent) if b["status"] == "live")
+    return next(
+        int(b["revision_number"]) for b in _builds(emulator, agent) if b["status"] == "live"
+    )
 
 
 def _two_builds(emulator: EmulatorControl, work: Path, connections: list[str]) -> Path:
@@ -64,7 +66,7 @@ def test_an_older_build_promoted_again_by_hand_is_put_back_by_promoting(
     emulator: EmulatorControl, work: Path, connections: list[str]
 ) -> None:
     root = _two_builds(emulator, work, connections)
-    first, second = _builds(emulator, "Lookup")
+    first, _ = _builds(emulator, "Lookup")
     with emulator.client() as http:
         assert http.post(f"/v1/revisions/{first['id']}/promote", json={}).status_code == 200
     assert _live_number(emulator, "Lookup") == 1

@@ -47,6 +47,12 @@ from duvoform.kinds.assignment.digest import (
     parse_digest,
     parse_handover,
 )
+from duvoform.kinds.assignment.promote import (
+    build_label,
+    existing_build,
+    promote_field,
+    promote_params,
+)
 
 __all__ = ["BuildOutcome", "assignment_address", "build_config", "diff_build", "readable_fields"]
 
@@ -109,6 +115,7 @@ class BuildOutcome:
     fields: list[FieldChange] = field(default_factory=list)
     requests: tuple[ApiCall, ...] = ()
     notes: list[str] = field(default_factory=list)
+    target: Build | None = None  # the existing build a promote makes live
 
 
 def diff_build(ctx: Context, assignment: Assignment, address: str, agent: Agent) -> BuildOutcome:
@@ -177,10 +184,29 @@ def _new(
     desired: Readable,
     outcome: BuildOutcome,
 ) -> BuildOutcome:
+    agent_id = ctx.live_id(address)
+    found = (
+        existing_build(ctx, agent_id, assignment.spec.build, desired.sub_agents, live)
+        if agent_id is not None
+        else None
+    )
+    outcome.fields = readable_fields(ctx, current, desired, names=assignment.spec.build.sub_agents)
+    if found is not None:
+        # A revert: the desired build exists already; promotion only moves a pointer.
+        outcome.op = Op.BUILD_PROMOTE
+        outcome.params = promote_params(address, assignment.spec.build, found)
+        outcome.requests = (PROMOTE_BUILD,)
+        outcome.target = found
+        outcome.fields.insert(0, promote_field(live, found))
+        outcome.fields += _label_fields(assignment, live)
+        outcome.notes.append(
+            f"promote build {build_label(found)}: it is the desired build already (the same "
+            "digest), so no new build is made"
+        )
+        return outcome
     outcome.op = Op.BUILD_CREATE
     outcome.params = new_build_params(assignment, address, live.id if live else None)
     outcome.requests = _NEW_BUILD
-    outcome.fields = readable_fields(ctx, current, desired, names=assignment.spec.build.sub_agents)
     if current.version == "v1":
         outcome.fields.insert(0, FieldChange("build.config_version", "v1", "v2"))
     outcome.fields += _label_fields(assignment, live)
