@@ -13,6 +13,10 @@ The live build is ``LiveState.live_build`` (``status == "live"``, else the newes
   says so, and that handover targets cannot be read back when the manifest declares any);
   different: **a new build** (v2), with a note that the live build was changed outside git.
 
+When the desired build is an existing non-live build of the assignment (same digest and
+sub-agents; a revert), that build is promoted instead (``build.promote``, "promote build #N"):
+see ``duvoform.kinds.assignment.promote``.
+
 A new build is ``build.create`` (POST revisions, then promote when it is not live), named
 ``duvoform:<digest>`` (followed by its handover targets, see ``digest.build_name``), with the
 whole desired config, handover targets and labels; it copies

@@ -21,7 +21,9 @@ connected group of new assignments, the one with the smallest address, until no 
 
 **Wiring**: a build that names connections gets a ``build.wire`` step after the step that makes
 it (create, or a new build), or, when the build is kept, when its live slots and pins lack one
-of them (``duvoform.kinds.assignment.wiring``).
+of them (``duvoform.kinds.assignment.wiring``). Before that, slots the build should not keep
+(of managed connections it no longer lists, or whose connection is gone) are removed by a
+``build.wire`` step with ``remove`` (``duvoform.kinds.assignment.cleanup``).
 """
 
 from __future__ import annotations
