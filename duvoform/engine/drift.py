@@ -34,6 +34,7 @@ from duvoform.api.client import DuvoClient
 from duvoform.engine.context import Context, DiffOptions
 from duvoform.engine.plan import Action, Change, FieldChange
 from duvoform.engine.planner import PlanOptions, PlanResult, build_plan
+from duvoform.engine.steps import Op
 from duvoform.kinds import Assignment
 from duvoform.kinds.assignment.provenance import build_provenance, tampered_fields
 from duvoform.manifest import Manifests
@@ -202,7 +203,9 @@ def _entries(change: Change, result: PlanResult) -> list[DriftEntry]:
     build = tuple(f for f in change.fields if f.path.startswith("build."))
     other = tuple(f for f in change.fields if not f.path.startswith("build."))
     resource = result.desired.get(change.kind, change.name)
-    if change.action is not Action.BUILD or change.live_id is None or resource is None:
+    # A promote of an existing build puts the live build back as a new build would.
+    rebuilt = change.action is Action.BUILD or any(s.op is Op.BUILD_PROMOTE for s in change.steps)
+    if not rebuilt or change.live_id is None or resource is None:
         return [entry(Cause.DIFFERS, change.fields, *notes)]
     assert isinstance(resource, Assignment)
     found = build_provenance(result.live, change.live_id, resource.spec.build)

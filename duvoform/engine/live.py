@@ -3,7 +3,8 @@
 Always read, all at once: the folder list (one request), the assignment list (pages of 100,
 each assignment with its ``latest_build``), and the connection list. Then, only where needed:
 
-- the builds of an assignment whose latest build is not live (to find the live one);
+- the builds of an assignment whose latest build is not live (to find the live one), and of
+  those ``LiveQuery.builds_for`` asks about (a build to promote instead of making a new one);
 - the credential header names of the connections a manifest declares headers for;
 - the slots of the live build, and the caller's pins on each slot, of the assignments a
   manifest asks about. When the live build is the latest one, its slots come embedded in the
@@ -26,7 +27,7 @@ to 100 connections. ``LiveState.requests`` says how many the read took.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from duvoform.api.client import DuvoClient
@@ -59,11 +60,14 @@ class LiveQuery:
     ``credentials_for``: connection names (or ids) whose credential header names are needed
     (connections whose manifests declare headers). ``slots_for``: assignment names (or ids)
     whose live build's slots and pins are needed. ``schedules``: read schedules too.
+    ``builds_for``: whether to list the builds of an assignment whose latest build is live
+    (the others' are listed anyway); a kind's differ decides (it looks for a build to promote).
     """
 
     credentials_for: frozenset[str] = frozenset()
     slots_for: frozenset[str] = frozenset()
     schedules: bool = False
+    builds_for: Callable[[Agent], bool] | None = field(default=None, compare=False)
 
 
 class FolderTree:
@@ -227,6 +231,8 @@ async def read_live_state(client: DuvoClient, query: LiveQuery | None = None) ->
     )
     reads: list[Awaitable[None]] = []
     for agent in state.agents:
+        if query.builds_for is not None and _latest_is_live(agent) and query.builds_for(agent):
+            reads.append(_read_builds(client, state, agent.id))
         if not _agent_needs_reads(agent, query):
             continue
         latest = agent.latest_build
@@ -295,6 +301,14 @@ async def _read_agent(client: DuvoClient, state: LiveState, agent: Agent, query:
                 await _read_pins(client, state, agent.id, live.id, unknown)
             elif live is not None:
                 await _read_slots(client, state, agent.id, live.id)
+
+
+def _latest_is_live(agent: Agent) -> bool:
+    return agent.latest_build is not None and agent.latest_build.is_live
+
+
+async def _read_builds(client: DuvoClient, state: LiveState, agent_id: str) -> None:
+    state.builds[agent_id] = tuple(await client.list_builds(agent_id))
 
 
 async def _read_schedules(client: DuvoClient, state: LiveState, agent_id: str) -> None:

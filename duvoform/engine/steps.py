@@ -28,8 +28,15 @@ Operations and their parameters (``ref`` = ``{"$ref": address}``)::
                        as ``source_build_id`` so that the new build keeps the integration
                        slots and pins of the build it replaces)
     build.update       build: ref|id, [revision_name], [revision_description]
+    build.promote      agent: ref, build: id, number: int|None,
+                       [revision_name], [revision_description]       -> "<address>@build"
+                       (makes an existing build live again: the one whose digest is the
+                       desired build's; the labels go with the promote; a 409 from a build
+                       that is live already is success)
     build.wire         agent: ref, build: ref, integrations: [str|ref],
-                       pins: [{integration, connection: ref}]
+                       pins: [{integration, connection: ref}],
+                       [remove: [integration id]]                     (the slots of those
+                       integrations are removed from the build first, with every pin on them)
     connection.create  body (with $secret markers), [shared]          -> id of address
     connection.update  connection: ref, body (with $secret markers)
     connection.delete  connection: ref
@@ -77,6 +84,7 @@ class Op(StrEnum):
     AGENTS_MOVE = "agents.move"
     BUILD_CREATE = "build.create"
     BUILD_UPDATE = "build.update"
+    BUILD_PROMOTE = "build.promote"
     BUILD_WIRE = "build.wire"
     CONNECTION_CREATE = "connection.create"
     CONNECTION_UPDATE = "connection.update"

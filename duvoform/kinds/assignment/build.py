@@ -13,6 +13,10 @@ The live build is ``LiveState.live_build`` (``status == "live"``, else the newes
   says so, and that handover targets cannot be read back when the manifest declares any);
   different: **a new build** (v2), with a note that the live build was changed outside git.
 
+When the desired build is an existing non-live build of the assignment (same digest and
+sub-agents; a revert), that build is promoted instead (``build.promote``, "promote build #N"):
+see ``duvoform.kinds.assignment.promote``.
+
 A new build is ``build.create`` (POST revisions, then promote when it is not live), named
 ``duvoform:<digest>`` (followed by its handover targets, see ``digest.build_name``), with the
 whole desired config, handover targets and labels; it copies
@@ -46,6 +50,12 @@ from duvoform.kinds.assignment.digest import (
     normalise_sop,
     parse_digest,
     parse_handover,
+)
+from duvoform.kinds.assignment.promote import (
+    build_label,
+    existing_build,
+    promote_field,
+    promote_params,
 )
 
 __all__ = ["BuildOutcome", "assignment_address", "build_config", "diff_build", "readable_fields"]
@@ -109,6 +119,7 @@ class BuildOutcome:
     fields: list[FieldChange] = field(default_factory=list)
     requests: tuple[ApiCall, ...] = ()
     notes: list[str] = field(default_factory=list)
+    target: Build | None = None  # the existing build a promote makes live
 
 
 def diff_build(ctx: Context, assignment: Assignment, address: str, agent: Agent) -> BuildOutcome:
@@ -177,10 +188,29 @@ def _new(
     desired: Readable,
     outcome: BuildOutcome,
 ) -> BuildOutcome:
+    agent_id = ctx.live_id(address)
+    found = (
+        existing_build(ctx, agent_id, assignment.spec.build, desired.sub_agents, live)
+        if agent_id is not None
+        else None
+    )
+    outcome.fields = readable_fields(ctx, current, desired, names=assignment.spec.build.sub_agents)
+    if found is not None:
+        # A revert: the desired build exists already; promotion only moves a pointer.
+        outcome.op = Op.BUILD_PROMOTE
+        outcome.params = promote_params(address, assignment.spec.build, found)
+        outcome.requests = (PROMOTE_BUILD,)
+        outcome.target = found
+        outcome.fields.insert(0, promote_field(live, found))
+        outcome.fields += _label_fields(assignment, live)
+        outcome.notes.append(
+            f"promote build {build_label(found)}: it is the desired build already (the same "
+            "digest), so no new build is made"
+        )
+        return outcome
     outcome.op = Op.BUILD_CREATE
     outcome.params = new_build_params(assignment, address, live.id if live else None)
     outcome.requests = _NEW_BUILD
-    outcome.fields = readable_fields(ctx, current, desired, names=assignment.spec.build.sub_agents)
     if current.version == "v1":
         outcome.fields.insert(0, FieldChange("build.config_version", "v1", "v2"))
     outcome.fields += _label_fields(assignment, live)

@@ -1,4 +1,4 @@
-"""Handlers for builds: ``build.create``, ``build.update`` and ``build.wire``.
+"""Handlers for builds: ``build.create``, ``build.update``, ``build.promote`` and ``build.wire``.
 
 ``build.create`` POSTs the new build (with its handover targets), then makes it live: a build
 the API already made live needs no promote; otherwise it is promoted, and a 409 from a build
@@ -7,8 +7,13 @@ with the promote, or in a PATCH when no promote is needed. A lost create is look
 the assignment's builds with the same name (which carries the build digest) and the same
 sub-agents.
 
-``build.wire`` gives a build its integration slots and the caller's pins. It only adds what is
-missing: a new build starts with none, and removing a slot would remove every user's pins. An
+``build.promote`` makes an existing build live again (a revert: its digest is the desired
+build's); a 409 from a build that turns out to be live is success.
+
+``build.wire`` gives a build its integration slots and the caller's pins. It adds what is
+missing, and removes only the slots the plan names in ``remove`` (slots of managed connections
+the build no longer lists, or whose connection is gone): removing a slot removes every user's
+pins on it, so nothing else is touched. An
 integration is a catalog or custom integration id, or a reference to a Connection, which stands
 for that connection's integration (its ``custom_integration_id``, else its ``integration_id``).
 """
@@ -23,11 +28,11 @@ from duvoform.api.models import Build, BuildConfigV2, Connection
 from duvoform.api.routes import Route
 from duvoform.apply.context import StepContext, create_once
 from duvoform.engine.steps import Op, build_key
-from duvoform.errors import ApplyError, ConflictError
+from duvoform.errors import ApplyError, ConflictError, NotFoundError
 from duvoform.kinds.assignment.ops import label_fields
 from duvoform.kinds.home import Operation
 
-__all__ = ["OPERATIONS", "build_create", "build_update", "build_wire"]
+__all__ = ["OPERATIONS", "build_create", "build_promote", "build_update", "build_wire"]
 
 
 async def build_create(ctx: StepContext) -> None:
@@ -94,13 +99,41 @@ async def build_update(ctx: StepContext) -> None:
         await ctx.client.update_build(build_id, labels)
 
 
+async def build_promote(ctx: StepContext) -> None:
+    """``build.promote``: agent: ref, build: id, [labels] -> ``<address>@build``."""
+    agent_id = ctx.id_of("agent")
+    build_id = ctx.id_of("build")
+    if agent_id is None or build_id is None:
+        raise ApplyError(f"{ctx.step.id}: build.promote needs the assignment and the build")
+    labels = label_fields(dict(ctx.step.params))
+    try:
+        result = await ctx.client.promote_build(build_id, labels or None)
+        already = result.already_live
+    except ConflictError:
+        again = await ctx.client.get_agent_build(agent_id, build_id)
+        if not again.is_live:
+            raise
+        already = True
+    if already:
+        ctx.note("the build was already live")
+        if labels:
+            await ctx.client.update_build(build_id, labels)
+    ctx.record(build_key(ctx.step.address), build_id)
+
+
 async def build_wire(ctx: StepContext) -> None:
     """``build.wire``: agent: ref, build: ref, integrations: [str|ref],
-    pins: [{integration, connection: ref}] (attach missing slots, add missing pins)."""
+    pins: [{integration, connection: ref}], [remove: [integration id]] (remove the named
+    slots, attach missing slots, add missing pins)."""
     agent_id = ctx.id_of("agent")
     build_id = ctx.id_of("build")
     if agent_id is None or build_id is None:
         raise ApplyError(f"{ctx.step.id}: build.wire needs the assignment and the build")
+    remove = ctx.raw("remove", [])
+    if not isinstance(remove, list):
+        raise ApplyError(f"{ctx.step.id}: build.wire remove must be a list")
+    if remove:
+        await _remove(ctx, agent_id, build_id, {str(ident) for ident in remove})
     looked_up: dict[str, str] = {}  # connection id -> its integration: one GET per connection
     integrations = await _integrations(ctx, ctx.raw("integrations", []), looked_up)
     pins = ctx.raw("pins", [])
@@ -155,6 +188,17 @@ def _slot_refs(slots: Any) -> set[str]:
     return refs
 
 
+async def _remove(ctx: StepContext, agent_id: str, build_id: str, unwanted: set[str]) -> None:
+    """Remove every slot of the build whose integration is in ``unwanted`` (by slot id, so
+    that two slots of one integration both go)."""
+    for slot in await ctx.client.list_slots(agent_id, build_id):
+        if unwanted & {slot.integration_id, slot.custom_integration_id}:
+            try:
+                await ctx.client.remove_slot(agent_id, build_id, slot.id)
+            except NotFoundError:
+                continue  # gone already: what was wanted
+
+
 async def _attach(ctx: StepContext, agent_id: str, build_id: str, wanted: list[str]) -> None:
     attached = _slot_refs(await ctx.client.list_slots(agent_id, build_id))
     missing = [ident for ident in wanted if ident not in attached]
@@ -199,7 +243,11 @@ async def _pin(
 
 def _wire_requests(params: Mapping[str, Any]) -> tuple[Route, ...]:
     slots = bool(params.get("integrations")) or bool(params.get("pins"))
-    return ((routes.ATTACH_SLOTS,) if slots else ()) + ((routes.PIN,) if params.get("pins") else ())
+    return (
+        ((routes.REMOVE_SLOT,) if params.get("remove") else ())
+        + ((routes.ATTACH_SLOTS,) if slots else ())
+        + ((routes.PIN,) if params.get("pins") else ())
+    )
 
 
 OPERATIONS = (
@@ -210,6 +258,9 @@ OPERATIONS = (
         build_update,
         lambda p: (routes.UPDATE_BUILD,) if label_fields(dict(p)) else (),
     ),
+    # promoting a build that exists: its labels go with the promote
+    Operation(Op.BUILD_PROMOTE, build_promote, lambda _: (routes.PROMOTE_BUILD,)),
     Operation(Op.BUILD_WIRE, build_wire, _wire_requests),
 )
-"""Build operations: create (and promote), relabel, wire slots and pins."""
+"""Build operations: create (and promote), relabel, promote one that exists, wire slots and
+pins."""

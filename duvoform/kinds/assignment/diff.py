@@ -21,7 +21,9 @@ connected group of new assignments, the one with the smallest address, until no 
 
 **Wiring**: a build that names connections gets a ``build.wire`` step after the step that makes
 it (create, or a new build), or, when the build is kept, when its live slots and pins lack one
-of them (``duvoform.kinds.assignment.wiring``).
+of them (``duvoform.kinds.assignment.wiring``). Before that, slots the build should not keep
+(of managed connections it no longer lists, or whose connection is gone) are removed by a
+``build.wire`` step with ``remove`` (``duvoform.kinds.assignment.cleanup``).
 """
 
 from __future__ import annotations
@@ -50,8 +52,15 @@ from duvoform.kinds.assignment.build import (
     diff_build,
     new_build_params,
 )
+from duvoform.kinds.assignment.cleanup import (
+    REMOVE_SLOT,
+    SlotFacts,
+    clean_slots,
+    warn_unmanaged_slots,
+)
 from duvoform.kinds.assignment.digest import BOOTSTRAP_NAME, build_digest, build_name
 from duvoform.kinds.assignment.digest import desired_readable as readable_of
+from duvoform.kinds.assignment.promote import newest_not_live
 from duvoform.kinds.assignment.tables import FLAGS
 from duvoform.kinds.assignment.wiring import new_build_wiring, wiring_drift
 from duvoform.text import quote
@@ -65,6 +74,7 @@ def diff_assignments(ctx: Context) -> None:
     new = {ctx.address(a): a for a in assignments if ctx.live_id(ctx.address(a)) is None}
     bare = bare_assignments({address: _new_sub_agents(a, new) for address, a in new.items()})
     new_addresses = set(new)
+    facts = SlotFacts(ctx)
     for assignment in assignments:
         address = ctx.address(assignment)
         live_id = ctx.live_id(address)
@@ -74,9 +84,10 @@ def diff_assignments(ctx: Context) -> None:
             continue
         agent = ctx.live.agent(live_id)
         assert agent is not None  # matched ids come from the assignment list
-        if not _update(ctx, assignment, address, agent):
+        if not _update(ctx, assignment, address, agent, facts):
             ctx.result.unchanged += 1
     _unmanaged_note(ctx)
+    warn_unmanaged_slots(ctx, facts)
 
 
 def _new_sub_agents(assignment: Assignment, new: dict[str, Assignment]) -> set[str]:
@@ -265,7 +276,9 @@ def _create_fields(assignment: Assignment, folder_path: str | None) -> Iterable[
 # -- update -------------------------------------------------------------------------------
 
 
-def _update(ctx: Context, assignment: Assignment, address: str, agent: Agent) -> bool:
+def _update(
+    ctx: Context, assignment: Assignment, address: str, agent: Agent, facts: SlotFacts
+) -> bool:
     spec = assignment.spec
     steps = StepList(address)
     fields: list[FieldChange] = []
@@ -293,7 +306,13 @@ def _update(ctx: Context, assignment: Assignment, address: str, agent: Agent) ->
         requests += outcome.requests
         fields += outcome.fields
     notes = list(outcome.notes)
-    wiring = wiring_drift(ctx, assignment, address, agent, new_build=outcome.op is Op.BUILD_CREATE)
+    newest_not_live(ctx, address, agent, ctx.live.live_build(agent.id), outcome.op, outcome.target)
+    cleanup = clean_slots(ctx, facts, assignment, address, agent, outcome.op, outcome.target)
+    if cleanup.remove:
+        steps.add(Op.BUILD_WIRE, cleanup.params(address))
+        requests.append(REMOVE_SLOT)
+    new_build = outcome.op in (Op.BUILD_CREATE, Op.BUILD_PROMOTE)
+    wiring = wiring_drift(ctx, assignment, address, agent, new_build=new_build)
     if wiring is not None:
         for params, after in wiring.steps:
             steps.add(Op.BUILD_WIRE, params, after=after)
@@ -302,6 +321,7 @@ def _update(ctx: Context, assignment: Assignment, address: str, agent: Agent) ->
         notes += wiring.notes
     if not steps:
         return False
+    notes += cleanup.notes
     ctx.add(
         Change(
             kind=Assignment.KIND,

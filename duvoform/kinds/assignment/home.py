@@ -13,6 +13,7 @@ from duvoform.engine.live import LiveQuery, LiveState
 from duvoform.kinds.assignment import show
 from duvoform.kinds.assignment.diff import diff_assignments
 from duvoform.kinds.assignment.model import Assignment
+from duvoform.kinds.assignment.promote import builds_to_read
 from duvoform.kinds.assignment.tables import FLAGS
 from duvoform.kinds.assignment.wiring import slot_reads
 from duvoform.kinds.base import Resource
@@ -33,8 +34,14 @@ class AssignmentHome(KindHome):
         return Assignment
 
     def live_query(self, desired: DesiredState, query: LiveQuery) -> LiveQuery:
-        """The slots and pins of the live builds of assignments that name connections."""
-        return replace(query, slots_for=query.slots_for | slot_reads(desired))
+        """The slots and pins of the live builds of assignments that name connections, and
+        the builds of those whose plan would otherwise make a new build (to promote one that
+        exists instead)."""
+        return replace(
+            query,
+            slots_for=query.slots_for | slot_reads(desired),
+            builds_for=builds_to_read(desired),
+        )
 
     def diff(self, ctx: Context) -> None:
         diff_assignments(ctx)

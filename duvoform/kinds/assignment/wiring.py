@@ -16,10 +16,9 @@ connection on the slot (pins are the API key's user's own):
   compared.
 
 Connections are part of the build digest (``duvoform.kinds.assignment.digest``), so naming another
-connection makes a new build. Wiring only adds: a slot or pin the manifest does not name is
-left alone, because removing a slot removes every user's pins on it and the API shows only the
-caller's own; a slot of the live build with no pin of the caller's that the manifest does not
-wire is a plan warning instead (it fails when a job runs unless somebody else pinned theirs).
+connection makes a new build. Wiring only adds; the slots of managed connections the manifest
+no longer lists (or whose connection is gone) are removed, and the rest reported, by
+``duvoform.kinds.assignment.cleanup``.
 A connection that waits for a person to authorize it (``connection.authorize``) has no id yet,
 so it is wired by a second wire step that runs after the authorize step: apply reports that
 step as pending, not failed, while the other connections are wired, and the next apply after
@@ -166,32 +165,6 @@ def _live_wiring(
     return attached, pinned
 
 
-def _warn_unpinned(
-    ctx: Context, names: list[str], address: str, agent: Agent, build: Build | None
-) -> None:
-    """Warn of slots of the live build that no connection of the caller's is pinned to and
-    that the manifest does not wire: such a slot fails when a job runs, unless somebody else
-    pinned theirs (the API shows only the caller's pins). Only the latest build's slots come
-    with the assignment list (``is_connected``), so only then."""
-    if build is None or agent.latest_build is None or agent.latest_build.id != build.id:
-        return
-    wanted = set()
-    for name in names:
-        live = _live_connection(ctx, name)
-        integration = integration_of(live) if live is not None else None
-        if integration is not None:
-            wanted.add(integration)
-    for config in agent.integration_configs:
-        if config.is_connected is False and config.integration_id not in wanted:
-            label = config.integration_name or config.integration_type or config.integration_id
-            ctx.result.warnings.append(
-                f'{address}: the integration slot "{label}" of its live build has no connection '
-                "of yours pinned; a slot nobody pinned fails when a job runs (name a connection "
-                "for it in spec.build.connections, or remove the slot in the web app if nobody "
-                "uses it)"
-            )
-
-
 def wiring_drift(
     ctx: Context, assignment: Assignment, address: str, agent: Agent, *, new_build: bool
 ) -> Wiring | None:
@@ -202,7 +175,6 @@ def wiring_drift(
     """
     names = list(assignment.spec.build.connections)
     build = ctx.live.live_build(agent.id)
-    _warn_unpinned(ctx, names, address, agent, build)
     read = _live_wiring(ctx, agent, build) if build is not None else None
     if new_build:
         wiring = new_build_wiring(ctx, assignment, address)

@@ -190,19 +190,17 @@ def test_a_saved_plan_is_fresh_until_wiring_or_header_names_change(
     _no_changes(emulator, root)
 
 
-def test_a_slot_left_with_no_pin_of_ours_is_a_warning(
+def test_a_connection_deleted_with_ensure_absent_leaves_no_slot_and_no_warning(
     emulator: EmulatorControl, work: Path
 ) -> None:
-    # The new build copies the old one's slots; with Beta deleted, its slot has no pin, and a
-    # slot nobody pinned fails when a job runs. duvoform cannot remove it safely (others'
-    # pins go with it, and they are not visible), so the plan says so.
+    # The new build copies the old one's slots; Beta's is removed from it, since duvoform
+    # manages Beta and deletes it, so no slot is left that nobody pinned.
     root = write(work, A, B, assignment("Lookup", ["Alpha", "Beta"]))
     _apply(emulator, root)
     gone = "apiVersion: duvoform/v1\nkind: Connection\nmetadata: {name: Beta}\n"
     root = write(work, A, gone + "spec: {ensure: absent}\n", assignment("Lookup", ["Alpha"]))
     _apply(emulator, root)
+    assert _wiring(emulator, "Lookup") == _expected(emulator, "Alpha")
     plan = run(emulator, "plan", "--format", "json", "--detailed-exitcode", str(root))
     assert plan.exit_code == 0, plan.stdout
-    (warning,) = json.loads(plan.stdout)["warnings"]
-    assert warning.startswith("Assignment/Lookup: the integration slot ")
-    assert "has no connection of yours pinned" in warning
+    assert json.loads(plan.stdout)["warnings"] == []
