@@ -60,6 +60,7 @@ from duvoform.engine.planfile import PlanFile, check_fresh, read_plan_file
 from duvoform.engine.planner import PlanOptions, build_plan
 from duvoform.engine.steps import Step
 from duvoform.errors import ApplyError, DuvoformError, StalePlanError, UsageError
+from duvoform.lookup.known import remember_planned, with_known_names
 from duvoform.manifest import Manifests
 from duvoform.render import render_text
 from duvoform.render.report import render_report, render_report_json
@@ -218,8 +219,11 @@ class _Apply:
     # -- the two modes -------------------------------------------------------------------
 
     async def from_manifests(self, manifests: Manifests, options: PlanOptions) -> ApplyReport:
-        async with self.app.client(concurrency=self.parallelism) as client:
+        app = self.app
+        options = with_known_names(options, app.state_dir, app.api_url)
+        async with app.client(concurrency=self.parallelism) as client:
             result = await build_plan(manifests, client, options)
+            remember_planned(result, app.state_dir, app.api_url)
             self.show_plan(result.plan)
             if not result.plan.has_changes:
                 return ApplyReport()

@@ -6,7 +6,8 @@
      "created_at": "2026-01-01T00:00:00Z", "api_url": "https://api.duvo.ai",
      "manifest_digest": "<sha256>", "manifest_root": "<absolute path of the root>",
      "targets": ["Kind/name", ...],
-     "options": {"prune": false, "allow_mass_delete": false, "allow_nonempty_folder_delete": false},
+     "options": {"prune": false, "allow_mass_delete": false, "allow_nonempty_folder_delete": false,
+                 "allow_duplicate": false},
      "plan": <Plan.to_json()>,
      "steps": [<Step.to_json()>, ... in execution order],
      "ids": {"<address>": "<live id>", "<address>@build": "<live build id>"},
@@ -61,7 +62,7 @@ __all__ = [
 PLAN_FILE_KIND = "duvoform-plan"
 PLAN_FILE_VERSION = 1
 
-_FLAGS = ("prune", "allow_mass_delete", "allow_nonempty_folder_delete")
+_FLAGS = ("prune", "allow_mass_delete", "allow_nonempty_folder_delete", "allow_duplicate")
 
 
 @dataclass(frozen=True)
@@ -248,7 +249,13 @@ def _options(doc: Mapping[str, Any]) -> PlanOptions:
     if not isinstance(recorded, Mapping):
         raise TypeError("options must be an object")
     flags = {name: bool(recorded.get(name, False)) for name in _FLAGS}
-    return PlanOptions(targets=tuple(str(t) for t in doc.get("targets", ())), **flags)
+    return PlanOptions(
+        targets=tuple(str(t) for t in doc.get("targets", ())),
+        prune=flags["prune"],
+        allow_mass_delete=flags["allow_mass_delete"],
+        allow_nonempty_folder_delete=flags["allow_nonempty_folder_delete"],
+        allow_duplicate=flags["allow_duplicate"],
+    )
 
 
 def _reads(value: Any) -> LiveQuery:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -56,9 +56,10 @@ class PlanOptions:
     """What a plan may do and how far it reaches.
 
     ``targets``: ``Kind/name`` addresses; the plan narrows to them and what they depend on.
-    ``prune``, ``allow_mass_delete``, ``allow_nonempty_folder_delete``, ``rotate_secrets``:
-    see ``DiffOptions``. ``enforce_safety``: refuse unsafe plans (``SafetyError``); only
-    ``show``, which looks at one object and applies nothing, turns it off.
+    ``prune``, ``allow_mass_delete``, ``allow_nonempty_folder_delete``, ``rotate_secrets``,
+    ``allow_duplicate``, ``known_names``: see ``DiffOptions``. ``enforce_safety``: refuse
+    unsafe plans (``SafetyError``); only ``show``, which looks at one object and applies
+    nothing, turns it off.
     """
 
     targets: tuple[str, ...] = ()
@@ -67,6 +68,8 @@ class PlanOptions:
     allow_nonempty_folder_delete: bool = False
     rotate_secrets: bool | frozenset[str] = False
     enforce_safety: bool = True
+    allow_duplicate: bool = False
+    known_names: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def diff_options(self) -> DiffOptions:
         """The part of these options the differ uses."""
@@ -75,6 +78,8 @@ class PlanOptions:
             allow_mass_delete=self.allow_mass_delete,
             allow_nonempty_folder_delete=self.allow_nonempty_folder_delete,
             rotate_secrets=self.rotate_secrets,
+            allow_duplicate=self.allow_duplicate,
+            known_names=self.known_names,
         )
 
 

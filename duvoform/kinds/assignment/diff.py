@@ -52,6 +52,7 @@ from duvoform.kinds.assignment.build import (
 )
 from duvoform.kinds.assignment.digest import BOOTSTRAP_NAME, build_digest, build_name
 from duvoform.kinds.assignment.digest import desired_readable as readable_of
+from duvoform.kinds.assignment.duplicates import check_duplicates
 from duvoform.kinds.assignment.tables import FLAGS
 from duvoform.kinds.assignment.wiring import new_build_wiring, wiring_drift
 from duvoform.text import quote
@@ -76,6 +77,7 @@ def diff_assignments(ctx: Context) -> None:
         assert agent is not None  # matched ids come from the assignment list
         if not _update(ctx, assignment, address, agent):
             ctx.result.unchanged += 1
+    check_duplicates(ctx)
     _unmanaged_note(ctx)
 
 
