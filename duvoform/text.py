@@ -8,18 +8,37 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
-__all__ = ["MAX_SHOWN", "did_you_mean", "quote", "shorten", "suggest"]
+__all__ = ["MAX_SHOWN", "did_you_mean", "quote", "shorten", "shorten_url", "suggest"]
 
 MAX_SHOWN = 60
 """The longest value, in characters, that a message shows whole."""
 
 
 def shorten(value: str, limit: int = MAX_SHOWN) -> str:
-    """``value`` cut to ``limit`` characters, with a note of its full length when cut."""
+    """``value`` cut to ``limit`` characters, with a note of its full length when cut (a URL
+    keeps its whole host: ``shorten_url``)."""
     if len(value) <= limit:
         return value
+    url = shorten_url(value, limit)
+    if url is not None:
+        return f"{url} ({len(value)} characters)"
     return f"{value[: limit - 1]}… ({len(value)} characters)"
+
+
+def shorten_url(value: str, limit: int = MAX_SHOWN) -> str | None:
+    """An http(s) URL cut to about ``limit`` characters in its path, never in its host (the
+    host is what tells two servers apart); None when ``value`` is not such a URL."""
+    parts = urlsplit(value) if value.startswith(("http://", "https://")) else None
+    if parts is None or not parts.netloc:
+        return None
+    if len(value) <= limit:
+        return value
+    head = f"{parts.scheme}://{parts.netloc}"
+    rest = value[len(head) :]
+    room = limit - len(head) - 1
+    return head + (rest[:room] if room > 0 else rest[:1].replace("?", "")) + "…"
 
 
 def quote(value: object, limit: int = MAX_SHOWN) -> str:

@@ -12,6 +12,8 @@ import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from duvoform.kinds.connection.headers import ROTATED
+
 __all__ = ["SENSITIVE", "is_reference", "is_secret_path", "redact"]
 
 SENSITIVE = "(sensitive value)"
@@ -43,7 +45,8 @@ def redact(value: Any, path: str | Sequence[str] = ()) -> Any:
 
     ``path`` is where ``value`` sits (``"headers"``, ``"spec.headers.secret.Authorization"``);
     keys inside ``value`` extend it. Under ``headers.secret`` references and ``None`` are kept,
-    any other leaf becomes ``SENSITIVE``. Values elsewhere are returned unchanged (the same
+    (and the ``ROTATED`` placeholder, which stands for no value), any other leaf becomes
+    ``SENSITIVE``. Values elsewhere are returned unchanged (the same
     objects, so redacting a plan without secrets costs no copies).
     """
     keys = tuple(path.split(".")) if isinstance(path, str) else tuple(path)
@@ -51,7 +54,7 @@ def redact(value: Any, path: str | Sequence[str] = ()) -> Any:
 
 
 def _redact(value: Any, keys: tuple[str, ...], secret: bool) -> Any:
-    if secret and (value is None or is_reference(value)):
+    if secret and (value is None or value == ROTATED or is_reference(value)):
         return value
     if isinstance(value, Mapping):
         changed = False

@@ -52,6 +52,7 @@ from duvoform.kinds.assignment.build import (
 )
 from duvoform.kinds.assignment.digest import BOOTSTRAP_NAME, build_digest, build_name
 from duvoform.kinds.assignment.digest import desired_readable as readable_of
+from duvoform.kinds.assignment.dropped import explain_connections
 from duvoform.kinds.assignment.duplicates import check_duplicates
 from duvoform.kinds.assignment.tables import FLAGS
 from duvoform.kinds.assignment.wiring import new_build_wiring, wiring_drift
@@ -295,6 +296,8 @@ def _update(ctx: Context, assignment: Assignment, address: str, agent: Agent) ->
         requests += outcome.requests
         fields += outcome.fields
     notes = list(outcome.notes)
+    if outcome.op is Op.BUILD_CREATE:
+        explain_connections(ctx, assignment, agent, fields, notes)
     wiring = wiring_drift(ctx, assignment, address, agent, new_build=outcome.op is Op.BUILD_CREATE)
     if wiring is not None:
         for params, after in wiring.steps:
