@@ -27,11 +27,15 @@ def shorten(value: str, limit: int = MAX_SHOWN) -> str:
     return f"{value[: limit - 1]}… ({len(value)} characters)"
 
 
+_LONGEST_HOST = 260
+"""A longer host is no DNS name (253 at most, with a port): it is cut like any text."""
+
+
 def shorten_url(value: str, limit: int = MAX_SHOWN) -> str | None:
     """An http(s) URL cut to about ``limit`` characters in its path, never in its host (the
     host is what tells two servers apart); None when ``value`` is not such a URL."""
     parts = urlsplit(value) if value.startswith(("http://", "https://")) else None
-    if parts is None or not parts.netloc:
+    if parts is None or not parts.netloc or len(parts.netloc) > _LONGEST_HOST:
         return None
     if len(value) <= limit:
         return value

@@ -25,7 +25,7 @@ from typing import TypeVar
 
 from duvoform.api.models import Connection as LiveConnection
 from duvoform.engine.context import Context, StepList
-from duvoform.engine.pins import pinned_connection_ids
+from duvoform.engine.pins import pinned_by_agent
 from duvoform.engine.plan import Action, ApiCall, Change, FieldChange
 from duvoform.engine.safety import listed
 from duvoform.engine.steps import Op, ref
@@ -154,10 +154,8 @@ def _delete(ctx: Context, address: str, live: LiveConnection, reason: str) -> Ch
 
 def _pinned_by(ctx: Context, connection_id: str) -> list[str]:
     """Every assignment whose live build pins the connection (``pinned_connection_ids``)."""
-    names: set[str] = set()
-    for agent in ctx.live.agents:
-        if connection_id in (pinned_connection_ids(ctx.live, agent.id) or ()):
-            names.add(agent.name)
+    pinned = pinned_by_agent(ctx.live)
+    names = {a.name for a in ctx.live.agents if connection_id in pinned.get(a.id, ())}
     return sorted(names)
 
 

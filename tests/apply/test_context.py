@@ -124,7 +124,7 @@ async def test_a_create_that_never_happens_is_tried_again_then_given_up(
     assert isinstance(result.error, UncertainWriteError)
     assert "no clear answer to any of 3 attempts to create" in (result.message or "")
     assert "it may or may not exist. Run duvoform plan" in (result.message or "")
-    assert result.notes == []  # said once, in the failure
+    assert not result.notes  # said once, in the failure
     assert state_rows(emulator, "folders") == []
     routes = emulator.stats()["by_route"]
     assert routes["POST /v1/agent-folders"] == 3
