@@ -74,7 +74,7 @@ class DiffOptions:
     allow_nonempty_folder_delete: bool = False
     rotate_secrets: bool | frozenset[str] = False
     allow_duplicate: bool = False
-    known_names: Mapping[str, str] = field(default_factory=dict)
+    known_names: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
 @dataclass

@@ -27,7 +27,7 @@ from duvoform.kinds.assignment.digest import build_digest, parse_digest
 from duvoform.kinds.assignment.model import Assignment
 from duvoform.text import quote
 
-__all__ = ["Duplicate", "check_duplicates"]
+__all__ = ["Duplicate", "check_duplicates", "duplicates_of"]
 
 
 @dataclass(frozen=True)
