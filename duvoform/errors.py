@@ -248,10 +248,20 @@ class UncertainWriteError(TransportError):
     then tries again, so that no duplicate is ever made.
     """
 
-    def __init__(self, method: str, path: str, reason: str, status: int | None = None) -> None:
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        reason: str,
+        status: int | None = None,
+        *,
+        message: str | None = None,
+    ) -> None:
         self.status = status
         super().__init__(method, path, reason)
-        self.message = f"{method} {path}: outcome unknown ({reason}); the object may exist"
+        self.message = (
+            message or f"{method} {path}: outcome unknown ({reason}); the object may exist"
+        )
         self.args = (self.message,)
 
 

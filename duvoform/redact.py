@@ -34,6 +34,9 @@ from urllib.parse import quote, quote_plus
 
 from duvoform.errors import ApiError, DuvoformError, TransportError
 
+ROTATED = "(stored value, rotated)"
+"""What a plan shows for a secret header's stored value that ``--rotate-secrets`` replaces."""
+
 __all__ = [
     "FRAGMENT",
     "REDACTED",
@@ -147,8 +150,8 @@ def redact(value: Any, path: str | Sequence[str] = ()) -> Any:
 
 
 def _redact(value: Any, keys: tuple[str, ...], secret: bool) -> Any:
-    if secret and (value is None or is_reference(value)):
-        return value
+    if secret and (value is None or value == ROTATED or is_reference(value)):
+        return value  # ROTATED stands for a stored value that is not shown, not for a value
     if isinstance(value, Mapping):
         changed = False
         out: dict[Any, Any] = {}

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from duvoform.redact import scrub_prefix
 from duvoform.sanitise import escape, neutralise
 
-__all__ = ["MAX_SHOWN", "did_you_mean", "quote", "shorten", "suggest"]
+__all__ = ["MAX_SHOWN", "did_you_mean", "quote", "shorten", "shorten_url", "suggest"]
 
 MAX_SHOWN = 60
 """The longest value, in characters, that a message shows whole."""
@@ -20,12 +21,34 @@ MAX_SHOWN = 60
 
 def shorten(value: str, limit: int = MAX_SHOWN) -> str:
     """``value`` scrubbed of secrets (``duvoform.redact.scrub``, always before the cut), then
-    cut to ``limit`` characters, with a note of its full length when cut."""
+    cut to ``limit`` characters, with a note of its full length when cut (a URL keeps its whole
+    host: ``shorten_url``)."""
     length = len(value)
     value = scrub_prefix(value, limit)
     if len(value) <= limit:
         return value
+    url = shorten_url(value, limit)
+    if url is not None:
+        return f"{url} ({length} characters)"
     return f"{value[: limit - 1]}… ({length} characters)"
+
+
+_LONGEST_HOST = 260
+"""A longer host is no DNS name (253 at most, with a port): it is cut like any text."""
+
+
+def shorten_url(value: str, limit: int = MAX_SHOWN) -> str | None:
+    """An http(s) URL cut to about ``limit`` characters in its path, never in its host (the
+    host is what tells two servers apart); None when ``value`` is not such a URL."""
+    parts = urlsplit(value) if value.startswith(("http://", "https://")) else None
+    if parts is None or not parts.netloc or len(parts.netloc) > _LONGEST_HOST:
+        return None
+    if len(value) <= limit:
+        return value
+    head = f"{parts.scheme}://{parts.netloc}"
+    rest = value[len(head) :]
+    room = limit - len(head) - 1
+    return head + (rest[:room] if room > 0 else rest[:1].replace("?", "")) + "…"
 
 
 def quote(value: object, limit: int = MAX_SHOWN) -> str:

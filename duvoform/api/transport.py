@@ -152,7 +152,7 @@ class Transport:
                 )
             except httpx.TransportError as exc:
                 outcome = classify_transport_error(exc)
-                reason = _describe(exc)
+                reason = _describe(exc, self.http.base_url)
                 if outcome is Outcome.FATAL:
                     raise TransportError(method, path, reason) from None
                 if outcome is Outcome.UNKNOWN:
@@ -238,7 +238,7 @@ class Transport:
         )
 
 
-def _describe(exc: httpx.TransportError) -> str:
+def _describe(exc: httpx.TransportError, base_url: httpx.URL | None = None) -> str:
     kind = {
         httpx.ConnectError: "could not connect",
         httpx.ConnectTimeout: "timed out connecting",
@@ -249,5 +249,8 @@ def _describe(exc: httpx.TransportError) -> str:
         httpx.WriteError: "the connection broke while sending the request",
         httpx.RemoteProtocolError: "the server closed the connection without a full answer",
     }.get(type(exc), type(exc).__name__)
+    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout) and base_url and base_url.host:
+        # Which server could not be reached is the first thing to check (a typo in --api-url).
+        kind += f" to {base_url.scheme}://{base_url.netloc.decode('ascii', 'replace')}"
     detail = str(exc).strip()
     return f"{kind} ({detail})" if detail and len(detail) < 200 else kind

@@ -145,7 +145,7 @@ async def create_once(
     last: UncertainWriteError | None = None
     for attempt in range(1, ctx.create_attempts + 1):
         try:
-            return await create()
+            made = await create()
         except UncertainWriteError as exc:
             last = exc
             logger.info("%s: create of %s uncertain (%s); re-listing", ctx.step.id, what, exc)
@@ -153,18 +153,37 @@ async def create_once(
             if found is not None:
                 ctx.note(
                     f"the create of {what} got no clear answer ({exc.reason}); "
-                    "found it live and adopted it"
+                    f"found it live and adopted it{_after(attempt)}"
                 )
                 return found
-            if attempt < ctx.create_attempts:
-                ctx.note(
-                    f"the create of {what} got no clear answer ({exc.reason}) and it does not "
-                    "exist; created it again"
-                )
+            continue
+        if last is not None:  # one note for every lost answer before this one
+            ctx.note(
+                f"the create of {what} got no clear answer {_times(attempt - 1)} "
+                f"({last.reason}), and a re-list found nothing each time; sent again, it was "
+                "created"
+            )
+        return made
     assert last is not None
+    tries = ctx.create_attempts
     raise UncertainWriteError(
         last.method,
         last.path,
-        f"{last.reason}; gave up after {ctx.create_attempts} attempts, none of which made it",
+        last.reason,
         status=last.status,
+        message=(
+            f"{last.method} {last.path}: no clear answer to any of {tries} attempt"
+            f"{'s' if tries != 1 else ''} to create {what} ({last.reason}). A re-list after "
+            "each found no such object, so it was most likely not created, but the API may "
+            "still be finishing one: it may or may not exist. Run duvoform plan: it shows "
+            "the create again if it does not exist, and no change if it does"
+        ),
     )
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
+
+
+def _after(attempt: int) -> str:
+    return f" (after {attempt} attempts)" if attempt > 1 else ""

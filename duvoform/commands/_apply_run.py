@@ -22,6 +22,7 @@ from duvoform.engine.planfile import PLAN_KEY_ENV, read_plan_file
 from duvoform.engine.planner import PlanOptions, build_plan
 from duvoform.engine.steps import Step
 from duvoform.errors import ApplyError
+from duvoform.lookup.known import remember_planned, with_known_names
 from duvoform.manifest import Manifests
 from duvoform.render import render_text
 from duvoform.render.report import render_report, render_report_json
@@ -158,8 +159,11 @@ class ApplyRun:
     # -- the two modes -------------------------------------------------------------------
 
     async def from_manifests(self, manifests: Manifests, options: PlanOptions) -> ApplyReport:
-        async with self.app.client(concurrency=self.parallelism) as client:
+        app = self.app
+        options = with_known_names(options, app.state_dir, app.api_url)
+        async with app.client(concurrency=self.parallelism) as client:
             result = await build_plan(manifests, client, options)
+            remember_planned(result, app.state_dir, app.api_url)
             self.show_plan(result.plan)
             if not result.plan.has_changes:
                 return ApplyReport()

@@ -6,8 +6,9 @@ them to it as one ``manifest_options: ManifestOptions`` argument, whose ``load(p
 
 ``@plan_options`` (``plan`` and ``apply``) adds ``--target`` (repeatable; one that is not
 ``Kind/name`` is a usage error, exit 2, before anything is read, as ``show`` treats a bad
-address), ``--prune``, ``--allow-mass-delete``, ``--allow-nonempty-folder-delete`` and
-``--rotate-secrets [NAME]``, and passes them as one ``plan_options: PlanOptions`` argument.
+address), ``--prune``, ``--allow-mass-delete``, ``--allow-nonempty-folder-delete``,
+``--allow-duplicate`` and ``--rotate-secrets [NAME]``, and passes them as one
+``plan_options: PlanOptions`` argument.
 
 ``@global_options`` (commands that talk to the API) and ``@output_options`` (the others) accept
 the group's options after the command name as well, as Terraform users type them
@@ -144,8 +145,8 @@ def _check_targets(
 
 
 def plan_options(command: F) -> F:
-    """Add ``--target``, ``--prune``, ``--allow-mass-delete``, ``--allow-nonempty-folder-delete``
-    and ``--rotate-secrets``; pass them as ``plan_options: PlanOptions``."""
+    """Add ``--target``, ``--prune``, ``--allow-mass-delete``, ``--allow-nonempty-folder-delete``,
+    ``--allow-duplicate`` and ``--rotate-secrets``; pass them as ``plan_options: PlanOptions``."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -155,10 +156,17 @@ def plan_options(command: F) -> F:
             allow_mass_delete=kwargs.pop("allow_mass_delete"),
             allow_nonempty_folder_delete=kwargs.pop("allow_nonempty_folder_delete"),
             rotate_secrets=kwargs.pop("rotate_secrets"),
+            allow_duplicate=kwargs.pop("allow_duplicate"),
         )
         return command(*args, plan_options=options, **kwargs)
 
     decorated = rotate_secrets_option(wrapper)
+    decorated = click.option(
+        "--allow-duplicate",
+        is_flag=True,
+        help="Create an assignment even when an unmanaged live one looks like it (renamed in "
+        "the web app); the API cannot delete assignments.",
+    )(decorated)
     decorated = click.option(
         "--allow-nonempty-folder-delete",
         is_flag=True,

@@ -39,6 +39,7 @@ from duvoform.engine.planfile import PLAN_KEY_ENV, write_plan_file
 from duvoform.engine.planner import PlanOptions, PlanResult, build_plan
 from duvoform.errors import DuvoformError, PlanError, Problem
 from duvoform.kinds.connection.probe import Finding, preflight
+from duvoform.lookup.known import remember_planned, with_known_names
 from duvoform.manifest import Manifests
 from duvoform.render import render_json, render_markdown, render_text
 from duvoform.render.picture import picture_of
@@ -49,8 +50,10 @@ __all__ = ["command"]
 async def _plan(
     app: App, manifests: Manifests, options: PlanOptions, *, probe: bool
 ) -> tuple[PlanResult, list[Finding]]:
+    options = with_known_names(options, app.state_dir, app.api_url)
     async with app.client() as client:
         result = await build_plan(manifests, client, options)
+        remember_planned(result, app.state_dir, app.api_url)
         if not probe:
             return result, []
         scope = None

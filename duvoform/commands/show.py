@@ -116,6 +116,7 @@ async def _read(
             agent_names=view.agent_names,
             wiring=view.wiring,
             schedules=view.schedules,
+            pin_id=view.name_shared,
         )
         comparison = compare_assignment(manifests, view) if manifests is not None else None
         return _Shown(view, document, comparison)

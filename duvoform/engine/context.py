@@ -9,7 +9,7 @@ pipeline raises it with the rails' own, once ``--target`` has narrowed the plan.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,12 +64,17 @@ class DiffOptions:
     ``allow_nonempty_folder_delete``: delete folders that still hold assignments (they move to
     the root) or undeclared subfolders. ``rotate_secrets``: send the secret header values of
     custom MCP connections again (True: every connection; a set: the connections so named).
+    ``allow_duplicate``: create an assignment next to an unmanaged one that looks like it
+    (``duvoform.kinds.assignment.duplicates``). ``known_names``: ``id -> name`` of the team's
+    assignments as the local name index last saw them.
     """
 
     prune: bool = False
     allow_mass_delete: bool = False
     allow_nonempty_folder_delete: bool = False
     rotate_secrets: bool | frozenset[str] = False
+    allow_duplicate: bool = False
+    known_names: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
 @dataclass

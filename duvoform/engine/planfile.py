@@ -10,6 +10,7 @@
      "manifest_paths": ["<a path plan loaded, relative to the root>", ...],
      "targets": ["Kind/name", ...],
      "options": {"prune": false, "allow_mass_delete": false, "allow_nonempty_folder_delete": false,
+                 "allow_duplicate": false,
                  "rotate_secrets": false | true | ["<connection name>", ...]},
      "plan": <Plan.to_json()>,
      "steps": [<Step.to_json()>, ... in execution order],
@@ -70,7 +71,7 @@ PLAN_FILE_KIND = "duvoform-plan"
 PLAN_FILE_VERSION = 2
 PLAN_KEY_ENV = "DUVOFORM_PLAN_KEY"
 
-_FLAGS = ("prune", "allow_mass_delete", "allow_nonempty_folder_delete")
+_FLAGS = ("prune", "allow_mass_delete", "allow_nonempty_folder_delete", "allow_duplicate")
 _KEY_LABEL = b"duvoform plan file: API key fingerprint"
 _SIGNATURE = "hmac-sha256:"
 
@@ -340,7 +341,12 @@ def _options(doc: Mapping[str, Any]) -> PlanOptions:
     rotation = recorded.get("rotate_secrets", False)
     rotate = frozenset(str(n) for n in rotation) if isinstance(rotation, list) else bool(rotation)
     return PlanOptions(
-        targets=tuple(str(t) for t in doc.get("targets", ())), rotate_secrets=rotate, **flags
+        targets=tuple(str(t) for t in doc.get("targets", ())),
+        rotate_secrets=rotate,
+        prune=flags["prune"],
+        allow_mass_delete=flags["allow_mass_delete"],
+        allow_nonempty_folder_delete=flags["allow_nonempty_folder_delete"],
+        allow_duplicate=flags["allow_duplicate"],
     )
 
 

@@ -17,7 +17,7 @@ narrowed plan, so a refusal elsewhere does not block a targeted plan.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -54,9 +54,10 @@ class PlanOptions:
     """What a plan may do and how far it reaches.
 
     ``targets``: ``Kind/name`` addresses; the plan narrows to them and what they depend on.
-    ``prune``, ``allow_mass_delete``, ``allow_nonempty_folder_delete``, ``rotate_secrets``:
-    see ``DiffOptions``. ``enforce_safety``: refuse unsafe plans (``SafetyError``); only
-    ``show``, which looks at one object and applies nothing, turns it off.
+    ``prune``, ``allow_mass_delete``, ``allow_nonempty_folder_delete``, ``rotate_secrets``,
+    ``allow_duplicate``, ``known_names``: see ``DiffOptions``. ``enforce_safety``: refuse
+    unsafe plans (``SafetyError``); only ``show``, which looks at one object and applies
+    nothing, turns it off.
     """
 
     targets: tuple[str, ...] = ()
@@ -65,6 +66,8 @@ class PlanOptions:
     allow_nonempty_folder_delete: bool = False
     rotate_secrets: bool | frozenset[str] = False
     enforce_safety: bool = True
+    allow_duplicate: bool = False
+    known_names: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def diff_options(self) -> DiffOptions:
         """The part of these options the differ uses."""
@@ -73,6 +76,8 @@ class PlanOptions:
             allow_mass_delete=self.allow_mass_delete,
             allow_nonempty_folder_delete=self.allow_nonempty_folder_delete,
             rotate_secrets=self.rotate_secrets,
+            allow_duplicate=self.allow_duplicate,
+            known_names=self.known_names,
         )
 
 

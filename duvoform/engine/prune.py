@@ -25,6 +25,7 @@ from typing import TypeVar
 
 from duvoform.api.models import Connection as LiveConnection
 from duvoform.engine.context import Context, StepList
+from duvoform.engine.pins import pinned_by_agent
 from duvoform.engine.plan import Action, ApiCall, Change, FieldChange
 from duvoform.engine.safety import listed
 from duvoform.engine.steps import Op, ref
@@ -152,12 +153,9 @@ def _delete(ctx: Context, address: str, live: LiveConnection, reason: str) -> Ch
 
 
 def _pinned_by(ctx: Context, connection_id: str) -> list[str]:
-    """The assignments whose live builds pin the connection (of those the plan read)."""
-    names: set[str] = set()
-    for (agent_id, _build, _slot), pins in ctx.live.pins.items():
-        if any(pin.connection_id == connection_id for pin in pins):
-            agent = ctx.live.agent(agent_id)
-            names.add(agent.name if agent is not None else agent_id)
+    """Every assignment whose live build pins the connection (``pinned_connection_ids``)."""
+    pinned = pinned_by_agent(ctx.live)
+    names = {a.name for a in ctx.live.agents if connection_id in pinned.get(a.id, ())}
     return sorted(names)
 
 

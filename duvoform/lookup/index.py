@@ -83,6 +83,10 @@ class NameIndex:
         """The name the index holds for an id, if any."""
         return self._names.get(ident)
 
+    def known(self) -> dict[str, str]:
+        """Every entry, ``id -> name``."""
+        return dict(self._names)
+
     def names(self) -> tuple[str, ...]:
         """Every name in the index."""
         return tuple(dict.fromkeys(self._names.values()))

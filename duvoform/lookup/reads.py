@@ -14,7 +14,9 @@ run concurrently):
 
 More only when needed: the live build's slots and pins when the newest build is not the live
 one, pins whose connection cannot be inferred, ``GET /v1/agents/{id}`` for sub-agents the name
-index does not know, and the listing when a name is not in the index (``inspect.index``).
+index does not know, and the listing when a name is not in the index (``inspect.index``), or
+a handover target the live build lists is not (``import`` and ``show --format yaml`` write the
+same document: a handover target only when it is live, ``metadata.id`` when the name is shared).
 
 **Connection**: ``GET /v1/connections/{id}`` by id, else the connection list (one request per
 100); then ``GET .../credentials`` when it has headers (names only: secret values come back
@@ -42,6 +44,7 @@ from duvoform.api.models import (
 from duvoform.api.tasks import gather, task_group
 from duvoform.engine.live import FolderTree, pick_live_build
 from duvoform.errors import AddressError, NotFoundError
+from duvoform.kinds.assignment.digest import parse_handover
 from duvoform.kinds.assignment.slots import (
     WiredSlot,
     read_wiring,
@@ -76,6 +79,8 @@ class AssignmentView:
     connections: tuple[Connection, ...]
     agent_names: dict[str, str] = field(default_factory=dict)
     sub_agents: tuple[Agent, ...] = ()
+    name_shared: bool = False
+    """Another live assignment has its name (import then pins ``metadata.id``)."""
 
     @property
     def folder_path(self) -> tuple[str, ...]:
@@ -196,6 +201,9 @@ async def read_assignment(
     names = {ident: name for ident in _sub_agent_ids(live) if (name := index.name_of(ident))}
     names.update({a.id: a.name for a in sub_agents})
     names[agent.id] = agent.name
+    await _know_team_names(client, agent, live, index)
+    for target in parse_handover(live.name if live is not None else None) or ():
+        names.update(dict.fromkeys(index.ids_named(target)[:1], target))
     return AssignmentView(
         agent=agent,
         tree=FolderTree(folders),
@@ -206,7 +214,23 @@ async def read_assignment(
         connections=connections,
         agent_names=names,
         sub_agents=sub_agents,
+        name_shared=len(index.ids_named(agent.name)) > 1,
     )
+
+
+async def _know_team_names(
+    client: DuvoClient, agent: Agent, build: Build | None, index: NameIndex
+) -> None:
+    """Make the index know the handover targets the build lists, with one listing when it
+    does not: ``import`` names a handover target only when it is live, and ``show`` writes
+    the same document. (Whether another assignment shares the name, for which import pins
+    ``metadata.id``, is taken from the index too: a show by id must not list the team.)"""
+    targets = parse_handover(build.name if build is not None else None) or ()
+    if all(index.ids_named(target) for target in targets):
+        return
+    listed = await client.list_agents()
+    index.replace(listed)
+    index.remember([agent])
 
 
 def _sub_agent_ids(build: Build | None) -> tuple[str, ...]:

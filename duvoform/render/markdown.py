@@ -169,7 +169,7 @@ def _block(change: Change, *, verbose: bool, diffs: bool) -> str:
         f"{escape(ACTION_LABELS[change.action])}"
     )
     parts = [f"<details{opened}><summary>{summary}</summary>"]
-    fields = [shown for field in change.fields for shown in shown_fields(field)]
+    fields = [shown for field in change.fields for shown in shown_fields(field, change.action)]
     plain = [field for field in fields if not is_text_change(field)]
     if plain:
         parts.append(_fields_table(plain, change.action))

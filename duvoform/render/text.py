@@ -91,7 +91,7 @@ def _change(out: Text, change: Change, *, verbose: bool) -> None:
     out.append(printable(change.address), style=style)
     out.append(f" {ACTION_LABELS[change.action]}\n")
     for field in change.fields:
-        for shown in shown_fields(field):
+        for shown in shown_fields(field, change.action):
             _field(out, shown, change.action)
     for note in change.notes:
         _multiline(out, f"{_FIELD_INDENT}note: ", note, "")

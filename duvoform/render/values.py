@@ -14,6 +14,7 @@ from typing import Any
 from duvoform.engine.plan import Action, FieldChange, Plan
 from duvoform.redact import redact, scrub_prefix
 from duvoform.sanitise import printable
+from duvoform.text import shorten_url
 
 __all__ = [
     "ACTION_LABELS",
@@ -63,6 +64,10 @@ def format_value(value: Any, limit: int | None = VALUE_LIMIT) -> str:
     """One line of JSON-ish text for ``value``, shortened to ``limit`` (None: never)."""
     if isinstance(value, _Missing):
         return value.label
+    if isinstance(value, str) and limit is not None and len(value) > limit - 2:
+        url = shorten_url(value, limit - 2)
+        if url is not None:  # cut in the path, never in the host
+            return printable(json.dumps(url, ensure_ascii=False))
     try:
         text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
     except (TypeError, ValueError):  # unsortable mixed keys, circular data: still show something
@@ -89,7 +94,7 @@ def summary_sentence(plan: Plan) -> str:
     return f"Plan: {parts} ({counts['unchanged']} unchanged)."
 
 
-def shown_fields(field: FieldChange) -> tuple[FieldChange, ...]:
+def shown_fields(field: FieldChange, action: Action | None = None) -> tuple[FieldChange, ...]:
     """What a renderer shows for one field change: secrets redacted, mappings opened up.
 
     When both sides are mappings (``headers``, ``build``), each differing key becomes its own
@@ -97,11 +102,18 @@ def shown_fields(field: FieldChange) -> tuple[FieldChange, ...]:
     sees what changed instead of two shortened blobs. A key missing on one side shows as null,
     except where the other side is null too (a live secret header, whose value the API never
     returns): then the missing side shows as ``(removed)`` or ``(absent)``, so that a header
-    going away is never hidden.
+    going away is never hidden. In an update (``action``), the root folder of a folder move
+    (``folder``, ``parent``: null in the plan's data) shows as ``(root)``.
     """
     safe = FieldChange(
         field.path, redact(field.before, field.path), redact(field.after, field.path)
     )
+    if action in (Action.UPDATE, Action.BUILD) and field.path in _FOLDER_PATHS:
+        safe = FieldChange(
+            field.path,
+            ROOT if safe.before is None else safe.before,
+            ROOT if safe.after is None else safe.after,
+        )
     return tuple(_leaves(safe))
 
 
@@ -113,6 +125,8 @@ class _Missing:
 
 
 REMOVED = _Missing("(removed)")
+ROOT = _Missing("(root)")
+_FOLDER_PATHS = frozenset({"folder", "parent"})
 ABSENT = _Missing("(absent)")
 
 

@@ -60,6 +60,8 @@ from duvoform.kinds.assignment.cleanup import (
 )
 from duvoform.kinds.assignment.digest import BOOTSTRAP_NAME, build_digest, build_name
 from duvoform.kinds.assignment.digest import desired_readable as readable_of
+from duvoform.kinds.assignment.dropped import explain_connections
+from duvoform.kinds.assignment.duplicates import check_duplicates
 from duvoform.kinds.assignment.promote import newest_not_live
 from duvoform.kinds.assignment.tables import FLAGS
 from duvoform.kinds.assignment.wiring import new_build_wiring, wiring_drift
@@ -86,6 +88,7 @@ def diff_assignments(ctx: Context) -> None:
         assert agent is not None  # matched ids come from the assignment list
         if not _update(ctx, assignment, address, agent, facts):
             ctx.result.unchanged += 1
+    check_duplicates(ctx)
     _unmanaged_note(ctx)
     warn_unmanaged_slots(ctx, facts)
 
@@ -307,6 +310,8 @@ def _update(
         fields += outcome.fields
     notes = list(outcome.notes)
     newest_not_live(ctx, address, agent, ctx.live.live_build(agent.id), outcome.op, outcome.target)
+    if outcome.op is Op.BUILD_CREATE:
+        explain_connections(ctx, assignment, agent, fields, notes)
     cleanup = clean_slots(ctx, facts, assignment, address, agent, outcome.op, outcome.target)
     if cleanup.remove:
         steps.add(Op.BUILD_WIRE, cleanup.params(address))

@@ -30,6 +30,7 @@ from duvoform.api.models import Connection as LiveConnection
 from duvoform.api.models import ConnectionCredentials
 from duvoform.engine.plan import FieldChange
 from duvoform.kinds import HeaderSet, SecretRef
+from duvoform.redact import ROTATED
 
 __all__ = ["HeaderDiff", "diff_headers", "live_headers"]
 
@@ -65,10 +66,6 @@ def live_headers(credentials: ConnectionCredentials) -> LiveHeaders:
     plaintext = {name: value for name, value in credentials.headers.items() if value != ""}
     secret = frozenset(name for name, value in credentials.headers.items() if value == "")
     return LiveHeaders(plaintext, secret)
-
-
-def _secret_view(names: frozenset[str] | set[str]) -> dict[str, None]:
-    return {name: None for name in sorted(names)}
 
 
 def diff_headers(
@@ -137,10 +134,11 @@ def _compare(desired: HeaderSet, current: LiveHeaders, marker: Marker, rotate: b
         )
     if not secret_ok or rotating:
         refs = {name: ref.to_json() for name, ref in sorted(desired.secret.items())}
-        # A kept secret shows as unchanged (its stored value stays); one whose value is sent
-        # shows as null -> reference: the stored value cannot be read.
+        # A kept secret shows as unchanged (its stored value stays); a new one whose value is
+        # sent shows as null -> reference (the stored value cannot be read); a rotated one
+        # says so, so that it does not read as a new header.
         before = {
-            name: refs[name] if name in refs and not rotating else None
+            name: (ROTATED if rotating else refs[name]) if name in refs else None
             for name in sorted(live_secret)
         }
         out.fields.append(FieldChange("headers.secret", before, refs))
@@ -157,7 +155,7 @@ def _rotation_only(desired: HeaderSet, marker: Marker) -> HeaderDiff:
     return HeaderDiff(
         changed=True,
         value={"plaintext": dict(desired.plaintext), "secret": secret},
-        fields=[FieldChange("headers.secret", _secret_view(set(desired.secret)), refs)],
+        fields=[FieldChange("headers.secret", dict.fromkeys(refs, ROTATED), refs)],
         notes=[
             "secret header values are sent again (--rotate-secrets): "
             + ", ".join(sorted(desired.secret))

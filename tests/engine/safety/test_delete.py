@@ -223,6 +223,7 @@ def test_a_plan_file_records_the_flags(tmp_path: Path) -> None:
         "prune": True,
         "allow_mass_delete": True,
         "allow_nonempty_folder_delete": False,
+        "allow_duplicate": False,
         "rotate_secrets": False,
     }
     read = read_plan_file(path)

@@ -112,6 +112,7 @@ def test_a_saved_plan_records_the_flags_and_its_deletes_apply(
         "prune": False,
         "allow_mass_delete": True,
         "allow_nonempty_folder_delete": False,
+        "allow_duplicate": False,
         "rotate_secrets": False,
     }
     assert saved["plan"]["summary"]["delete"] == 11

@@ -10,7 +10,7 @@ from duvoform.api.models import Connection as LiveConnection
 from duvoform.api.models import ConnectionCredentials
 from duvoform.engine.steps import secret
 from duvoform.kinds import HeaderSet, SecretRef
-from duvoform.kinds.connection.headers import diff_headers, live_headers
+from duvoform.kinds.connection.headers import ROTATED, diff_headers, live_headers
 
 
 def _desired(plaintext: dict[str, str] | None = None, secrets: tuple[str, ...] = ()) -> HeaderSet:
@@ -114,7 +114,7 @@ def test_rotation_sends_every_secret_value_and_says_so() -> None:
     }
     (field,) = out.fields
     assert field.path == "headers.secret"
-    assert field.before == {"Authorization": None, "X-Key": None}
+    assert field.before == {"Authorization": ROTATED, "X-Key": ROTATED}
     assert out.notes == [
         "secret header values are sent again (--rotate-secrets): Authorization, X-Key"
     ]
