@@ -323,6 +323,8 @@ def run_cli(control: EmulatorControl, *args: str) -> tuple[float, int, str]:
     system), its maximum resident set in bytes, and its stdout."""
     env = {**os.environ, **SECRETS, "DUVO_API_URL": control.base_url}
     env["DUVO_API_KEY"] = control.api_key
+    # As installed: the bytecode cache is read (and written once), not compiled every run.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         child = subprocess.Popen(
             [sys.executable, "-m", "duvoform", *args],
