@@ -4,14 +4,16 @@ Both parts run the real pipeline (manifests -> ``build_plan`` -> ``Executor``) a
 emulator served over real HTTP (uvicorn on loopback) with ``--latency-ms`` of added latency
 per request.
 
-1. Plan of an unchanged team (DESIGN §11 budget: at most 15 requests). ``--assignments``
-   assignment manifests (spread over a few folders, every fifth with a sub-agent) are written to
-   a temporary directory and applied once with the rate limit lifted; then a fresh client plans
-   them again. Printed: the requests the plan took (the client's count and the emulator's),
-   the seconds, and that the plan has no changes.
+1. Plan of an unchanged team (DESIGN §11 budget: at most 15 requests), for every shape of
+   ``bench/shapes.py``: ``--assignments`` assignments are written to a temporary directory and
+   the emulator is given their live state (``shapes.seed_unchanged``); then a fresh client
+   plans them. Printed: the requests the plan took (the client's count and the emulator's),
+   the seconds, that the plan has no changes, and the floor the documented API allows for
+   the shape, with its reason (``floor``).
 2. Apply throughput (budget: at least 90% of the server's rate limit sustained, at most 1% of
    requests refused with 429). The emulator's limit is set low (``--limit`` requests per
-   ``--window`` seconds) and ``--apply-assignments`` new assignments are applied. Printed: the
+   ``--window`` seconds) and ``--apply-assignments`` new assignments of the ``realistic``
+   shape are applied (0 skips this part). Printed: the
    requests the executor sent, its seconds, and the fraction of requests the emulator refused
    with 429; and the rate as a fraction of the limit, two ways:
 
@@ -34,7 +36,7 @@ documented 60 s windows.
 Figures only; nothing here asserts a time.
 
 Usage: ``python bench/plan_apply.py [--assignments 1000] [--apply-assignments 250]
-[--limit 100] [--window 20] [--latency-ms 20]``
+[--limit 100] [--window 20] [--latency-ms 20] [--shapes ...]``
 """
 
 from __future__ import annotations
@@ -48,37 +50,13 @@ from typing import Any
 
 import httpx
 from pydantic import SecretStr
+from shapes import SHAPES, floor, oauth_seed, seed_unchanged, write_shape
 
 from duvoform.api import ClientSettings, DuvoClient, open_client
 from duvoform.apply import ApplyReport, Executor, SecretReveal
 from duvoform.emulator import EmulatorControl, EmulatorSettings, create_app, serve_in_thread
 from duvoform.engine.planner import PlanResult, build_plan
 from duvoform.manifest import load_manifests
-
-FOLDERS = ("Finance", "Operations", "Support", "Sales")
-
-
-def write_team(root: Path, size: int, prefix: str = "Assignment") -> Path:
-    """``size`` assignment manifests under four folders in ``root/manifests``."""
-    manifests = root / "manifests"
-    manifests.mkdir(parents=True, exist_ok=True)
-    docs = [
-        f"apiVersion: duvoform/v1\nkind: Folder\nmetadata: {{name: {name}}}\nspec: {{}}\n"
-        for name in FOLDERS
-    ]
-    for n in range(size):
-        subs = f"\n    sub_agents: [{prefix} {n - 1:05d}]" if n % 5 == 4 else ""
-        docs.append(
-            "apiVersion: duvoform/v1\nkind: Assignment\n"
-            f"metadata: {{name: {prefix} {n:05d}}}\n"
-            "spec:\n"
-            f"  folder: {FOLDERS[n % len(FOLDERS)]}\n"
-            "  build:\n"
-            "    model: claude-sonnet-4-6\n"
-            f"    sop: Assignment {n} checks each invoice against its purchase order.{subs}\n"
-        )
-    (manifests / "team.yaml").write_text("---\n".join(docs))
-    return manifests
 
 
 class Clocked(httpx.AsyncBaseTransport):
@@ -128,12 +106,7 @@ async def _apply(client: DuvoClient, manifests: Path, parallelism: int) -> Apply
 
 
 async def plan_unchanged(control: EmulatorControl, manifests: Path) -> dict[str, Any]:
-    """Apply the team once (limit lifted), then measure a plan of it with a fresh client."""
-    control.set_rate_limit(1_000_000, 60)
-    async with _client(control, concurrency=16) as client:
-        setup = await _apply(client, manifests, parallelism=16)
-    if not setup.ok:
-        raise SystemExit(f"setup apply failed: {[r.message for r in setup.failed][:3]}")
+    """Measure a plan of the (seeded) team with a fresh client."""
     control.set_rate_limit(300, 60)  # the documented limit
     control.clear_stats()
     async with _client(control) as client:
@@ -185,31 +158,41 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=100, help="requests per window")
     parser.add_argument("--window", type=float, default=20.0, help="seconds")
     parser.add_argument("--latency-ms", type=int, default=20)
+    parser.add_argument("--shapes", nargs="+", default=list(SHAPES), choices=SHAPES)
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        with serve_in_thread(create_app(EmulatorSettings())) as base_url:
+    print(f"emulator over HTTP, {args.latency_ms} ms latency per request", flush=True)
+    for shape in args.shapes:
+        app = create_app(EmulatorSettings())
+        with tempfile.TemporaryDirectory() as tmp, serve_in_thread(app) as base_url:
             control = EmulatorControl(base_url)
             try:
                 control.set_faults(latency_ms=args.latency_ms)
-                team = write_team(root / "plan", args.assignments)
+                team = write_shape(Path(tmp) / "plan", shape, args.assignments)
+                seed_unchanged(control, team, shape)
                 planned = asyncio.run(plan_unchanged(control, team))
-
-                control.reset()
-                control.set_faults(latency_ms=args.latency_ms)
-                fresh = write_team(root / "apply", args.apply_assignments, prefix="New")
-                applied = asyncio.run(apply_throughput(control, fresh, args.limit, args.window))
             finally:
                 control.close()
-
-    print(f"emulator over HTTP, {args.latency_ms} ms latency per request")
-    print(
-        f"plan of an unchanged team of {args.assignments} assignments: "
-        f"{planned['requests']} requests (emulator saw {planned['witnessed']}; budget <= 15), "
-        f"{planned['seconds']:.2f} s, {planned['changes']} changes, "
-        f"{planned['unchanged']} unchanged"
-    )
+        least, why = floor(shape, args.assignments)
+        print(
+            f"{shape:>10}: plan of an unchanged team of {args.assignments} assignments: "
+            f"{planned['requests']} requests (emulator saw {planned['witnessed']}; budget <= 15; "
+            f"floor {least}: {why}), {planned['seconds']:.2f} s, {planned['changes']} changes, "
+            f"{planned['unchanged']} unchanged",
+            flush=True,
+        )
+    if not args.apply_assignments:
+        return
+    app = create_app(EmulatorSettings())
+    with tempfile.TemporaryDirectory() as tmp, serve_in_thread(app) as base_url:
+        control = EmulatorControl(base_url)
+        try:
+            control.set_faults(latency_ms=args.latency_ms)
+            control.seed({"connections": oauth_seed("realistic")})
+            fresh = write_shape(Path(tmp) / "apply", "realistic", args.apply_assignments)
+            applied = asyncio.run(apply_throughput(control, fresh, args.limit, args.window))
+        finally:
+            control.close()
     print(
         f"apply of {args.apply_assignments} new assignments ({applied['steps']} steps) at "
         f"{args.limit} requests / {args.window:g} s: {applied['requests']} requests in "

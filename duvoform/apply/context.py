@@ -45,6 +45,10 @@ class StepContext:
     reveal: Reveal
     create_attempts: int = DEFAULT_CREATE_ATTEMPTS
     move: Mover | None = None  # shares move requests between steps (``MoveBatcher.move``)
+    known: dict[tuple[str, str], Any] = field(default_factory=dict)
+    """What this run has learnt that later steps would otherwise read again, shared by every
+    step of one run: ``("integration", connection id)``: its integration id;
+    ``("slots", build id)``: the integration slots of a build this run made (a set)."""
     created: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     pending: str | None = None

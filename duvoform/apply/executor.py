@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -132,6 +133,7 @@ class _Run:
         self.executor = executor
         self.steps = steps
         self.ids = ids
+        self.known: dict[tuple[str, str], Any] = {}
         self.results: dict[str, StepResult] = {}
         self.running: set[str] = set()  # started and not ended (left as is when cancelled)
         self.finished = {step.id: asyncio.Event() for step in steps}
@@ -170,6 +172,7 @@ class _Run:
             step=step,
             client=self.executor.client,
             ids=self.ids,
+            known=self.known,
             reveal=self.executor.reveal,
             create_attempts=self.executor.create_attempts,
             move=self.mover.move if self.mover is not None else None,

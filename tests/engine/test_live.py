@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from duvoform.api.models import Connection, FolderListItem
 from duvoform.emulator import EmulatorControl
 from duvoform.engine.live import FolderTree, LiveQuery, LiveState, read_live_state
 from tests.api.helpers import WatchedTransport, agents_seed, client_for
+from tests.e2e.helpers import TOKEN_ENV, invoke
 from tests.helpers import v2_config
 
 AGENTS = "GET /v1/agents"
@@ -15,6 +17,7 @@ FOLDERS = "GET /v1/agent-folders"
 CONNECTIONS = "GET /v1/connections"
 BUILDS = "GET /v1/agents/{agent_id}/revisions"
 SLOTS = BUILDS + "/{build_id}/integrations"
+GMAIL = ("Gmail AP", "Gmail AR")
 
 
 def folder(ident: str, name: str, parent: str | None = None) -> FolderListItem:
@@ -233,3 +236,48 @@ def test_a_live_state_repr_is_its_counts() -> None:
         ),
     )
     assert repr(state) == "<LiveState: 1 folders, 0 assignments, 1 connections>"
+
+
+def _two_gmail_team(root: Path, size: int) -> Path:
+    """``size`` assignments; every third uses one of two Gmail connections, every fourth a
+    custom MCP connection with a secret header."""
+    docs = [
+        "apiVersion: duvoform/v1\nkind: Connection\nmetadata: {name: Warehouse}\n"
+        "spec:\n  type: custom_mcp\n  server_url: https://mcp.example.com/wh\n"
+        f"  headers:\n    secret: {{Authorization: {{env: {TOKEN_ENV}}}}}\n",
+    ]
+    docs += [
+        f"apiVersion: duvoform/v1\nkind: Connection\nmetadata: {{name: {name}}}\n"
+        "spec:\n  oauth: {flow: native, provider: gmail}\n"
+        for name in GMAIL
+    ]
+    for i in range(size):
+        connections = [GMAIL[i // 3 % 2]] if i % 3 == 0 else []
+        connections += ["Warehouse"] if i % 4 == 0 else []
+        docs.append(
+            "apiVersion: duvoform/v1\nkind: Assignment\n"
+            f"metadata: {{name: Worker {i:03d}}}\n"
+            f"spec:\n  build:\n    model: claude-sonnet-4-6\n    sop: Task {i}.\n"
+            f"    connections: [{', '.join(connections)}]\n"
+        )
+    (root / "team.yaml").write_text("---\n".join(docs))
+    return root
+
+
+def test_an_unchanged_plan_with_two_connections_of_one_provider_stays_within_its_budget(
+    emulator: EmulatorControl, tmp_path: Path
+) -> None:
+    # Two Gmail connections share one integration id, so which one a connected Gmail slot is
+    # pinned to can only be read (one request per such slot); every other read is a list,
+    # plus the header names of the one connection that declares headers.
+    emulator.seed(
+        {"connections": [{"name": name, "type": "gmail", "provider": "oauth"} for name in GMAIL]}
+    )
+    team = _two_gmail_team(tmp_path, 50)
+    assert invoke(emulator, "apply", str(team), "--auto-approve").exit_code == 0
+    emulator.clear_stats()
+    result = invoke(emulator, "plan", str(team), "--detailed-exitcode")
+    assert result.exit_code == 0, result.output
+    gmail_slots = len(range(0, 50, 3))
+    budget = 3 + 1 + gmail_slots  # the lists, one credentials read, one pin read per slot
+    assert emulator.stats()["total"] <= budget

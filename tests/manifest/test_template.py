@@ -3,8 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from jinja2 import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
 
-from duvoform.manifest.template import TemplateRenderer
+from duvoform.manifest.template import TemplateRenderer, is_templated
 
 
 def render(
@@ -132,3 +136,59 @@ def test_ordinary_templates_stay_within_the_limits() -> None:
     assert faults == []
     assert out["a"].endswith("a, b")
     assert len(out["a"]) > 10_000
+
+
+_PIECES = (
+    "Acme ",
+    "{",
+    "}",
+    "{{ vars.a }}",
+    "{{vars.b}}",
+    "{{\n vars.a\t}}",
+    "{{ vars.missing }}",
+    "{{ vars.n }}",
+    "{{ vars.big }}",
+    "{{ vars.a | upper }}",
+    "{{- vars.a }}",
+    "{{ vars.a -}}",
+    "\r\n",
+    "\n",
+    "{%",
+    "{#",
+    " %}",
+    "}}",
+)
+_VARS: dict[str, Any] = {"a": "x{{ y }}", "b": "", "n": 7, "big": "z" * 600_000}
+
+
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=6))
+@settings(max_examples=300, deadline=None)
+def test_variable_only_templates_render_as_jinja2_does(parts: list[str]) -> None:
+    # The substitution fast path must agree with jinja2 itself: same text, or an error.
+    source = "".join(parts)
+    assume(is_templated(source))  # other strings are left as they are
+    jinja = SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True)
+    try:
+        expected: str | None = jinja.from_string(source).render(vars=_VARS)
+    except Exception:
+        expected = None
+    data = [source]
+    renderer = TemplateRenderer(_VARS)
+    faults = renderer.render_in_place(data)
+    if expected is None:
+        assert faults
+    else:
+        assert faults == []
+        assert data == [expected]
+
+
+def test_a_variable_named_like_a_dict_method_renders_as_jinja2_does() -> None:
+    out, faults = render(["{{ vars.items }}"], {"items": "mine"})
+    assert faults == []
+    assert out[0].startswith("<built-in method items of")
+
+
+def test_variable_only_templates_note_the_variables_they_read() -> None:
+    renderer = TemplateRenderer({"a": "1", "b": "2", "c": "3"})
+    assert renderer.render_in_place(["{{ vars.a }}-{{vars.b}}", "plain {{ c }}"]) != []
+    assert renderer.variables_read == {"a", "b"}

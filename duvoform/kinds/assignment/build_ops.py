@@ -64,6 +64,8 @@ async def build_create(ctx: StepContext) -> None:
         ctx, f"build {name!r}", lambda: ctx.client.create_build(agent_id, body), find
     )
     ctx.record(build_key(ctx.step.address), build.id)
+    if source is None:
+        ctx.known[("slots", build.id)] = set()  # made without a source: no slots
     labels = label_fields(dict(ctx.step.params))
     if build.is_live:
         if labels:
@@ -134,7 +136,8 @@ async def build_wire(ctx: StepContext) -> None:
         raise ApplyError(f"{ctx.step.id}: build.wire remove must be a list")
     if remove:
         await _remove(ctx, agent_id, build_id, {str(ident) for ident in remove})
-    looked_up: dict[str, str] = {}  # connection id -> its integration: one GET per connection
+        ctx.known.pop(("slots", build_id), None)  # what this run knew of its slots is stale
+    looked_up = ctx.known  # ("integration", connection id): one GET per connection per run
     integrations = await _integrations(ctx, ctx.raw("integrations", []), looked_up)
     pins = ctx.raw("pins", [])
     if not isinstance(pins, list):
@@ -147,13 +150,16 @@ async def build_wire(ctx: StepContext) -> None:
         connection = ctx.resolve(pin["connection"])
         pin_pairs.append((integration, str(connection)))
     wanted = list(dict.fromkeys([*integrations, *(i for i, _ in pin_pairs)]))
+    fresh: set[str] = set()
     if wanted:
-        await _attach(ctx, agent_id, build_id, wanted)
+        fresh = await _attach(ctx, agent_id, build_id, wanted)
     for integration, connection in pin_pairs:
-        await _pin(ctx, agent_id, build_id, integration, connection)
+        await _pin(ctx, agent_id, build_id, integration, connection, fresh=integration in fresh)
 
 
-async def _integrations(ctx: StepContext, entries: Any, looked_up: dict[str, str]) -> list[str]:
+async def _integrations(
+    ctx: StepContext, entries: Any, looked_up: dict[tuple[str, str], Any]
+) -> list[str]:
     if not isinstance(entries, list):
         raise ApplyError(f"{ctx.step.id}: build.wire integrations must be a list")
     result: list[str] = []
@@ -163,10 +169,11 @@ async def _integrations(ctx: StepContext, entries: Any, looked_up: dict[str, str
         if not isinstance(ident, str):
             raise ApplyError(f"{ctx.step.id}: an integration must be an id or a reference")
         if address is not None and address.startswith("Connection/"):
-            if ident not in looked_up:
+            key = ("integration", ident)
+            if key not in looked_up:
                 connection = await ctx.client.get_connection(ident)
-                looked_up[ident] = _integration_of(address, connection)
-            ident = looked_up[ident]
+                looked_up[key] = _integration_of(address, connection)
+            ident = str(looked_up[key])
         result.append(ident)
     return result
 
@@ -199,11 +206,16 @@ async def _remove(ctx: StepContext, agent_id: str, build_id: str, unwanted: set[
                 continue  # gone already: what was wanted
 
 
-async def _attach(ctx: StepContext, agent_id: str, build_id: str, wanted: list[str]) -> None:
-    attached = _slot_refs(await ctx.client.list_slots(agent_id, build_id))
+async def _attach(ctx: StepContext, agent_id: str, build_id: str, wanted: list[str]) -> set[str]:
+    """Attach the slots ``wanted`` that the build lacks; returns those attached now (which
+    hold no pin yet). The slots of a build this run made are known, not listed."""
+    known = ctx.known.get(("slots", build_id))
+    attached = (
+        known if known is not None else _slot_refs(await ctx.client.list_slots(agent_id, build_id))
+    )
     missing = [ident for ident in wanted if ident not in attached]
     if not missing:
-        return
+        return set()
 
     async def find() -> bool | None:
         now = _slot_refs(await ctx.client.list_slots(agent_id, build_id))
@@ -218,16 +230,26 @@ async def _attach(ctx: StepContext, agent_id: str, build_id: str, wanted: list[s
         return True
 
     await create_once(ctx, f"{len(missing)} integration slot(s)", attach, find)
+    if known is not None:
+        known.update(missing)
+    return set(missing)
 
 
 async def _pin(
-    ctx: StepContext, agent_id: str, build_id: str, integration: str, connection: str
+    ctx: StepContext,
+    agent_id: str,
+    build_id: str,
+    integration: str,
+    connection: str,
+    *,
+    fresh: bool,
 ) -> None:
+    # ``fresh``: the slot was attached by this step, so it holds no pin to look for first.
     async def pinned() -> bool | None:
         pins = await ctx.client.list_pins(agent_id, build_id, integration)
         return True if any(p.connection_id == connection for p in pins) else None
 
-    if await pinned():
+    if not fresh and await pinned():
         return
 
     async def pin() -> bool:

@@ -61,6 +61,7 @@ async def agent_create(ctx: StepContext) -> None:
     ctx.record(ctx.step.address, agent_id)
     first = result.build or await _first_build(ctx, agent_id, build_name)
     ctx.record(build_key(ctx.step.address), first.id)
+    ctx.known[("slots", first.id)] = set()  # a first build starts without slots
 
     flags = ctx.value("flags", None) or {}
     if flags:

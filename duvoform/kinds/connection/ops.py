@@ -48,6 +48,9 @@ async def connection_create(ctx: StepContext) -> None:
 
     connection = await create_once(ctx, f"connection {name!r}", create, find)
     ctx.record(ctx.step.address, connection.id)
+    integration = connection.custom_integration_id or connection.integration_id
+    if integration:
+        ctx.known[("integration", connection.id)] = integration
     shared = ctx.raw("shared", None)
     if shared is not None and bool(shared) != bool(connection.shared):
         await ctx.client.update_connection(connection.id, {"shared": bool(shared)})
