@@ -10,7 +10,7 @@ pipeline raises it with the rails' own, once ``--target`` has narrowed the plan.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from duvoform.engine.graph import DesiredState
@@ -21,6 +21,7 @@ from duvoform.engine.safety import protected_problem
 from duvoform.engine.steps import Op, Step
 from duvoform.errors import Location, Problem
 from duvoform.kinds import Resource
+from duvoform.kinds.registry import requests_of
 
 __all__ = [
     "DELETE_FOLDER",
@@ -163,7 +164,10 @@ class Context:
         return folder.parent_folder_id
 
     def add(self, change: Change) -> None:
-        """Record one change."""
+        """Record one change, listing the routes its steps write (from the operations table,
+        so that a plan's ``requests`` cannot disagree with what apply sends)."""
+        if change.steps:
+            change = replace(change, requests=requests_of(change.steps))
         self.result.changes.append(change)
 
     def read(self, kind: str, live_id: str | None) -> None:

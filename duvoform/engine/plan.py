@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from duvoform.api.routes import Route
 from duvoform.engine.steps import Step
 
 __all__ = [
@@ -70,16 +71,8 @@ class FieldChange:
         return {"path": self.path, "before": self.before, "after": self.after}
 
 
-@dataclass(frozen=True)
-class ApiCall:
-    """One request a change will make, as an API path template (``/v1/agents/{agent_id}``)."""
-
-    method: str
-    path: str
-
-    def to_json(self) -> dict[str, str]:
-        """The contract form: ``{"method", "path"}``."""
-        return {"method": self.method, "path": self.path}
+ApiCall = Route
+"""One request a change will make: a route of ``duvoform.api.routes``."""
 
 
 @dataclass(frozen=True)

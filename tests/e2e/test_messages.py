@@ -134,8 +134,8 @@ def test_could_not_connect_names_the_url(root: Path) -> None:
     )
     assert result.exit_code == 1
     text = _flat(result.output)
-    assert "connect" in text, text
-    assert "to http://127.0.0.1:9 " in text, text
+    # the words depend on how the refusal shows (refused, reset, timed out): the URL must be named
+    assert "http://127.0.0.1:9" in text, text
     assert "Traceback" not in result.output
 
 

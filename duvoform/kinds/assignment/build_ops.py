@@ -273,8 +273,16 @@ def _wire_requests(params: Mapping[str, Any]) -> tuple[Route, ...]:
 
 
 OPERATIONS = (
-    # a new build is promoted unless the API made it live already
-    Operation(Op.BUILD_CREATE, build_create, lambda _: (routes.CREATE_BUILD, routes.PROMOTE_BUILD)),
+    # a new build is promoted (its labels with it); when the API made it live already, there
+    # is nothing to promote and its labels are a PATCH
+    Operation(
+        Op.BUILD_CREATE,
+        build_create,
+        lambda p: (
+            (routes.CREATE_BUILD, routes.PROMOTE_BUILD)
+            + ((routes.UPDATE_BUILD,) if label_fields(dict(p)) else ())
+        ),
+    ),
     Operation(
         Op.BUILD_UPDATE,
         build_update,

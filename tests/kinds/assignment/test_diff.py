@@ -228,9 +228,11 @@ def test_a_different_digest_is_a_new_build_promoted_from_the_live_one(tmp_path: 
         ("build.sop", "Old text.", "New text."),
         ("build.revision_name", "Q3", "Q4"),
     ]
+    # the labels go with the promote, or in a PATCH when the API made the build live itself
     assert [r.path for r in change.requests] == [
         "/v1/agents/{agent_id}/revisions",
         "/v1/revisions/{build_id}/promote",
+        "/v1/revisions/{build_id}",
     ]
     assert change.notes == ()
 
