@@ -146,7 +146,15 @@ async def state(request: Request, rt: Runtime) -> Response:
         }
     dump["rate_limit"] = {"limit": rt.limiter.limit, "window_seconds": rt.limiter.window}
     dump["faults"] = rt.faults.current().model_dump()
-    dump["probes"] = list(rt.probes)
+    # a probe's headers are secret values too, whatever store the emulator keeps
+    hide = not rt.settings.reveal_secrets
+    probes: list[dict[str, object]] = []
+    for probe in rt.probes:
+        headers = probe.get("headers")
+        sent = headers if isinstance(headers, dict) else {}
+        shown = {k: fingerprint(str(v), _STATE_SALT) if hide else v for k, v in sent.items()}
+        probes.append({**probe, "headers": shown})
+    dump["probes"] = probes
     return json_response(dump)
 
 

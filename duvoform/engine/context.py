@@ -13,10 +13,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from duvoform.api import routes
 from duvoform.engine.graph import DesiredState
 from duvoform.engine.live import LiveState
 from duvoform.engine.match import Matches
-from duvoform.engine.plan import ApiCall, Change
+from duvoform.engine.plan import Change
 from duvoform.engine.safety import protected_problem
 from duvoform.engine.steps import Op, Step
 from duvoform.errors import Location, Problem
@@ -42,18 +43,18 @@ __all__ = [
     "StepList",
 ]
 
-POST_AGENTS = ApiCall("POST", "/v1/agents")
-PATCH_AGENT = ApiCall("PATCH", "/v1/agents/{agent_id}")
-POST_BUILDS = ApiCall("POST", "/v1/agents/{agent_id}/revisions")
-PROMOTE_BUILD = ApiCall("POST", "/v1/revisions/{build_id}/promote")
-PATCH_BUILD = ApiCall("PATCH", "/v1/revisions/{build_id}")
-MOVE_TO_FOLDER = ApiCall("POST", "/v1/agent-folders/{folder_id}/agents")
-MOVE_TO_ROOT = ApiCall("POST", "/v1/agent-folders/move-agents")
-POST_FOLDERS = ApiCall("POST", "/v1/agent-folders")
-PATCH_FOLDER = ApiCall("PATCH", "/v1/agent-folders/{folder_id}")
-DELETE_FOLDER = ApiCall("DELETE", "/v1/agent-folders/{folder_id}")
-POST_CONNECTIONS = ApiCall("POST", "/v1/connections")
-PATCH_CONNECTION = ApiCall("PATCH", "/v1/connections/{connection_id}")
+POST_AGENTS = routes.CREATE_AGENT
+PATCH_AGENT = routes.UPDATE_AGENT
+POST_BUILDS = routes.CREATE_BUILD
+PROMOTE_BUILD = routes.PROMOTE_BUILD
+PATCH_BUILD = routes.UPDATE_BUILD
+MOVE_TO_FOLDER = routes.MOVE_TO_FOLDER
+MOVE_TO_ROOT = routes.MOVE_TO_ROOT
+POST_FOLDERS = routes.CREATE_FOLDER
+PATCH_FOLDER = routes.UPDATE_FOLDER
+DELETE_FOLDER = routes.DELETE_FOLDER
+POST_CONNECTIONS = routes.CREATE_CONNECTION
+PATCH_CONNECTION = routes.UPDATE_CONNECTION
 
 
 @dataclass(frozen=True)

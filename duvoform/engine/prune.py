@@ -23,10 +23,11 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from duvoform.api import routes
 from duvoform.api.models import Connection as LiveConnection
 from duvoform.engine.context import Context, StepList
 from duvoform.engine.pins import pinned_by_agent
-from duvoform.engine.plan import Action, ApiCall, Change, FieldChange
+from duvoform.engine.plan import Action, Change, FieldChange
 from duvoform.engine.safety import listed
 from duvoform.engine.steps import Op, ref
 from duvoform.kinds import Connection, Folder
@@ -42,7 +43,7 @@ __all__ = [
 
 _T = TypeVar("_T")
 
-DELETE_CONNECTION = ApiCall("DELETE", "/v1/connections/{connection_id}")
+DELETE_CONNECTION = routes.DELETE_CONNECTION
 
 _ABSENT = "deleted because: ensure: absent"
 _PRUNED = "deleted because: not in any manifest (--prune)"

@@ -33,3 +33,27 @@ def test_state_shows_a_salted_fingerprint_by_default() -> None:
 
 def test_state_shows_the_value_when_the_settings_reveal_it() -> None:
     assert _stored_secret(EmulatorSettings(reveal_secrets=True)) == "Bearer s3cret"
+
+
+def test_state_shows_a_probes_headers_as_fingerprints() -> None:
+    app = create_app(EmulatorSettings())
+    try:
+        with serve_in_thread(app) as url:
+            control = EmulatorControl(url)
+            with control.client() as api:
+                answer = api.post(
+                    "/v1/connections/mcp/probe",
+                    json={
+                        "server_url": "https://mcp.example.com/mcp",
+                        "headers": {"Authorization": "Bearer pr0be"},
+                    },
+                )
+                assert answer.status_code == 200, answer.text
+            (probe,) = control.state()["probes"]
+            control.close()
+    finally:
+        app.state.emulator.store.close()
+    assert probe["server_url"] == "https://mcp.example.com/mcp"
+    shown = probe["headers"]["Authorization"]
+    assert "pr0be" not in shown
+    assert fingerprint_matches(shown, "Bearer pr0be")

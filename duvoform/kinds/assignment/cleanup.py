@@ -43,10 +43,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from duvoform.api import routes
 from duvoform.api.models import Agent, Build
 from duvoform.api.models import Connection as LiveConnection
 from duvoform.engine.context import Context
-from duvoform.engine.plan import ApiCall
 from duvoform.engine.prune import spare_previous_names
 from duvoform.engine.steps import Op, build_key, ref
 from duvoform.kinds import Assignment, Connection
@@ -57,9 +57,7 @@ from duvoform.text import quote
 
 __all__ = ["REMOVE_SLOT", "SlotCleanup", "SlotFacts", "clean_slots", "warn_unmanaged_slots"]
 
-REMOVE_SLOT = ApiCall(
-    "DELETE", "/v1/agents/{agent_id}/revisions/{build_id}/integrations/{integration_id}"
-)
+REMOVE_SLOT = routes.REMOVE_SLOT
 
 _UNPINNED = (
     "a slot nobody pinned fails when a job runs (name a connection for it in "

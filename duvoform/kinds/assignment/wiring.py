@@ -30,6 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from duvoform.api import routes
 from duvoform.api.models import Agent, Build
 from duvoform.api.models import Connection as LiveConnection
 from duvoform.engine.context import Context
@@ -50,10 +51,8 @@ __all__ = [
     "wiring_drift",
 ]
 
-ATTACH_SLOTS = ApiCall("POST", "/v1/agents/{agent_id}/revisions/{build_id}/integrations")
-PIN_CONNECTION = ApiCall(
-    "POST", "/v1/agents/{agent_id}/revisions/{build_id}/integrations/{integration_id}/connections"
-)
+ATTACH_SLOTS = routes.ATTACH_SLOTS
+PIN_CONNECTION = routes.PIN
 
 
 def connection_address(name: str) -> str:
