@@ -8,27 +8,21 @@ error that says so). The sandbox also refuses string and list repetition and pow
 that would build huge values, and a template whose loops run more than ``MAX_LOOP_STEPS``
 times in all (nested loops multiply: a manifest must not stall a CI plan). Keys are never
 templated, and neither are SOP files (they are used verbatim; a ``sop_file`` path may itself
-be templated).
+be templated). A string that only looks variables up (text and ``{{ vars.NAME }}``) is rendered
+here without jinja2; jinja2 and the sandbox (``template_jinja``) are imported when a string
+first needs them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
-
-from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError, nodes
-from jinja2.exceptions import SecurityError
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from duvoform.kinds.base import FieldPath
-from duvoform.manifest.template_limits import (
-    MAX_STRING,
-    BoundedSandbox,
-    Budget,
-    TemplateLimit,
-    guard_tree,
-)
-from duvoform.text import did_you_mean, quote, shorten
+
+if TYPE_CHECKING:
+    from duvoform.manifest.template_jinja import JinjaTemplates
 
 __all__ = [
     "MAX_LOOP_STEPS",
@@ -38,21 +32,14 @@ __all__ = [
     "is_templated",
 ]
 
-MAX_TEMPLATE_VALUE = MAX_STRING
-"""The largest string a template may build (see ``template_limits`` for every bound)."""
+MAX_TEMPLATE_VALUE = 1_000_000
+"""The largest string a template may build (``template_limits.MAX_STRING``: a test keeps the
+two equal; this module does not import jinja2, which that one needs)."""
 
 MAX_LOOP_STEPS = 100_000
 """The most ``{% for %}`` iterations one rendering of one string may take, all loops counted."""
 
-_LOOP_GUARD = "__duvoform_loop_guard"
-
-_MESSAGE_LIMIT = 200  # jinja's own messages; they quote at most a token of the template
 _MARKER = re.compile(r"\{[{%#]")
-_NO_ATTRIBUTE = re.compile(
-    r"^'(?:dict|duvoform\.manifest\.template\._Recorded) object' has no (?:attribute|element) "
-    r"'(.*)'$"
-)
-_UNDEFINED = re.compile(r"^'(.*)' is undefined$")
 _VAR_ONLY = re.compile(r"\{\{\s*vars\.([A-Za-z][A-Za-z0-9_]*)\s*\}\}")
 
 
@@ -92,18 +79,14 @@ class TemplateRenderer:
         environment: str | None = None,
         environments: Sequence[str] = (),
     ) -> None:
-        self._env = BoundedSandbox(
-            undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True
-        )
         self._variables = _Recorded(variables)
         self._environment = environment
         self._environments = tuple(environments)
-        self._cache: dict[str, Template | str] = {}
+        self._jinja: JinjaTemplates | None = None  # made (jinja2 imported) when first needed
         # Rendering is a pure function of the source (the variables are fixed for a run), so
         # each distinct templated string is rendered once: large teams repeat a few templates.
         self._rendered: dict[str, str | TemplateFault] = {}
         self._context: dict[str, Any] = {"vars": self._variables}
-        self._set_spent = 0.0  # CPU seconds all renderings of this manifest set have taken
         if environment is not None:
             self._context["environment"] = environment
 
@@ -160,7 +143,7 @@ class TemplateRenderer:
             out.append(value)
             out.append(text)
         result = "".join(out)
-        if len(result) > MAX_STRING:
+        if len(result) > MAX_TEMPLATE_VALUE:
             return None
         variables.read.update(pieces[1::2])
         return result
@@ -169,81 +152,10 @@ class TemplateRenderer:
         fast = self._substitute(source)
         if fast is not None:
             return fast
-        template = self._cache.get(source)
-        if template is None:
-            try:
-                template = self._env.from_string(guard_tree(_guard_loops(self._env.parse(source))))
-            except TemplateSyntaxError as exc:
-                detail = shorten(exc.message or "invalid template", _MESSAGE_LIMIT)
-                template = f"template syntax error: {detail}"
-                if source.count("\n"):
-                    template += f" (template line {exc.lineno})"
-            self._cache[source] = template
-        if isinstance(template, str):
-            return TemplateFault((), template)
-        self._env.budget = budget = Budget(self._set_spent)
-        try:
-            return template.render({**self._context, _LOOP_GUARD: _LoopBudget()})
-        except UndefinedError as exc:
-            return TemplateFault((), self._explain_undefined(exc))
-        except TemplateLimit as exc:  # our own message, naming the limit
-            return TemplateFault((), f"template not allowed: {exc}")
-        except SecurityError as exc:
-            return TemplateFault((), f"template not allowed: {shorten(str(exc))}")
-        except RecursionError:
-            return TemplateFault((), "template not allowed: it nests too deep")
-        except Exception as exc:  # a user's template failed (1/0, a bad filter argument, ...)
-            return TemplateFault((), f"template error: {shorten(str(exc) or type(exc).__name__)}")
-        finally:
-            self._set_spent += budget.spent()
+        if self._jinja is None:
+            from duvoform.manifest.template_jinja import JinjaTemplates
 
-    def _explain_undefined(self, exc: UndefinedError) -> str:
-        message = str(exc.message or "")
-        attribute = _NO_ATTRIBUTE.match(message)
-        if attribute:
-            name = attribute.group(1)
-            reason = f"template: undefined variable vars.{shorten(name)}"
-            hint = did_you_mean(name, self._variables)
-            if not hint and self._environment is None and self._environments:
-                hint = f" (no --env was given; environments: {', '.join(self._environments)})"
-            return reason + hint
-        undefined = _UNDEFINED.match(message)
-        if undefined and undefined.group(1) == "environment":
-            options = (
-                f"; environments: {', '.join(self._environments)}" if self._environments else ""
+            self._jinja = JinjaTemplates(
+                self._context, self._variables, self._environment, self._environments
             )
-            return f"template: environment is not set (pass --env NAME{options})"
-        if undefined:
-            return (
-                f"template: {quote(undefined.group(1))} is undefined; templates can use "
-                "vars.NAME and environment"
-            )
-        return f"template: {shorten(message)}"
-
-
-def _guard_loops(tree: nodes.Template) -> nodes.Template:
-    """Make every ``for`` loop iterate through the rendering's ``_LoopBudget``."""
-    for loop in tree.find_all(nodes.For):
-        loop.iter = nodes.Call(
-            nodes.Name(_LOOP_GUARD, "load", lineno=loop.lineno),
-            [loop.iter],
-            [],
-            None,
-            None,
-            lineno=loop.lineno,
-        )
-    return tree
-
-
-class _LoopBudget:
-    """Counts the loop iterations of one rendering; too many is a ``SecurityError``."""
-
-    def __init__(self) -> None:
-        self.steps = 0
-
-    def __call__(self, iterable: Any) -> Iterator[Any]:
-        for item in iterable:
-            self.steps += 1
-            if self.steps > MAX_LOOP_STEPS:
-                raise SecurityError(f"the loops run more than {MAX_LOOP_STEPS} times")
-            yield item
+        return self._jinja.render(source)
