@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from duvoform.api.models import Build
 from duvoform.kinds import BuildSpec
@@ -12,6 +16,7 @@ from duvoform.kinds.assignment.digest import (
     build_digest,
     build_name,
     canonical_build,
+    canonical_json,
     desired_readable,
     is_bootstrap,
     live_readable,
@@ -135,3 +140,34 @@ def test_structured_messages_are_kept_as_data() -> None:
     messages = [{"role": "system", "content": "Be brief."}]
     live = Build.model_validate({"id": "b", "config": v2(messages)})
     assert live_readable(live).sop == [{"role": "system", "content": "Be brief."}]
+
+
+_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    sop=_TEXT,
+    model=_TEXT,
+    names=st.lists(_TEXT, max_size=4),
+    options=st.dictionaries(
+        _TEXT, st.none() | st.booleans() | st.integers() | st.floats() | _TEXT, max_size=3
+    ),
+)
+def test_canonical_json_is_what_json_dumps_writes(
+    sop: str, model: str, names: list[str], options: dict[str, Any]
+) -> None:
+    canonical = {
+        "model": model,
+        "browsing": {"provider": "anthropic", "model": model},
+        "sop": sop,
+        "skills": sorted(names),
+        "files": [],
+        "plugins": names,
+        "sub_agents": [],
+        "handover_to": sorted(names),
+        "connections": [],
+        "options": options,
+    }
+    expected = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert canonical_json(canonical) == expected.encode()
