@@ -21,7 +21,13 @@ For each shape and size, the team is written, an emulator is started in a proces
 The emulator's CPU is its own process's and is not counted. Figures only; nothing here
 asserts a time.
 
-Usage: ``python bench/plan_cpu.py [--sizes 1000 10000] [--shapes ...] [--repeat 3]``
+``--baseline PYTHON`` also runs each plan with another interpreter, one whose environment has
+another version of duvoform installed (say, a virtual environment of the main branch), in
+turn with this one against the same emulator and files, and prints its figures beside them:
+a before and after measured in the same run, on a machine whose load varies.
+
+Usage: ``python bench/plan_cpu.py [--sizes 1000 10000] [--shapes ...] [--repeat 3]
+[--baseline PYTHON]``
 """
 
 from __future__ import annotations
@@ -54,20 +60,24 @@ def c_parse(root: Path) -> float:
     return float(done.stdout)
 
 
-def measure(shape: str, size: int, repeat: int) -> dict[str, float]:
+def measure(shape: str, size: int, repeat: int, baseline: str | None) -> dict[str, float]:
     """The figures of one shape and size (see the module docstring)."""
+    pythons = {"": sys.executable} | ({"base ": baseline} if baseline else {})
+    runs: dict[str, list[tuple[float, int, str]]] = {key: [] for key in pythons}
     with tempfile.TemporaryDirectory() as tmp, emulator_process() as control:
         root = write_shape(Path(tmp) / "team", shape, size)
         seed_unchanged(control, root, shape)
         yaml_cpu = min(c_parse(root) for _ in range(repeat))
-        runs = [run_cli(control, "plan", str(root), "--no-color") for _ in range(repeat)]
-        if "No changes" not in runs[0][2]:
-            raise SystemExit(f"{shape}: the plan has changes:\n{runs[0][2][:2000]}")
-    return {
-        "yaml": yaml_cpu,
-        "plan": min(cpu for cpu, _, _ in runs),
-        "rss": max(rss for _, rss, _ in runs),
-    }
+        for _ in range(repeat):
+            for key, python in pythons.items():
+                runs[key].append(run_cli(control, "plan", str(root), "--no-color", python=python))
+    figures = {"yaml": yaml_cpu}
+    for key, done in runs.items():
+        if "No changes" not in done[0][2]:
+            raise SystemExit(f"{shape}: the {key}plan has changes:\n{done[0][2][:2000]}")
+        figures[key + "plan"] = min(cpu for cpu, _, _ in done)
+        figures[key + "rss"] = max(rss for _, rss, _ in done)
+    return figures
 
 
 def main() -> None:
@@ -75,17 +85,26 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--shapes", nargs="+", default=list(SHAPES), choices=SHAPES)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--baseline", metavar="PYTHON", help="also run plans with PYTHON")
     args = parser.parse_args()
-    header = ("shape", "assignments", "CSafeLoader", "plan", "ratio", "max RSS")
-    print("{:>10} {:>11} {:>11} {:>8} {:>6} {:>8}".format(*header), flush=True)
+    header = ["shape", "assignments", "CSafeLoader", "plan", "ratio", "max RSS"]
+    if args.baseline:
+        header += ["base plan", "ratio", "max RSS"]
+    print(
+        (
+            "{:>10} {:>11} {:>11} {:>8} {:>6} {:>8}" + " {:>9} {:>6} {:>8}" * bool(args.baseline)
+        ).format(*header),
+        flush=True,
+    )
     for size in args.sizes:
         for shape in args.shapes:
-            f = measure(shape, size, args.repeat)
-            print(
-                f"{shape:>10} {size:>11} {f['yaml']:>10.3f}s {f['plan']:>7.3f}s "
-                f"{f['plan'] / f['yaml']:>5.2f}x {f['rss'] / 1e6:>5.0f} MB",
-                flush=True,
-            )
+            f = measure(shape, size, args.repeat, args.baseline)
+            line = f"{shape:>10} {size:>11} {f['yaml']:>10.3f}s"
+            for key in ("", "base ") if args.baseline else ("",):
+                plan = f[key + "plan"]
+                line += f" {plan:>{8 if key else 7}.3f}s {plan / f['yaml']:>5.2f}x"
+                line += f" {f[key + 'rss'] / 1e6:>5.0f} MB"
+            print(line, flush=True)
 
 
 if __name__ == "__main__":

@@ -318,16 +318,19 @@ def emulator_process(rate_limit: str = "1000000000/60") -> Iterator[EmulatorCont
         log.close()
 
 
-def run_cli(control: EmulatorControl, *args: str) -> tuple[float, int, str]:
-    """Run ``duvoform ARGS`` as a process against the emulator; its CPU seconds (user +
-    system), its maximum resident set in bytes, and its stdout."""
+def run_cli(
+    control: EmulatorControl, *args: str, python: str = sys.executable
+) -> tuple[float, int, str]:
+    """Run ``duvoform ARGS`` as a process against the emulator (with the interpreter
+    ``python``, which imports its own duvoform); its CPU seconds (user + system), its maximum
+    resident set in bytes, and its stdout."""
     env = {**os.environ, **SECRETS, "DUVO_API_URL": control.base_url}
     env["DUVO_API_KEY"] = control.api_key
     # As installed: the bytecode cache is read (and written once), not compiled every run.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         child = subprocess.Popen(
-            [sys.executable, "-m", "duvoform", *args],
+            [python, "-m", "duvoform", *args],
             stdout=out,
             stderr=err,
             stdin=subprocess.DEVNULL,
