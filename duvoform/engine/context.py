@@ -17,7 +17,6 @@ from duvoform.engine.graph import DesiredState
 from duvoform.engine.live import LiveState
 from duvoform.engine.match import Matches
 from duvoform.engine.plan import Change
-from duvoform.engine.safety import protected_problem
 from duvoform.engine.steps import Op, Step
 from duvoform.errors import Location, Problem
 from duvoform.kinds import Resource
@@ -158,14 +157,3 @@ class Context:
     ) -> None:
         """Record a safety rail the plan breaks, about ``address`` (None: the whole plan)."""
         self.result.safety.append((address, Problem(location, (reason,), label)))
-
-    def protected(self, resource: Resource, what: str, field_path: tuple[str, ...]) -> None:
-        """Report that ``protected: true`` forbids ``what`` (e.g. "renaming it from "A"").
-
-        ``duvoform.engine.safety`` refuses every delete and rename of a protected object found in
-        the plan, whatever its kind, so a differ need not call this; the problem is the same one
-        (``safety.protected_problem``), and a refusal reported twice is shown once.
-        """
-        self.result.safety.append(
-            (self.address(resource), protected_problem(self.desired, resource, what, field_path))
-        )

@@ -221,8 +221,6 @@ def _rename(
 ) -> list[FieldChange]:
     if live.name == connection.name:
         return []
-    if connection.metadata.protected:
-        ctx.protected(connection, f"renaming it from {quote(live.name)}", ("metadata", "name"))
     body["name"] = connection.name
     return [FieldChange("name", live.name, connection.name)]
 
