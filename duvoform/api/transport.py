@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 import orjson
 
+from duvoform.api.config import DEFAULT_CONCURRENCY
 from duvoform.api.ratelimit import RateLimiter
 from duvoform.api.retry import Outcome, RetryPolicy, classify_transport_error
 from duvoform.errors import (
@@ -121,7 +122,7 @@ class Transport:
         *,
         limiter: RateLimiter | None = None,
         policy: RetryPolicy | None = None,
-        concurrency: int = 8,
+        concurrency: int = DEFAULT_CONCURRENCY,
     ) -> None:
         self.http = http
         self.limiter = limiter or RateLimiter()
