@@ -8,7 +8,6 @@ cannot point out). Nothing outside the root is ever opened, and nothing hidden i
 
 from __future__ import annotations
 
-import functools
 import os
 import stat
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 from duvoform.kinds.reserved import hidden_part
 from duvoform.text import quote
 
-__all__ = ["FileFault", "read_utf8", "resolve_inside"]
+__all__ = ["FileFault", "FileResolver", "read_utf8", "resolve_inside"]
 
 
 class FileFault(Exception):
@@ -33,32 +32,57 @@ def resolve_inside(root: Path, base_dir: Path, relative: str) -> Path:
     ``root`` and ``base_dir`` must be absolute. Absolute ``relative`` paths are rejected by
     the models before this is called; this function rejects them too.
     """
-    if os.path.isabs(relative):
-        raise FileFault(f"{quote(relative)} is absolute; write a path relative to the manifest")
-    root = Path(os.path.normpath(root))
-    lexical = Path(os.path.normpath(base_dir / relative))
-    real = Path(os.path.realpath(lexical))
-    real_root = _real_root(root)
-    if not lexical.is_relative_to(root) or not real.is_relative_to(real_root):
-        raise FileFault(f"{quote(relative)} points outside the manifest root")
-    hidden = (
-        hidden_part(relative)
-        or hidden_part(lexical.relative_to(root))
-        or hidden_part(real.relative_to(real_root))
-    )
-    if hidden is not None:
-        raise FileFault(
-            f"{quote(relative)} passes a hidden directory or file ({quote(hidden)}); "
-            "duvoform never reads them"
+    return FileResolver(root).resolve(base_dir, relative)
+
+
+class FileResolver:
+    """``resolve_inside`` for the many files of one load, all under one ``root``.
+
+    Following links is what costs: the real path of ``a/b/c/file.md`` takes a ``lstat`` of
+    each component. Here the real path of each directory is worked out once (a load of 10,000
+    SOP files in one directory resolves that directory once), and a file's own name takes one
+    ``lstat``: a name that is a link is resolved in full, as before. Make one per load, so
+    that a link changed between two loads is seen.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = os.path.normpath(root)
+        self.real_root = os.path.realpath(self.root)
+        self._real_dirs: dict[str, str] = {}
+
+    def resolve(self, base_dir: Path, relative: str) -> Path:
+        """``base_dir / relative`` (see ``resolve_inside``)."""
+        if os.path.isabs(relative):
+            raise FileFault(f"{quote(relative)} is absolute; write a path relative to the manifest")
+        lexical = os.path.normpath(os.path.join(base_dir, relative))
+        real = self._real(lexical)
+        if not _inside(lexical, self.root) or not _inside(real, self.real_root):
+            raise FileFault(f"{quote(relative)} points outside the manifest root")
+        hidden = (
+            hidden_part(relative)
+            or hidden_part(lexical[len(self.root) :])
+            or hidden_part(real[len(self.real_root) :])
         )
-    return lexical
+        if hidden is not None:
+            raise FileFault(
+                f"{quote(relative)} passes a hidden directory or file ({quote(hidden)}); "
+                "duvoform never reads them"
+            )
+        return Path(lexical)
+
+    def _real(self, lexical: str) -> str:
+        """``os.path.realpath(lexical)``, with each directory's real path looked up once."""
+        directory, name = os.path.split(lexical)
+        real_dir = self._real_dirs.get(directory)
+        if real_dir is None:
+            real_dir = self._real_dirs[directory] = os.path.realpath(directory)
+        real = os.path.join(real_dir, name)
+        return os.path.realpath(lexical) if os.path.islink(real) else real
 
 
-@functools.lru_cache(maxsize=64)
-def _real_root(root: Path) -> Path:
-    # Resolved once per root, not once per referenced file: a team of 10,000 assignments
-    # refers to 10,000 files under one root.
-    return Path(os.path.realpath(root))
+def _inside(path: str, root: str) -> bool:
+    """``Path(path).is_relative_to(root)`` for normalised absolute paths."""
+    return path == root or path.startswith(root if root.endswith("/") else root + "/")
 
 
 def read_utf8(path: Path, shown: str) -> str:

@@ -31,7 +31,7 @@ from duvoform.kinds import Assignment, Connection, CustomMcpConnectionSpec, Reso
 from duvoform.kinds.base import FieldPath, format_field
 from duvoform.kinds.reserved import env_allowed
 from duvoform.manifest.discover import describe_paths, discover_files, display_path, find_root
-from duvoform.manifest.files import FileFault, read_utf8, resolve_inside
+from duvoform.manifest.files import FileFault, FileResolver, read_utf8
 from duvoform.manifest.lints import resource_warnings, unused_cli_vars
 from duvoform.manifest.locate import SourceMap
 from duvoform.manifest.parse import Document, decode, parse_documents
@@ -159,6 +159,7 @@ class _Loader:
             project.defaults.browsing.model_dump() if project.defaults.browsing else None
         )
         self.sop_cache: dict[tuple[Path, str], str | FileFault] = {}
+        self.files = FileResolver(project.root)
         self.kinds = dict(kinds())
 
     def load_file(self, path: Path) -> None:
@@ -267,7 +268,7 @@ class _Loader:
                     continue
                 where = ("spec", "headers", "secret", header, "file")
                 try:
-                    resolve_inside(self.project.root, path.parent, ref.file)
+                    self.files.resolve(path.parent, ref.file)
                 except FileFault as fault:
                     self.problems.add(
                         locate(where), _field_reason(where, fault.reason), resource.label
@@ -280,7 +281,7 @@ class _Loader:
         cached = self.sop_cache.get(key)
         if cached is None:
             try:
-                target = resolve_inside(self.project.root, manifest.parent, relative)
+                target = self.files.resolve(manifest.parent, relative)
                 cached = read_utf8(target, relative)
                 if not cached.strip():
                     cached = FileFault(f"SOP file {quote(relative)} is empty")
