@@ -16,6 +16,7 @@ import click
 from duvoform import __version__
 from duvoform.app import DEFAULT_API_URL, App
 from duvoform.errors import DuvoformError
+from duvoform.gcpause import paused_gc
 from duvoform.redact import forget_all, scrub
 from duvoform.sanitise import guarded_output
 
@@ -47,7 +48,10 @@ class LazyGroup(click.Group):
         module_name = COMMANDS.get(cmd_name)
         if module_name is None:
             return None
-        module = importlib.import_module(f"duvoform.commands.{module_name}")
+        # A command's imports build hundreds of classes and schemas that live as long as the
+        # process: the cyclic collector would rescan them as they pile up, for nothing.
+        with paused_gc():
+            module = importlib.import_module(f"duvoform.commands.{module_name}")
         command: click.Command = module.command
         return command
 
