@@ -119,9 +119,8 @@ def command(
                 f"{stray[0]} is not a manifest (.yaml or .yml); apply takes manifest paths, or "
                 "a saved plan file first (duvoform apply PLANFILE [PATH...])"
             )
-        manifests = manifest_options.load(paths)  # bad manifests are named before anything else
-        for warning in manifests.warnings:
-            click.echo(f"warning: {warning.render()}", err=True)
+        # bad manifests are named before anything else
+        manifests = manifest_options.load_and_warn(paths)
         if not auto_approve and not sys.stdin.isatty():
             raise UsageError(
                 "apply asks for confirmation, but stdin is not a terminal; review the plan "

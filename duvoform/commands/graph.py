@@ -69,9 +69,7 @@ def command(
     manifest_options: ManifestOptions,
 ) -> None:
     """Draw the manifests' team as mermaid or DOT: folders, assignments, connections."""
-    manifests = manifest_options.load(paths)
-    for warning in manifests.warnings:
-        click.echo(f"warning: {warning.render()}", err=True)
+    manifests = manifest_options.load_and_warn(paths)
     if with_plan:
         picture = asyncio.run(_planned(app, manifests, plan_options))
     else:

@@ -165,9 +165,7 @@ def command(
     parsed = parse_address(address)
     manifests = None
     if paths:
-        manifests = manifest_options.load(paths)
-        for warning in manifests.warnings:
-            click.echo(f"warning: {warning.render()}", err=True)
+        manifests = manifest_options.load_and_warn(paths)
     shown = asyncio.run(_show(app, parsed, manifests, refresh))
     if app.verbosity > 0:
         click.echo(f"show: {shown.requests} API requests", err=True)

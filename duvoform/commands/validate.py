@@ -30,9 +30,7 @@ __all__ = ["command"]
 def command(app: App, paths: tuple[Path, ...], manifest_options: ManifestOptions) -> None:
     """Check manifests offline: YAML, schema, templates, SOP files and references."""
     try:
-        manifests = manifest_options.load(paths)
-        for warning in manifests.warnings:
-            click.echo(f"warning: {warning.render()}", err=True)
+        manifests = manifest_options.load_and_warn(paths)
         DesiredState.build(manifests)
     except ManifestError as exc:
         click.echo(exc.render(), err=True)
