@@ -27,6 +27,7 @@ import click
 from duvoform.api.client import DuvoClient
 from duvoform.app import App, pass_app
 from duvoform.commands._browser import browser_url
+from duvoform.commands._exits import interrupted
 from duvoform.commands._options import ManifestOptions, global_options, manifest_options
 from duvoform.engine.graph import DesiredState
 from duvoform.kinds import Connection
@@ -128,7 +129,11 @@ def command(
     """Authorize the OAuth connection NAME in a browser and wait until it exists."""
     manifests = manifest_options.load_and_warn(paths)
     connection = connection_manifest(DesiredState.build(manifests), name)
-    try:
+    advice = later_advice(oauth_spec(connection).oauth.flow, name)
+    with interrupted(
+        f"Stopped waiting for {quote(name)}; duvoform changed nothing. {advice} "
+        "(duvoform plan shows whether it matches the manifest)."
+    ):
         asyncio.run(
             _connect(
                 app,
@@ -139,11 +144,3 @@ def command(
                 return_url=return_url,
             )
         )
-    except KeyboardInterrupt:
-        click.echo(
-            f"\nStopped waiting for {quote(name)}; duvoform changed nothing. "
-            + later_advice(oauth_spec(connection).oauth.flow, name)
-            + " (duvoform plan shows whether it matches the manifest).",
-            err=True,
-        )
-        raise click.exceptions.Exit(130) from None
