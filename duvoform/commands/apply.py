@@ -98,14 +98,16 @@ def command(
     manifest_options: ManifestOptions,
 ) -> None:
     """Make live state match the manifests, or run a plan saved with `plan --out`."""
-    run = ApplyRun(app, parallelism=parallelism, fmt=fmt, auto_approve=auto_approve)
-    if _is_plan_file(paths):
+    from_file = _is_plan_file(paths)
+    run = ApplyRun(
+        app, parallelism=parallelism, fmt=fmt, auto_approve=auto_approve, from_file=from_file
+    )
+    if from_file:
         if plan_options != PlanOptions():
             raise UsageError(
                 "--target, --prune, --allow-* and --rotate-secrets shape a plan; a saved plan "
                 "was shaped when it was made (pass them to plan --out instead)"
             )
-        run.from_file = True
         try:
             report = run_interruptible(
                 run.from_plan_file(paths[0], paths[1:], manifest_options.load)
