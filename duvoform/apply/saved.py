@@ -152,13 +152,18 @@ def check_manifests(planfile: PlanFile, manifests: Manifests, path: Path) -> Non
 
 
 def open_saved(
-    path: Path, *, plan_key: str | None, api_url: str, key_fingerprint: str | None
+    path: Path,
+    *,
+    plan_key: str | None,
+    api_url: str,
+    key_fingerprint: Callable[[], str | None],
 ) -> PlanFile:
     """``read_plan_file(path)`` (its signature checked with ``plan_key`` when given), refused
-    unless it was made for ``api_url`` (``check_api``) with this key (``check_key``)."""
+    unless it was made for ``api_url`` (``check_api``), then with the key whose fingerprint
+    ``key_fingerprint()`` gives (``check_key``; called only then, as it needs the key)."""
     planfile = read_plan_file(path, plan_key=plan_key)
     check_api(planfile, path, api_url)
-    check_key(planfile, path, key_fingerprint)
+    check_key(planfile, path, key_fingerprint())
     return planfile
 
 

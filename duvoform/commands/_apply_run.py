@@ -121,7 +121,7 @@ class ApplyRun:
             path,
             plan_key=plan_key,
             api_url=self.app.api_url,
-            key_fingerprint=self.app.key_fingerprint(),
+            key_fingerprint=self.app.key_fingerprint,
         )
         if planfile.signed and plan_key is None:
             click.echo(

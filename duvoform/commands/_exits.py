@@ -34,10 +34,12 @@ class ExitTwoCommand(click.Command):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         flag = self.exit_two_flag
+        # Before parsing, which consumes ``args``.
+        reserved = flag is None or f"--{flag.replace('_', '-')}" in args
         try:
             return super().parse_args(ctx, args)
         except click.UsageError as exc:
-            if flag is not None and f"--{flag.replace('_', '-')}" not in args:
+            if not reserved:
                 raise
             raise _UsageErrorExit1(exc.format_message(), exc.ctx) from None
 

@@ -5,7 +5,8 @@ them to it as one ``manifest_options: ManifestOptions`` argument, whose ``load(p
 ``load_manifests`` with them (``load_and_warn`` also prints the manifests' warnings on stderr).
 ``@plan_options`` (``duvoform.commands._plan_options``) adds the options that shape a plan;
 ``@global_options`` and ``@output_options`` (``duvoform.commands._late_options``) accept the
-group's options after the command name too.
+group's options after the command name too. ``paths_argument`` is the ``PATH...`` argument and
+``format_option(...)`` the ``--format`` option (passed as ``fmt``) of the commands that take them.
 
 With no PATH, a command reads the manifest root: the nearest directory, from the current one
 up to the top of the git repository, that holds ``duvoform.yaml``. Without one it refuses rather
@@ -31,14 +32,31 @@ from duvoform.manifest.discover import find_root
 
 __all__ = [
     "ManifestOptions",
+    "format_option",
     "global_options",
     "manifest_options",
     "output_options",
+    "paths_argument",
     "plan_options",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+"""``PATH...``: manifest files and directories (none: the manifest root)."""
+
+
+def format_option(*choices: str, help: str) -> Callable[[F], F]:
+    """``--format`` with ``choices``, the first the default; passed as ``fmt``."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )
 
 
 @dataclass(frozen=True)

@@ -40,8 +40,10 @@ from duvoform.apply.signals import exit_code, run_interruptible
 from duvoform.commands._apply_run import ApplyRun
 from duvoform.commands._options import (
     ManifestOptions,
+    format_option,
     global_options,
     manifest_options,
+    paths_argument,
     plan_options,
 )
 from duvoform.engine.planner import PlanOptions
@@ -65,7 +67,7 @@ def _is_plan_file(paths: tuple[Path, ...]) -> bool:
 
 
 @click.command("apply")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@paths_argument
 @click.option(
     "--auto-approve", is_flag=True, help="Apply without asking (needed when not at a terminal)."
 )
@@ -76,14 +78,7 @@ def _is_plan_file(paths: tuple[Path, ...]) -> bool:
     show_default=True,
     help="How many changes may run at once.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="How to print the report (json: one document on stdout).",
-)
+@format_option("text", "json", help="How to print the report (json: one document on stdout).")
 @plan_options
 @manifest_options
 @global_options

@@ -28,8 +28,12 @@ from duvoform.api.client import DuvoClient
 from duvoform.app import App, pass_app
 from duvoform.commands._browser import browser_url
 from duvoform.commands._exits import interrupted
-from duvoform.commands._options import ManifestOptions, global_options, manifest_options
-from duvoform.engine.graph import DesiredState
+from duvoform.commands._options import (
+    ManifestOptions,
+    global_options,
+    manifest_options,
+    paths_argument,
+)
 from duvoform.kinds import Connection
 from duvoform.kinds.connection.authorize import authorize, connection_manifest
 from duvoform.kinds.connection.oauth import Flow, later_advice, oauth_spec
@@ -82,15 +86,13 @@ async def _connect(
             interval=interval,
         )
     tail = printable(f"; {', '.join(done.done)}") if done.done else ""
-    if done.already:
-        click.echo(f"{name} is already connected (connection {printable(done.live.id)}){tail}.")
-    else:
-        click.echo(f"Connected {name} (connection {printable(done.live.id)}){tail}.")
+    said = f"{name} is already connected" if done.already else f"Connected {name}"
+    click.echo(f"{said} (connection {printable(done.live.id)}){tail}.")
 
 
 @click.command("connect")
 @click.argument("name")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@paths_argument
 @click.option(
     "--open", "open_browser", is_flag=True, help="Also open the URL in a web browser (https only)."
 )
@@ -128,7 +130,7 @@ def command(
 ) -> None:
     """Authorize the OAuth connection NAME in a browser and wait until it exists."""
     manifests = manifest_options.load_and_warn(paths)
-    connection = connection_manifest(DesiredState.build(manifests), name)
+    connection = connection_manifest(manifests, name)
     advice = later_advice(oauth_spec(connection).oauth.flow, name)
     with interrupted(
         f"Stopped waiting for {quote(name)}; duvoform changed nothing. {advice} "

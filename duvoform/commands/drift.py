@@ -15,7 +15,13 @@ import click
 
 from duvoform.app import App, pass_app
 from duvoform.commands._exits import ExitTwoCommand, interrupted
-from duvoform.commands._options import ManifestOptions, global_options, manifest_options
+from duvoform.commands._options import (
+    ManifestOptions,
+    format_option,
+    global_options,
+    manifest_options,
+    paths_argument,
+)
 from duvoform.engine.drift import DriftReport, read_drift
 from duvoform.manifest import Manifests
 from duvoform.render.drift_json import render_drift_json
@@ -35,14 +41,9 @@ async def _drift(app: App, manifests: Manifests) -> DriftReport:
 
 
 @click.command("drift", cls=_DriftCommand)
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "markdown", "json"]),
-    default="text",
-    show_default=True,
-    help="How to print the report (markdown fits a GitHub issue).",
+@paths_argument
+@format_option(
+    "text", "markdown", "json", help="How to print the report (markdown fits a GitHub issue)."
 )
 @click.option(
     "--fail-on-unmanaged",

@@ -20,8 +20,10 @@ import click
 from duvoform.app import App, pass_app
 from duvoform.commands._options import (
     ManifestOptions,
+    format_option,
     global_options,
     manifest_options,
+    paths_argument,
     plan_options,
 )
 from duvoform.engine.graph import DesiredState
@@ -41,14 +43,9 @@ async def _planned(app: App, manifests: Manifests, options: PlanOptions) -> Pict
 
 
 @click.command("graph")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["mermaid", "dot"]),
-    default="mermaid",
-    show_default=True,
-    help="mermaid (GitHub draws it) or Graphviz DOT (render with `dot -Tsvg`).",
+@paths_argument
+@format_option(
+    "mermaid", "dot", help="mermaid (GitHub draws it) or Graphviz DOT (render with `dot -Tsvg`)."
 )
 @click.option(
     "--plan",

@@ -31,8 +31,10 @@ from duvoform.app import App, pass_app
 from duvoform.commands._exits import ExitTwoCommand, interrupted
 from duvoform.commands._options import (
     ManifestOptions,
+    format_option,
     global_options,
     manifest_options,
+    paths_argument,
     plan_options,
 )
 from duvoform.engine.planfile import PLAN_KEY_ENV, write_plan_file
@@ -64,20 +66,13 @@ class _PlanCommand(ExitTwoCommand):
 
 
 @click.command("plan", cls=_PlanCommand)
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@paths_argument
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also save the plan to FILE, for `duvoform apply FILE`.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "markdown", "json"]),
-    default="text",
-    show_default=True,
-    help="How to print the plan.",
-)
+@format_option("text", "markdown", "json", help="How to print the plan.")
 @click.option(
     "--detailed-exitcode",
     is_flag=True,

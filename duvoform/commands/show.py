@@ -22,7 +22,13 @@ import click
 
 from duvoform.app import App, pass_app
 from duvoform.commands._complete import complete_address
-from duvoform.commands._options import ManifestOptions, global_options, manifest_options
+from duvoform.commands._options import (
+    ManifestOptions,
+    format_option,
+    global_options,
+    manifest_options,
+    paths_argument,
+)
 from duvoform.kinds.document import Skipped
 from duvoform.lookup import Address, parse_address
 from duvoform.lookup.show import Shown, show_object
@@ -48,13 +54,11 @@ async def _show(app: App, address: Address, manifests: Manifests | None, refresh
 
 @click.command("show")
 @click.argument("address", shell_complete=complete_address)
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "yaml"]),
-    default="text",
-    show_default=True,
+@paths_argument
+@format_option(
+    "text",
+    "json",
+    "yaml",
     help="text for people, json for tools, yaml for a manifest document to paste.",
 )
 @click.option(

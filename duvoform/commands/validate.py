@@ -15,7 +15,12 @@ from pathlib import Path
 import click
 
 from duvoform.app import App, pass_app
-from duvoform.commands._options import ManifestOptions, manifest_options, output_options
+from duvoform.commands._options import (
+    ManifestOptions,
+    manifest_options,
+    output_options,
+    paths_argument,
+)
 from duvoform.engine.graph import DesiredState
 from duvoform.errors import ManifestError
 
@@ -23,7 +28,7 @@ __all__ = ["command"]
 
 
 @click.command("validate")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@paths_argument
 @manifest_options
 @output_options
 @pass_app

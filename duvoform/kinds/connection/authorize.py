@@ -23,6 +23,7 @@ from duvoform.engine.graph import DesiredState
 from duvoform.errors import ConnectError, UsageError
 from duvoform.kinds import Connection
 from duvoform.kinds.connection.oauth import Flow, find_existing, finish, oauth_spec, start, wait
+from duvoform.manifest import Manifests
 from duvoform.text import did_you_mean, quote
 
 __all__ = ["Authorized", "Consent", "authorize", "connection_manifest"]
@@ -40,9 +41,10 @@ class Authorized:
     already: bool = False
 
 
-def connection_manifest(desired: DesiredState, name: str) -> Connection:
+def connection_manifest(manifests: Manifests, name: str) -> Connection:
     """The OAuth Connection manifest called ``name`` (``UsageError`` when there is none, or it
     is not an OAuth connection: NAME was a bad argument)."""
+    desired = DesiredState.build(manifests)
     found = desired.get(Connection.KIND, name)
     if not isinstance(found, Connection):
         names = [r.name for r in desired.of_kind(Connection.KIND)]
