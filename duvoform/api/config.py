@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
+from duvoform.api.retry import BACKOFF_BASE, BACKOFF_CAP, MAX_ATTEMPTS, RetryPolicy
 from duvoform.errors import UsageError
 from duvoform.sanitise import printable
 from duvoform.text import shorten
@@ -44,9 +45,9 @@ class ClientSettings:
     concurrency: int = DEFAULT_CONCURRENCY
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
-    max_attempts: int = 5
-    backoff_base: float = 0.25
-    backoff_cap: float = 8.0
+    max_attempts: int = MAX_ATTEMPTS
+    backoff_base: float = BACKOFF_BASE
+    backoff_cap: float = BACKOFF_CAP
     page_size: int = 100
 
     def __post_init__(self) -> None:
@@ -56,6 +57,12 @@ class ClientSettings:
             raise UsageError(f"max_attempts must be at least 1, not {self.max_attempts}")
         if not 1 <= self.page_size <= 100:
             raise UsageError(f"page_size must be between 1 and 100, not {self.page_size}")
+
+    def retry_policy(self) -> RetryPolicy:
+        """The retry policy these settings describe (``duvoform.api.retry``'s defaults)."""
+        return RetryPolicy(
+            max_attempts=self.max_attempts, base=self.backoff_base, cap=self.backoff_cap
+        )
 
 
 def normalise_base_url(url: str) -> str:

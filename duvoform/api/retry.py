@@ -4,6 +4,9 @@ Capped exponential backoff with full jitter: before attempt ``n + 1`` wait a uni
 time in ``[0, min(cap, base * 2**(n - 1))]``. A 429 waits ``retry-after`` instead (the rate
 limiter holds every request back) and has its own, larger budget: the server said when to come
 back, so waiting is the right answer, up to a point.
+
+The defaults below are the only ones: ``ClientSettings`` (what the CLI and the library
+configure) starts from them and builds its ``RetryPolicy`` with ``retry_policy()``.
 """
 
 from __future__ import annotations
@@ -16,7 +19,24 @@ from enum import Enum
 
 import httpx
 
-__all__ = ["Outcome", "RetryPolicy", "classify_transport_error"]
+__all__ = [
+    "BACKOFF_BASE",
+    "BACKOFF_CAP",
+    "MAX_ATTEMPTS",
+    "MAX_RATE_LIMITED",
+    "Outcome",
+    "RetryPolicy",
+    "classify_transport_error",
+]
+
+MAX_ATTEMPTS = 5
+"""Attempts of one request that fails (5xx, a connection error); a 429 does not count."""
+BACKOFF_BASE = 0.25
+"""Seconds: the ceiling of the first backoff, doubled after each failure."""
+BACKOFF_CAP = 8.0
+"""Seconds: the highest ceiling of a backoff."""
+MAX_RATE_LIMITED = 10
+"""429 answers one request waits out before it gives up."""
 
 
 class Outcome(Enum):
@@ -40,10 +60,10 @@ def classify_transport_error(exc: httpx.TransportError) -> Outcome:
 class RetryPolicy:
     """Attempt budgets and backoff; ``sleep`` and ``random`` are injectable for tests."""
 
-    max_attempts: int = 5
-    base: float = 0.25
-    cap: float = 8.0
-    max_rate_limited: int = 10
+    max_attempts: int = MAX_ATTEMPTS
+    base: float = BACKOFF_BASE
+    cap: float = BACKOFF_CAP
+    max_rate_limited: int = MAX_RATE_LIMITED
     random: Callable[[], float] = field(default=random.random, repr=False)
     sleep: Callable[[float], Awaitable[None]] = field(default=asyncio.sleep, repr=False)
 

@@ -67,9 +67,7 @@ async def open_client_at(
     limits = httpx.Limits(
         max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency
     )
-    retry_policy = policy or RetryPolicy(
-        max_attempts=settings.max_attempts, base=settings.backoff_base, cap=settings.backoff_cap
-    )
+    retry_policy = policy or settings.retry_policy()
     async with httpx.AsyncClient(
         base_url=base_url,
         headers=headers,

@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 
+from duvoform.api.config import DEFAULT_CONCURRENCY
 from duvoform.api.ratelimit import RateLimiter
 from duvoform.api.retry import Outcome, RetryPolicy, classify_transport_error
 from duvoform.errors import (
@@ -112,7 +113,7 @@ class Transport:
         *,
         limiter: RateLimiter | None = None,
         policy: RetryPolicy | None = None,
-        concurrency: int = 8,
+        concurrency: int = DEFAULT_CONCURRENCY,
     ) -> None:
         self.http = http
         self.limiter = limiter or RateLimiter()

@@ -3,7 +3,7 @@
 - ``Executor(client, parallelism=8, reveal=..., listeners=...).run(plan, ids) -> ApplyReport``
   (``executor``): the DAG scheduler; one handler per ``Op`` (``handlers``), reconciliation of
   creates whose outcome is unknown (``context.create_once``).
-- ``SecretReveal`` (``secrets``): secret values read at the last moment, checked before any
+- ``SecretReveal`` (``reveal``): secret values read at the last moment, checked before any
   write.
 - ``Journal`` (``journal``): the append-only JSONL record under ``.duvoform/journal/``;
   ``find_applied`` recognises a plan already applied; ``plan_digest`` names a plan.
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from duvoform.apply.executor import DEFAULT_PARALLELISM, Executor, plan_steps
     from duvoform.apply.journal import Journal, find_applied, plan_digest, read_journal
     from duvoform.apply.report import ApplyReport, StepResult, StepStatus
-    from duvoform.apply.secrets import SecretReveal
+    from duvoform.apply.reveal import SecretReveal
 
 # Where each name lives. Loaded on first use, so that a kind's handlers can import
 # ``duvoform.apply.context`` without loading the executor, which imports the handlers.
@@ -33,7 +33,7 @@ _HOMES = {
     "ApplyReport": "report",
     "Executor": "executor",
     "Journal": "journal",
-    "SecretReveal": "secrets",
+    "SecretReveal": "reveal",
     "StepResult": "report",
     "StepStatus": "report",
     "find_applied": "journal",

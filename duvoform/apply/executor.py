@@ -38,7 +38,7 @@ from duvoform.apply.events import ApplyListener
 from duvoform.apply.handlers import HANDLERS
 from duvoform.apply.journal import plan_digest
 from duvoform.apply.report import ApplyReport, StepResult, StepStatus
-from duvoform.apply.secrets import SecretReveal
+from duvoform.apply.reveal import SecretReveal
 from duvoform.engine.plan import Plan
 from duvoform.engine.steps import Op, Step
 from duvoform.errors import ApplyError, DuvoformError

@@ -13,48 +13,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from duvoform.api import routes
 from duvoform.engine.graph import DesiredState
 from duvoform.engine.live import LiveState
 from duvoform.engine.match import Matches
 from duvoform.engine.plan import Change
-from duvoform.engine.safety import protected_problem
 from duvoform.engine.steps import Op, Step
 from duvoform.errors import Location, Problem
 from duvoform.kinds import Resource
 from duvoform.kinds.registry import requests_of
 
 __all__ = [
-    "DELETE_FOLDER",
-    "MOVE_TO_FOLDER",
-    "MOVE_TO_ROOT",
-    "PATCH_AGENT",
-    "PATCH_BUILD",
-    "PATCH_CONNECTION",
-    "PATCH_FOLDER",
-    "POST_AGENTS",
-    "POST_BUILDS",
-    "POST_CONNECTIONS",
-    "POST_FOLDERS",
-    "PROMOTE_BUILD",
     "Context",
     "DiffOptions",
     "DiffResult",
     "StepList",
 ]
-
-POST_AGENTS = routes.CREATE_AGENT
-PATCH_AGENT = routes.UPDATE_AGENT
-POST_BUILDS = routes.CREATE_BUILD
-PROMOTE_BUILD = routes.PROMOTE_BUILD
-PATCH_BUILD = routes.UPDATE_BUILD
-MOVE_TO_FOLDER = routes.MOVE_TO_FOLDER
-MOVE_TO_ROOT = routes.MOVE_TO_ROOT
-POST_FOLDERS = routes.CREATE_FOLDER
-PATCH_FOLDER = routes.UPDATE_FOLDER
-DELETE_FOLDER = routes.DELETE_FOLDER
-POST_CONNECTIONS = routes.CREATE_CONNECTION
-PATCH_CONNECTION = routes.UPDATE_CONNECTION
 
 
 @dataclass(frozen=True)
@@ -167,8 +140,7 @@ class Context:
     def add(self, change: Change) -> None:
         """Record one change, listing the routes its steps write (from the operations table,
         so that a plan's ``requests`` cannot disagree with what apply sends)."""
-        if change.steps:
-            change = replace(change, requests=requests_of(change.steps))
+        change = replace(change, requests=requests_of(change.steps))
         self.result.changes.append(change)
 
     def read(self, kind: str, live_id: str | None) -> None:
@@ -185,14 +157,3 @@ class Context:
     ) -> None:
         """Record a safety rail the plan breaks, about ``address`` (None: the whole plan)."""
         self.result.safety.append((address, Problem(location, (reason,), label)))
-
-    def protected(self, resource: Resource, what: str, field_path: tuple[str, ...]) -> None:
-        """Report that ``protected: true`` forbids ``what`` (e.g. "renaming it from "A"").
-
-        ``duvoform.engine.safety`` refuses every delete and rename of a protected object found in
-        the plan, whatever its kind, so a differ need not call this; the problem is the same one
-        (``safety.protected_problem``), and a refusal reported twice is shown once.
-        """
-        self.result.safety.append(
-            (self.address(resource), protected_problem(self.desired, resource, what, field_path))
-        )

@@ -19,10 +19,7 @@
      "expected_absent": [{"kind": "Folder", "path": "A/B"}, {"kind": "Assignment", "name": "X"}],
      "reads": {"credentials_for": ["<connection id>"], "slots_for": ["<assignment id>"]}}
 
-``checksum`` is the sha256 of the file's text without its checksum and signature lines (the
-document as ``json.dumps(doc, indent=2, ensure_ascii=False)`` writes it). It catches damage
-only: anyone can recompute it. With a plan key (``DUVOFORM_PLAN_KEY``) ``signature`` is an
-HMAC-SHA256 of the same text keyed with it, which only a holder of the key can make.
+``checksum`` and ``signature`` seal the file (``duvoform.engine.planseal``).
 ``api_key_fingerprint``: see the function. No secret value is ever in the file (secret headers
 are ``{"$secret": {...}}`` markers); the API URL is written without credentials or query.
 
@@ -33,8 +30,6 @@ decided in ``duvoform.apply.saved``.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import os
 import tempfile
@@ -49,8 +44,9 @@ from duvoform.engine.fingerprint import fingerprint
 from duvoform.engine.live import LiveQuery, LiveState
 from duvoform.engine.plan import Action, ApiCall, Change, FieldChange, Plan
 from duvoform.engine.planner import PlanOptions, PlanResult
+from duvoform.engine.planseal import PLAN_KEY_ENV, api_key_fingerprint, plan_file_text, unseal
 from duvoform.engine.steps import Step, plan_digest
-from duvoform.errors import PlanFileError, PlanSignatureError
+from duvoform.errors import PlanFileError
 from duvoform.kinds.registry import home
 from duvoform.text import shorten
 
@@ -69,17 +65,8 @@ __all__ = [
 
 PLAN_FILE_KIND = "duvoform-plan"
 PLAN_FILE_VERSION = 2
-PLAN_KEY_ENV = "DUVOFORM_PLAN_KEY"
 
 _FLAGS = ("prune", "allow_mass_delete", "allow_nonempty_folder_delete", "allow_duplicate")
-_KEY_LABEL = b"duvoform plan file: API key fingerprint"
-_SIGNATURE = "hmac-sha256:"
-
-
-def api_key_fingerprint(api_key: str) -> str:
-    """An HMAC-SHA256 keyed with ``api_key`` over a fixed label: the same key always gives
-    the same fingerprint, and the fingerprint tells nothing about the key."""
-    return hmac.new(api_key.encode(), _KEY_LABEL, hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -207,32 +194,6 @@ def write_plan_file(
         raise PlanFileError(f"cannot write the plan file {path}: {reason}") from None
 
 
-def plan_file_text(doc: Mapping[str, Any], *, plan_key: str | None = None) -> str:
-    """The text of a plan file holding ``doc``: its JSON with the checksum of the rest first,
-    then, with ``plan_key``, its signature (a ``checksum`` or ``signature`` already in ``doc``
-    is replaced)."""
-    body = _text({key: value for key, value in doc.items() if key not in _SEALS})
-    head = '{\n  "checksum": "' + _checksum(body) + '",\n'
-    if plan_key is not None:
-        head += '  "signature": "' + _signature(body, plan_key) + '",\n'
-    return head + body.removeprefix("{\n")
-
-
-_SEALS = ("checksum", "signature")
-
-
-def _text(doc: Mapping[str, Any]) -> str:
-    return json.dumps(doc, indent=2, ensure_ascii=False)
-
-
-def _checksum(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _signature(text: str, plan_key: str) -> str:
-    return _SIGNATURE + hmac.new(plan_key.encode(), text.encode(), hashlib.sha256).hexdigest()
-
-
 def read_plan_file(path: Path, *, plan_key: str | None = None) -> PlanFile:
     """Read a plan file; ``PlanFileError`` when it is unreadable, corrupt or foreign, and
     ``PlanSignatureError`` when ``plan_key`` is given and the file is not signed with it."""
@@ -256,38 +217,14 @@ def read_plan_file(path: Path, *, plan_key: str | None = None) -> PlanFile:
             f"reads version {PLAN_FILE_VERSION} (bound to its API key and its manifests). Run "
             "plan --out again with this version"
         )
-    checksum = doc.pop("checksum", None)
-    signature = doc.pop("signature", None)
-    body = _text(doc)
-    if plan_key is not None:
-        _verify(path, body, signature, plan_key)
-    if checksum != _checksum(body):
-        raise PlanFileError(
-            f"{path} was changed after plan wrote it (its checksum does not match); a saved "
-            "plan is applied exactly as written or not at all: run plan --out again"
-        )
+    signed = unseal(path, doc, plan_key)
     try:
-        return _parse(doc, signed=signature is not None)
+        return _parse(doc, signed=signed)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         why = shorten(f"{type(exc).__name__}: {exc}", 200)  # it may quote a huge value
         raise PlanFileError(
             f"{path} is a damaged duvoform plan file ({why}); run plan again"
         ) from None
-
-
-def _verify(path: Path, body: str, signature: Any, plan_key: str) -> None:
-    if signature is None:
-        raise PlanSignatureError(
-            f"{path} is not signed, and {PLAN_KEY_ENV} is set: only plan files signed with "
-            f"that key are applied. Make the plan with {PLAN_KEY_ENV} set (plan --out), or "
-            "unset it to apply an unsigned plan"
-        )
-    expected = _signature(body, plan_key)
-    if not isinstance(signature, str) or not hmac.compare_digest(signature, expected):
-        raise PlanSignatureError(
-            f"{path} is not signed with {PLAN_KEY_ENV}: it was made with another plan key, "
-            "or changed after plan wrote it; nothing was applied. Run plan --out again"
-        )
 
 
 def _strings(value: Any) -> dict[str, str]:

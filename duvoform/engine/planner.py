@@ -4,9 +4,9 @@
 
     Manifests ─DesiredState.build─▶ DesiredState ─live_query─▶ LiveQuery
     client ─read_live_state─▶ LiveState
-    (DesiredState, LiveState) ─match─▶ Matches ─diff─▶ changes ─order─▶ Plan ─narrow─▶ Plan
-                                                         │          ─policies, safety.enforce─▶
-                                                         └─▶ ids, fingerprints, expected absent
+    (DesiredState, LiveState) ─match─▶ Matches ─diff─▶ DiffResult ─narrow (--target)─▶
+        DiffResult ─order─▶ Plan ─policies, safety.enforce─▶ Plan
+                 └─▶ ids, fingerprints, expected absent
 
 ``build_plan`` does the reads; ``plan_against`` is the pure rest (tests call it with a
 hand-made ``LiveState``). ``PlanResult`` holds everything apply and a plan file need: the
@@ -17,7 +17,7 @@ narrowed plan, so a refusal elsewhere does not block a targeted plan.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -28,16 +28,14 @@ from duvoform.engine.graph import DesiredState
 from duvoform.engine.live import LiveQuery, LiveState, read_live_state
 from duvoform.engine.match import Matches, match
 from duvoform.engine.order import order_with_steps
-from duvoform.engine.plan import Action, Change, Plan
+from duvoform.engine.plan import Plan
 from duvoform.engine.safety import enforce
 from duvoform.engine.steps import Step, plan_digest
-from duvoform.errors import Problem, UnknownTargetError
+from duvoform.engine.targets import narrow, scope_of
 from duvoform.gcpause import paused_gc
-from duvoform.kinds import kinds
-from duvoform.kinds.registry import home, homes
+from duvoform.kinds.registry import homes
 from duvoform.manifest import Manifests
 from duvoform.policies import check_plan
-from duvoform.text import did_you_mean, quote
 
 __all__ = [
     "PlanOptions",
@@ -168,31 +166,16 @@ def plan_against(
     options = options or PlanOptions()
     matches = match(desired, live)
     result = diff(desired, live, matches, options.diff_options(), check_safety=False)
+    if options.targets:
+        result = narrow(result, scope_of(result.changes, options.targets, desired, live), desired)
     plan, steps = order_with_steps(
         result.changes,
         unchanged=result.unchanged,
         warnings=result.warnings,
         notes=result.notes,
     )
-    read = set(result.read)
-    absent = list(result.expected_absent)
-    scope: set[str] | None = None
-    if options.targets:
-        scope = _scope(plan, options.targets, desired, live)
-        plan, steps = _narrow(plan, scope, desired)
-        owner = {live_id: address for address, live_id in result.ids.items()}
-        read = {(k, i) for k, i in read if owner.get(i) in scope}
-        absent = [e for e in absent if _absent_address(e) in scope]
-    deletes = any(change.action is Action.DELETE for change in plan.changes)
-    differs = [
-        (address, problem)
-        for address, problem in result.safety
-        if (address is None and deletes)
-        or (address is not None and (scope is None or address in scope))
-    ]
     if options.enforce_safety:
         plan, refused = check_plan(plan, desired, desired.manifests.project)
-        differs += refused
         enforce(
             plan,
             desired,
@@ -200,7 +183,7 @@ def plan_against(
             ids=result.ids,
             allow_mass_delete=options.allow_mass_delete,
             allow_nonempty_folder_delete=options.allow_nonempty_folder_delete,
-            also=differs,
+            also=[*result.safety, *refused],
         )
     return PlanResult(
         plan=plan,
@@ -209,117 +192,10 @@ def plan_against(
         live=live,
         matches=matches,
         ids=dict(sorted(result.ids.items())),
-        read=frozenset(read),
-        expected_absent=tuple(absent),
+        read=frozenset(result.read),
+        expected_absent=tuple(result.expected_absent),
         manifest_root=desired.manifests.project.root,
         requests=live.requests,
         targets=options.targets,
         options=options,
     )
-
-
-def _absent_address(entry: dict[str, str]) -> str:
-    return f"{entry['kind']}/{entry.get('name') or entry.get('path')}"
-
-
-# -- targets ------------------------------------------------------------------------------
-
-
-_NOT_PLANNED = "nothing was planned"
-
-
-def _resolve_target(target: str, plan: Plan, desired: DesiredState, live: LiveState) -> str:
-    """The address ``target`` names; ``UnknownTargetError`` when it names nothing."""
-    kind, sep, name = target.partition("/")
-    known_kinds = sorted(kinds())
-    if not sep or kind not in known_kinds or not name:
-        raise UnknownTargetError(
-            [
-                Problem(
-                    None,
-                    (
-                        f"--target {quote(target)}: a target is Kind/name, with Kind one of "
-                        + ", ".join(known_kinds),
-                    ),
-                )
-            ],
-            _NOT_PLANNED,
-        )
-    resource = desired.get(kind, name)
-    if resource is not None:
-        return desired.address(resource)
-    if any(change.address == target for change in plan.changes):
-        return target
-    if _live_exists(kind, name, live):
-        return target
-    candidates = [desired.address(r) for r in desired.resources]
-    candidates += [c.address for c in plan.changes]
-    raise UnknownTargetError(
-        [
-            Problem(
-                None,
-                (
-                    f"--target {quote(target)}: no {kind} {quote(name)} in the manifests or "
-                    "live" + _hint(kind, name, target, candidates),
-                ),
-            )
-        ],
-        _NOT_PLANNED,
-    )
-
-
-def _hint(kind: str, name: str, target: str, candidates: list[str]) -> str:
-    found = home(kind)
-    return (found.target_hint(name, candidates) if found else "") or did_you_mean(
-        target, candidates
-    )
-
-
-def _live_exists(kind: str, name: str, live: LiveState) -> bool:
-    found = home(kind)
-    return found is not None and bool(found.live_ids(live, name))
-
-
-def _scope(plan: Plan, targets: Iterable[str], desired: DesiredState, live: LiveState) -> set[str]:
-    """The targets, what they depend on (declared references), and every change whose
-    steps theirs run after, transitively."""
-    scope = {_resolve_target(t, plan, desired, live) for t in targets}
-    by_address = {desired.address(r): r for r in desired.resources}
-    owner = {step.id: change.address for change in plan.changes for step in change.steps}
-    changes = {change.address: change for change in plan.changes}
-    pending = list(scope)
-    while pending:
-        address = pending.pop()
-        found: list[str] = []
-        resource = by_address.get(address)
-        if resource is not None:
-            found += [desired.address(dep) for dep in desired.dependencies_of(resource)]
-        change = changes.get(address)
-        if change is not None:
-            found += [owner[a] for step in change.steps for a in step.after if a in owner]
-        for item in found:
-            if item not in scope:
-                scope.add(item)
-                pending.append(item)
-    return scope
-
-
-def _narrow(plan: Plan, scope: set[str], desired: DesiredState) -> tuple[Plan, tuple[Step, ...]]:
-    kept: list[Change] = [c for c in plan.changes if c.address in scope]
-    changed = {c.address for c in kept}
-    unchanged = sum(
-        1
-        for r in desired.resources
-        if desired.address(r) in scope and desired.address(r) not in changed
-    )
-    return order_with_steps(
-        kept,
-        unchanged=unchanged,
-        warnings=[w for w in plan.warnings if _about(w, scope)],
-        notes=[n for n in plan.notes if _about(n, scope)],
-    )
-
-
-def _about(message: str, scope: set[str]) -> bool:
-    """True when a plan message is about one of the addresses in scope."""
-    return any(message.startswith(f"{address}:") for address in scope)

@@ -23,7 +23,6 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from duvoform.api import routes
 from duvoform.api.models import Connection as LiveConnection
 from duvoform.engine.context import Context, StepList
 from duvoform.engine.pins import pinned_by_agent
@@ -34,7 +33,6 @@ from duvoform.kinds import Connection, Folder
 from duvoform.text import quote
 
 __all__ = [
-    "DELETE_CONNECTION",
     "plan_connection_deletes",
     "prune_addresses",
     "report_unmanaged",
@@ -42,8 +40,6 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
-
-DELETE_CONNECTION = routes.DELETE_CONNECTION
 
 _ABSENT = "deleted because: ensure: absent"
 _PRUNED = "deleted because: not in any manifest (--prune)"
@@ -146,7 +142,6 @@ def _delete(ctx: Context, address: str, live: LiveConnection, reason: str) -> Ch
         name=address.split("/", 1)[1],
         action=Action.DELETE,
         fields=tuple(fields),
-        requests=(DELETE_CONNECTION,),
         notes=tuple(notes),
         live_id=live.id,
         steps=steps.tuple(),

@@ -71,6 +71,9 @@ class KindHome(ABC):
     plural: ClassVar[str]
     noun: ClassVar[str] = "name"
     operation_modules: ClassVar[tuple[str, ...]] = ()
+    stored: ClassVar[bool] = False
+    """Whether ``duvoform graph`` draws an object of this kind as a store (a cylinder: a
+    service the team's assignments reach) rather than a box."""
     """The modules whose ``OPERATIONS`` this kind's steps use (handlers and their routes)."""
 
     def operations(self) -> tuple[Operation, ...]:

@@ -3,7 +3,7 @@
 A secret is written as exactly one of ``{env: NAME}`` (an environment variable read at apply
 time) or ``{file: PATH}`` (a file, relative to the manifest, inside the manifest root). The
 model holds only the reference, never the value, so a secret cannot reach a plan, a log, a
-repr or an error message through it. ``duvoform.manifest.secrets.resolve_secret`` reads the
+repr or an error message through it. ``duvoform.manifest.secret_values.resolve_secret`` reads the
 value, and only ``apply`` calls it.
 """
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from duvoform.manifest.load import Manifests, load_manifests, manifest_digest
 from duvoform.manifest.project import ProjectSettings, PruneScope, Safety
-from duvoform.manifest.secrets import resolve_secret
+from duvoform.manifest.secret_values import resolve_secret
 
 __all__ = [
     "Manifests",

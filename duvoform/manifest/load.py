@@ -32,12 +32,12 @@ from duvoform.kinds.base import FieldPath, format_field
 from duvoform.kinds.reserved import env_allowed
 from duvoform.manifest.discover import describe_paths, discover_files, display_path, find_root
 from duvoform.manifest.files import FileFault, read_utf8, resolve_inside
+from duvoform.manifest.lints import resource_warnings, unused_cli_vars
 from duvoform.manifest.locate import SourceMap
 from duvoform.manifest.parse import Document, decode, parse_documents
 from duvoform.manifest.problems import describe, validation_problems
 from duvoform.manifest.project import ProjectSettings, load_project
 from duvoform.manifest.template import TemplateRenderer
-from duvoform.manifest.warnings import resource_warnings, unused_cli_vars
 from duvoform.policies import check_manifests
 from duvoform.text import did_you_mean, quote
 

@@ -71,7 +71,7 @@ def _colours(action: Action | None, of_plan: bool, *, cluster: bool = False) -> 
 
 def _node(node: Node, node_id: str, of_plan: bool) -> str:
     attributes = [f"label={_label(node.label, node.action, of_plan)}"]
-    if node.kind == "Connection":
+    if node.stored:
         attributes.append("shape=cylinder")
     if colours := _colours(node.action, of_plan):
         attributes.append(colours)

@@ -72,7 +72,7 @@ def _label(text: str, action: Action | None, of_plan: bool, limit: int | None) -
 
 def _node(node: Node, node_id: str, of_plan: bool, limit: int | None) -> str:
     label = _label(node.label, node.action, of_plan, limit)
-    if node.kind == "Connection":
+    if node.stored:
         return f"{node_id}[({label})]"
     return f"{node_id}({label})"
 

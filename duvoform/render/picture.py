@@ -22,6 +22,7 @@ from duvoform.engine.graph import DesiredState
 from duvoform.engine.plan import ACTION_ORDER, Action, Plan
 from duvoform.kinds import Folder
 from duvoform.kinds.folder.model import PATH_SEPARATOR
+from duvoform.kinds.registry import home
 
 __all__ = [
     "COLOURS",
@@ -59,13 +60,15 @@ EDGE_LABELS: dict[EdgeRole, str] = {
 
 @dataclass(frozen=True)
 class Node:
-    """An assignment or a connection; ``group`` is the key of its folder (None: the root)."""
+    """An assignment or a connection; ``group`` is the key of its folder (None: the root);
+    ``stored``: drawn as a store (its kind's home says so: connections)."""
 
     key: str
     kind: str
     label: str
     group: str | None = None
     action: Action | None = None
+    stored: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,7 +152,9 @@ def picture_of(desired: DesiredState, plan: Plan | None = None) -> Picture:
             continue
         home = desired.folder_of(resource)
         group = desired.address(home) if home is not None else None
-        nodes.append(Node(key, resource.kind, resource.name, group, actions.get(key)))
+        nodes.append(
+            Node(key, resource.kind, resource.name, group, actions.get(key), _stored(resource.kind))
+        )
         drawn.add(key)
         for ref in desired.references_of(resource):
             if ref.reference.role in EdgeRole.__members__.values():
@@ -173,9 +178,23 @@ def _add_undeclared(
                 Group(change.address, name, parent if parent in drawn else None, change.action)
             )
         else:
-            nodes.append(Node(change.address, change.kind, change.name, None, change.action))
+            nodes.append(
+                Node(
+                    change.address,
+                    change.kind,
+                    change.name,
+                    None,
+                    change.action,
+                    _stored(change.kind),
+                )
+            )
         drawn.add(change.address)
     return groups, nodes
+
+
+def _stored(kind: str) -> bool:
+    found = home(kind)
+    return found is not None and found.stored
 
 
 def focus(picture: Picture, limit: int = DEFAULT_LIMIT) -> Picture:

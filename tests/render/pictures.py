@@ -58,7 +58,7 @@ def hostile_picture(*, of_plan: bool = False) -> Picture:
         folder = f"Folder/{n}"
         groups.append(Group(folder, name, None, action))
         nodes.append(Node(f"Assignment/{n}", "Assignment", name, folder, action))
-        nodes.append(Node(f"Connection/{n}", "Connection", name, None, action))
+        nodes.append(Node(f"Connection/{n}", "Connection", name, None, action, stored=True))
         edges.append(Edge(f"Assignment/{n}", f"Connection/{n}", EdgeRole.CONNECTION))
         if n:
             edges.append(Edge(f"Assignment/{n}", f"Assignment/{n - 1}", EdgeRole.HANDOVER))

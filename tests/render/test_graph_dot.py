@@ -59,7 +59,7 @@ def check(picture: Picture) -> None:
     nodes = {k: v for k, v in nodes.items() if k[:1] == "n" and k[1:].isdigit()}
     texts = sorted((unquote(n.get("label")), n.get("shape") or "box") for n in nodes.values())
     assert texts == sorted(
-        (label(picture, n.label, n.action), "cylinder" if n.kind == "Connection" else "box")
+        (label(picture, n.label, n.action), "cylinder" if n.stored else "box")
         for n in picture.nodes
     )
     titles = sorted(title(s) for s in subs)

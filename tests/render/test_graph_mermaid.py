@@ -11,7 +11,7 @@ from duvoform.render.values import ACTION_SYMBOLS, printable
 from tests.render.mermaid_parser import MermaidParser
 from tests.render.pictures import HOSTILE, example_desired, hostile_picture
 
-SHAPES = {"Assignment": "round", "Connection": "cylinder"}
+SHAPES = {False: "round", True: "cylinder"}
 STROKES = {EdgeRole.SUB_AGENT: "normal", EdgeRole.HANDOVER: "thick", EdgeRole.CONNECTION: "dotted"}
 
 
@@ -38,7 +38,7 @@ def check(picture: Picture, result: dict[str, Any]) -> None:
     }
     seen = {(v["text"], v["type"]) for v in vertices.values()}
     assert seen == {
-        (printable(label(picture, n.label, n.action)), SHAPES[n.kind]) for n in picture.nodes
+        (printable(label(picture, n.label, n.action)), SHAPES[n.stored]) for n in picture.nodes
     }
     assert len(vertices) == len(picture.nodes)
 
@@ -48,7 +48,7 @@ def check(picture: Picture, result: dict[str, Any]) -> None:
             n
             for n in picture.nodes
             if printable(label(picture, n.label, n.action)) == vertex["text"]
-            and SHAPES[n.kind] == vertex["type"]
+            and SHAPES[n.stored] == vertex["type"]
         )
 
     edges = [e for e in result["edges"] if not e["start"].startswith("legend_")]

@@ -63,7 +63,7 @@ def test_a_plan_marks_objects_and_adds_what_it_deletes_undeclared() -> None:
         "Folder/Gone/Deeper", "Deeper", None, Action.DELETE
     )
     assert picture.get("Connection/Legacy") == Node(
-        "Connection/Legacy", "Connection", "Legacy", None, Action.DELETE
+        "Connection/Legacy", "Connection", "Legacy", None, Action.DELETE, stored=True
     )
     assert picture.actions() == (Action.DELETE, Action.BUILD, None)
 

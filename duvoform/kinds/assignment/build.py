@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from duvoform.api.models import Agent, Build, BuildConfigV2
-from duvoform.engine.context import PATCH_BUILD, POST_BUILDS, PROMOTE_BUILD, Context
-from duvoform.engine.plan import ApiCall, FieldChange
+from duvoform.engine.context import Context
+from duvoform.engine.plan import FieldChange
 from duvoform.engine.steps import Op, ref
 from duvoform.kinds import Assignment, BuildSpec
 from duvoform.kinds.assignment.digest import (
@@ -59,8 +59,6 @@ from duvoform.kinds.assignment.promote import (
 )
 
 __all__ = ["BuildOutcome", "assignment_address", "build_config", "diff_build", "readable_fields"]
-
-_NEW_BUILD = (POST_BUILDS, PROMOTE_BUILD)
 
 
 def assignment_address(name: str) -> str:
@@ -117,7 +115,6 @@ class BuildOutcome:
     op: Op | None = None
     params: dict[str, Any] = field(default_factory=dict)
     fields: list[FieldChange] = field(default_factory=list)
-    requests: tuple[ApiCall, ...] = ()
     notes: list[str] = field(default_factory=list)
     target: Build | None = None  # the existing build a promote makes live
 
@@ -199,7 +196,6 @@ def _new(
         # A revert: the desired build exists already; promotion only moves a pointer.
         outcome.op = Op.BUILD_PROMOTE
         outcome.params = promote_params(address, assignment.spec.build, found)
-        outcome.requests = (PROMOTE_BUILD,)
         outcome.target = found
         outcome.fields.insert(0, promote_field(live, found))
         outcome.fields += _label_fields(assignment, live)
@@ -210,7 +206,6 @@ def _new(
         return outcome
     outcome.op = Op.BUILD_CREATE
     outcome.params = new_build_params(assignment, address, live.id if live else None)
-    outcome.requests = _NEW_BUILD
     if current.version == "v1":
         outcome.fields.insert(0, FieldChange("build.config_version", "v1", "v2"))
     outcome.fields += _label_fields(assignment, live)
@@ -265,7 +260,6 @@ def _labels(assignment: Assignment, live: Build, outcome: BuildOutcome) -> Build
         for change in fields:
             outcome.params[change.path.removeprefix("build.")] = change.after
         outcome.fields = fields
-        outcome.requests = (PATCH_BUILD,)
     return outcome
 
 

@@ -43,7 +43,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from duvoform.api import routes
 from duvoform.api.models import Agent, Build
 from duvoform.api.models import Connection as LiveConnection
 from duvoform.engine.context import Context
@@ -55,9 +54,8 @@ from duvoform.kinds.assignment.slots import SlotView, slots_from_configs
 from duvoform.kinds.assignment.wiring import connection_address, integration_of
 from duvoform.text import quote
 
-__all__ = ["REMOVE_SLOT", "SlotCleanup", "SlotFacts", "clean_slots", "warn_unmanaged_slots"]
+__all__ = ["SlotCleanup", "SlotFacts", "clean_slots", "warn_unmanaged_slots"]
 
-REMOVE_SLOT = routes.REMOVE_SLOT
 
 _UNPINNED = (
     "a slot nobody pinned fails when a job runs (name a connection for it in "

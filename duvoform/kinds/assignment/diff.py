@@ -32,18 +32,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from duvoform.api.models import Agent
-from duvoform.engine.context import (
-    MOVE_TO_FOLDER,
-    MOVE_TO_ROOT,
-    PATCH_AGENT,
-    PATCH_BUILD,
-    POST_AGENTS,
-    POST_BUILDS,
-    PROMOTE_BUILD,
-    Context,
-    StepList,
-)
-from duvoform.engine.plan import Action, ApiCall, Change, FieldChange
+from duvoform.engine.context import Context, StepList
+from duvoform.engine.plan import Action, Change, FieldChange
 from duvoform.engine.steps import Op, build_key, ref
 from duvoform.kinds import Assignment
 from duvoform.kinds.assignment.build import (
@@ -53,7 +43,6 @@ from duvoform.kinds.assignment.build import (
     new_build_params,
 )
 from duvoform.kinds.assignment.cleanup import (
-    REMOVE_SLOT,
     SlotFacts,
     clean_slots,
     warn_unmanaged_slots,
@@ -179,12 +168,11 @@ def _folder(ctx: Context, assignment: Assignment) -> tuple[str | None, str | Non
     return ctx.address(folder), "/".join(ctx.desired.folder_path(folder))
 
 
-def _move(steps: StepList, address: str, folder_address: str | None) -> ApiCall:
+def _move(steps: StepList, address: str, folder_address: str | None) -> None:
     steps.add(
         Op.AGENTS_MOVE,
         {"agents": [ref(address)], "folder": ref(folder_address) if folder_address else None},
     )
-    return MOVE_TO_FOLDER if folder_address else MOVE_TO_ROOT
 
 
 # -- create -------------------------------------------------------------------------------
@@ -197,7 +185,6 @@ def _create(
     build = spec.build
     two_phase = in_cycle or bool(build.handover_to)
     steps = StepList(address)
-    requests: list[ApiCall] = [POST_AGENTS]
     flags = {flag: True for flag in FLAGS if getattr(spec, flag)}
     if two_phase:
         ready = [n for n in build.sub_agents if assignment_address(n) not in new]
@@ -210,15 +197,13 @@ def _create(
     params: dict[str, Any] = {"name": assignment.name, "build": first}
     if flags:
         params["flags"] = flags
-        requests.append(PATCH_AGENT)
     steps.add(Op.AGENT_CREATE, params)
     folder_address, folder_path = _folder(ctx, assignment)
     if folder_address is not None:
-        requests.append(_move(steps, address, folder_address))
+        _move(steps, address, folder_address)
     notes: list[str] = []
     if two_phase:
         steps.add(Op.BUILD_CREATE, new_build_params(assignment, address, None))
-        requests += [POST_BUILDS, PROMOTE_BUILD]
         why = (
             "its sub-agents form a cycle with other new assignments"
             if in_cycle
@@ -231,12 +216,10 @@ def _create(
             if getattr(build, label) is not None:
                 labels[label] = getattr(build, label)
         steps.add(Op.BUILD_UPDATE, labels)
-        requests.append(PATCH_BUILD)
     wiring = new_build_wiring(ctx, assignment, address)
     if wiring is not None:
         for params, after in wiring.steps:
             steps.add(Op.BUILD_WIRE, params, after=after)
-        requests += wiring.requests
         notes += wiring.notes
     ctx.result.expected_absent.append({"kind": Assignment.KIND, "name": assignment.name})
     ctx.add(
@@ -245,7 +228,6 @@ def _create(
             name=assignment.name,
             action=Action.CREATE,
             fields=tuple(_create_fields(assignment, folder_path)),
-            requests=tuple(requests),
             depends_on=_depends_on(ctx, assignment),
             notes=tuple(notes),
             steps=steps.tuple(),
@@ -285,7 +267,6 @@ def _update(
     spec = assignment.spec
     steps = StepList(address)
     fields: list[FieldChange] = []
-    requests: list[ApiCall] = []
     patch: dict[str, Any] = {}
     if agent.name != assignment.name:
         patch["name"] = assignment.name
@@ -297,16 +278,14 @@ def _update(
             fields.append(FieldChange(flag, before, after))
     if patch:
         steps.add(Op.AGENT_UPDATE, {"agent": ref(address), "fields": patch})
-        requests.append(PATCH_AGENT)
     folder_address, folder_path = _folder(ctx, assignment)
     wanted = ctx.live_id(folder_address) if folder_address else None
     if (folder_address is not None and wanted is None) or wanted != agent.folder_id:
-        requests.append(_move(steps, address, folder_address))
+        _move(steps, address, folder_address)
         fields.append(FieldChange("folder", ctx.folder_path(agent.folder_id), folder_path))
     outcome = diff_build(ctx, assignment, address, agent)
     if outcome.op is not None:
         steps.add(outcome.op, outcome.params)
-        requests += outcome.requests
         fields += outcome.fields
     notes = list(outcome.notes)
     newest_not_live(ctx, address, agent, ctx.live.live_build(agent.id), outcome.op, outcome.target)
@@ -315,13 +294,11 @@ def _update(
     cleanup = clean_slots(ctx, facts, assignment, address, agent, outcome.op, outcome.target)
     if cleanup.remove:
         steps.add(Op.BUILD_WIRE, cleanup.params(address))
-        requests.append(REMOVE_SLOT)
     new_build = outcome.op in (Op.BUILD_CREATE, Op.BUILD_PROMOTE)
     wiring = wiring_drift(ctx, assignment, address, agent, new_build=new_build)
     if wiring is not None:
         for params, after in wiring.steps:
             steps.add(Op.BUILD_WIRE, params, after=after)
-        requests += wiring.requests
         fields += wiring.fields
         notes += wiring.notes
     if not steps:
@@ -333,7 +310,6 @@ def _update(
             name=assignment.name,
             action=Action.BUILD if outcome.op is Op.BUILD_CREATE else Action.UPDATE,
             fields=tuple(fields),
-            requests=tuple(requests),
             depends_on=_depends_on(ctx, assignment),
             notes=tuple(notes),
             live_id=agent.id,

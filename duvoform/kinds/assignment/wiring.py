@@ -30,19 +30,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from duvoform.api import routes
 from duvoform.api.models import Agent, Build
 from duvoform.api.models import Connection as LiveConnection
 from duvoform.engine.context import Context
 from duvoform.engine.graph import DesiredState
-from duvoform.engine.plan import Action, ApiCall, FieldChange
+from duvoform.engine.plan import Action, FieldChange
 from duvoform.engine.steps import build_key, ref
 from duvoform.kinds import Assignment, Connection
 from duvoform.kinds.connection.diff import identities
 
 __all__ = [
-    "ATTACH_SLOTS",
-    "PIN_CONNECTION",
     "Wiring",
     "connection_address",
     "integration_of",
@@ -50,9 +47,6 @@ __all__ = [
     "slot_reads",
     "wiring_drift",
 ]
-
-ATTACH_SLOTS = routes.ATTACH_SLOTS
-PIN_CONNECTION = routes.PIN
 
 
 def connection_address(name: str) -> str:
@@ -80,7 +74,6 @@ class Wiring:
     runs after), and what the plan shows of them."""
 
     steps: list[tuple[dict[str, Any], list[str]]] = field(default_factory=list)
-    requests: tuple[ApiCall, ...] = ()
     fields: list[FieldChange] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -108,9 +101,7 @@ def _params(address: str, slots: list[str], pins: list[str]) -> dict[str, Any]:
     }
 
 
-def _wire(
-    ctx: Context, address: str, slots: list[str], pins: list[str], requests: tuple[ApiCall, ...]
-) -> Wiring:
+def _wire(ctx: Context, address: str, slots: list[str], pins: list[str]) -> Wiring:
     """One wire step for the connections that exist or are created by this plan, and one
     for those waiting for a person to authorize them (it runs after their authorize steps,
     so apply reports it as pending while the rest is wired)."""
@@ -119,7 +110,7 @@ def _wire(
         step_id = _authorize_step(ctx, connection_address(name))
         if step_id is not None:
             waiting[name] = step_id
-    wiring = Wiring(requests=requests)
+    wiring = Wiring()
     ready_slots = [name for name in slots if name not in waiting]
     ready_pins = [name for name in pins if name not in waiting]
     if ready_slots or ready_pins:
@@ -143,7 +134,7 @@ def new_build_wiring(ctx: Context, assignment: Assignment, address: str) -> Wiri
     names = list(assignment.spec.build.connections)
     if not names:
         return None
-    return _wire(ctx, address, names, names, (ATTACH_SLOTS, PIN_CONNECTION))
+    return _wire(ctx, address, names, names)
 
 
 def _live_wiring(
@@ -206,8 +197,7 @@ def wiring_drift(
             need_pin.append(name)
     if not need_slot and not need_pin:
         return None
-    requests = ((ATTACH_SLOTS,) if need_slot else ()) + ((PIN_CONNECTION,) if need_pin else ())
-    wiring = _wire(ctx, address, need_slot, need_pin, requests)
+    wiring = _wire(ctx, address, need_slot, need_pin)
     before = _wired_names(ctx, names, read)
     wiring.fields.append(FieldChange("build.connections", sorted(before), sorted(names)))
     return wiring

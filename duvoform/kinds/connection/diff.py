@@ -36,9 +36,9 @@ from pathlib import Path
 from typing import Any
 
 from duvoform.api.models import Connection as LiveConnection
-from duvoform.engine.context import PATCH_CONNECTION, POST_CONNECTIONS, Context, StepList
+from duvoform.engine.context import Context, StepList
 from duvoform.engine.graph import DesiredState
-from duvoform.engine.plan import Action, ApiCall, Change, FieldChange
+from duvoform.engine.plan import Action, Change, FieldChange
 from duvoform.engine.steps import Op, ref, secret
 from duvoform.errors import PlanError, Problem
 from duvoform.kinds import (
@@ -221,8 +221,6 @@ def _rename(
 ) -> list[FieldChange]:
     if live.name == connection.name:
         return []
-    if connection.metadata.protected:
-        ctx.protected(connection, f"renaming it from {quote(live.name)}", ("metadata", "name"))
     body["name"] = connection.name
     return [FieldChange("name", live.name, connection.name)]
 
@@ -296,7 +294,6 @@ def _add_update(
             name=connection.name,
             action=Action.UPDATE,
             fields=tuple(fields),
-            requests=(PATCH_CONNECTION,),
             notes=tuple(notes),
             live_id=live.id,
             steps=steps.tuple(),
@@ -333,10 +330,8 @@ def _create(
     if headers:
         body["headers"] = headers
     params: dict[str, Any] = {"body": body}
-    requests: list[ApiCall] = [POST_CONNECTIONS]
     if spec.shared:
         params["shared"] = True
-        requests.append(PATCH_CONNECTION)
     steps = StepList(address)
     steps.add(Op.CONNECTION_CREATE, params)
     fields = [
@@ -357,7 +352,6 @@ def _create(
             name=connection.name,
             action=Action.CREATE,
             fields=tuple(fields),
-            requests=tuple(requests),
             steps=steps.tuple(),
         )
     )

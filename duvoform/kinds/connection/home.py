@@ -24,6 +24,7 @@ class ConnectionHome(KindHome):
 
     kind = Connection.KIND
     plural = "connections"
+    stored = True
     operation_modules = ("duvoform.kinds.connection.ops",)
 
     @property

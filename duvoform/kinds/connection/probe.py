@@ -41,7 +41,7 @@ from duvoform.errors import (
     TransportError,
 )
 from duvoform.kinds import Connection, CustomMcpConnectionSpec, McpOAuth, OAuthConnectionSpec
-from duvoform.manifest.secrets import resolve_secret
+from duvoform.manifest.secret_values import resolve_secret
 from duvoform.manifest.trust import host_allowed
 from duvoform.redact import scrub, scrub_error
 

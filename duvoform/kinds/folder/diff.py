@@ -25,9 +25,6 @@ from dataclasses import dataclass
 
 from duvoform.api.models import FolderListItem
 from duvoform.engine.context import (
-    DELETE_FOLDER,
-    PATCH_FOLDER,
-    POST_FOLDERS,
     Context,
     StepList,
 )
@@ -94,7 +91,6 @@ def _create(ctx: Context, folder: Folder, address: str) -> None:
             name=_identity(address),
             action=Action.CREATE,
             fields=_created_fields(folder.name, parent_path),
-            requests=(POST_FOLDERS,),
             depends_on=(parent_address,) if parent_address else (),
             steps=steps.tuple(),
         )
@@ -133,7 +129,6 @@ def _update(ctx: Context, folder: Folder, address: str, live_id: str) -> bool:
             name=_identity(address),
             action=Action.UPDATE,
             fields=tuple(fields),
-            requests=(PATCH_FOLDER,),
             depends_on=(parent_address,) if parent_address else (),
             live_id=live_id,
             steps=steps.tuple(),
@@ -250,7 +245,6 @@ def _delete(
         name=_identity(item.address),
         action=Action.DELETE,
         fields=_deleted_fields(live.name, ctx.folder_path(parent)),
-        requests=(DELETE_FOLDER,),
         depends_on=tuple(dict.fromkeys(depends)),
         notes=(f"deleted because: {reason}", *notes),
         live_id=live.id,

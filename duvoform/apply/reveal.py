@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from duvoform.engine.steps import Step, secrets_in
 from duvoform.errors import SecretError
 from duvoform.kinds.secret import SecretRef
-from duvoform.manifest.secrets import resolve_secret
+from duvoform.manifest.secret_values import resolve_secret
 
 __all__ = ["SecretReveal", "describe_marker"]
 

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from duvoform.engine.plan import Action, Change, FieldChange, Plan
-from duvoform.render.json import CONTRACT_KEYS, render_plan
+from duvoform.render.plan_json import CONTRACT_KEYS, render_plan
 from tests.render import plans
 from tests.render.golden import assert_golden
 
