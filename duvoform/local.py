@@ -21,10 +21,16 @@ from starlette.types import ASGIApp
 from duvoform.api.client import DuvoClient
 from duvoform.api.config import ClientSettings
 from duvoform.api.session import open_client_at
-from duvoform.errors import EmulatorError
+from duvoform.errors import ConnectError, EmulatorError
 from duvoform.statedir import make_state_dir
 
-__all__ = ["LOCAL_BASE_URL", "LOCAL_DB_NAME", "LocalTransport", "open_local_client"]
+__all__ = [
+    "LOCAL_BASE_URL",
+    "LOCAL_DB_NAME",
+    "LocalTransport",
+    "consent_locally",
+    "open_local_client",
+]
 
 LOCAL_BASE_URL = "http://duvo.local"
 LOCAL_DB_NAME = "emulator.sqlite3"
@@ -79,3 +85,13 @@ async def open_local_client(
             yield client
     finally:
         app.state.emulator.store.close()
+
+
+async def consent_locally(client: DuvoClient, url: str) -> None:
+    """Play the person who consents to the OAuth flow at ``url`` on the embedded local API,
+    which has no page a browser could open (its ``/_emulator/oauth/complete`` route), so that
+    ``connect`` runs to the end offline. ``ConnectError`` when the emulator refuses."""
+    state = httpx.URL(url).params.get("state", "")
+    answer = await client.transport.http.get("/_emulator/oauth/complete", params={"state": state})
+    if answer.status_code != 200:
+        raise ConnectError(f"the local API refused the consent ({answer.status_code})")

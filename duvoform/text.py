@@ -7,13 +7,22 @@ through ``quote`` (or ``shorten``), which cuts it to a readable length and says 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
 from duvoform.redact import scrub_prefix
-from duvoform.sanitise import escape, neutralise
+from duvoform.sanitise import escape, neutralise, printable
 
-__all__ = ["MAX_SHOWN", "did_you_mean", "quote", "shorten", "shorten_url", "suggest"]
+__all__ = [
+    "LISTED",
+    "MAX_SHOWN",
+    "did_you_mean",
+    "listed",
+    "quote",
+    "shorten",
+    "shorten_url",
+    "suggest",
+]
 
 MAX_SHOWN = 60
 """The longest value, in characters, that a message shows whole."""
@@ -77,3 +86,14 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """``'; did you mean "x"?'`` for the closest candidate, or ``""`` when nothing is close."""
     match = suggest(word, candidates)
     return f"; did you mean {quote(match)}?" if match is not None else ""
+
+
+LISTED = 10
+"""How many names a message lists before "and N more"."""
+
+
+def listed(names: Sequence[str], shown: int = LISTED) -> str:
+    """``a, b, c and 4 more``: the first ``shown`` names and how many were left out."""
+    text = ", ".join(printable(name) for name in names[:shown])
+    more = len(names) - shown
+    return text + (f" and {more} more" if more > 0 else "")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hmac
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -30,7 +31,7 @@ from duvoform.api.config import normalise_base_url, shown_url
 from duvoform.apply.journal import find_applied
 from duvoform.engine.graph import DesiredState
 from duvoform.engine.live import read_live_state
-from duvoform.engine.planfile import PlanFile, check_fresh
+from duvoform.engine.planfile import PlanFile, check_fresh, read_plan_file
 from duvoform.engine.planner import PlanResult, live_query, plan_against
 from duvoform.errors import (
     DuvoformError,
@@ -45,7 +46,16 @@ from duvoform.manifest import Manifests
 from duvoform.manifest.discover import find_root
 from duvoform.text import quote
 
-__all__ = ["Replanned", "check_api", "check_key", "check_manifests", "planned_paths", "replan"]
+__all__ = [
+    "Replanned",
+    "check_api",
+    "check_key",
+    "check_manifests",
+    "load_planned",
+    "open_saved",
+    "planned_paths",
+    "replan",
+]
 
 
 @dataclass(frozen=True)
@@ -139,6 +149,35 @@ def check_manifests(planfile: PlanFile, manifests: Manifests, path: Path) -> Non
             "other --var, --var-file or --env values); nothing was read from the API or "
             "written. Make a new plan from the manifests as they are"
         )
+
+
+def open_saved(
+    path: Path,
+    *,
+    plan_key: str | None,
+    api_url: str,
+    key_fingerprint: Callable[[], str | None],
+) -> PlanFile:
+    """``read_plan_file(path)`` (its signature checked with ``plan_key`` when given), refused
+    unless it was made for ``api_url`` (``check_api``), then with the key whose fingerprint
+    ``key_fingerprint()`` gives (``check_key``; called only then, as it needs the key)."""
+    planfile = read_plan_file(path, plan_key=plan_key)
+    check_api(planfile, path, api_url)
+    check_key(planfile, path, key_fingerprint())
+    return planfile
+
+
+def load_planned(
+    planfile: PlanFile,
+    path: Path,
+    paths: Sequence[Path],
+    load: Callable[[Sequence[Path]], Manifests],
+) -> Manifests:
+    """The manifests in ``paths`` (none: the ones the plan names, ``planned_paths`` under the
+    working directory), loaded with ``load``; refused unless they are the ones planned."""
+    manifests = load(list(paths) or planned_paths(planfile, Path.cwd()))
+    check_manifests(planfile, manifests, path)
+    return manifests
 
 
 async def replan(

@@ -14,49 +14,34 @@ import click
 from duvoform.api.client import DuvoClient
 from duvoform.app import App
 from duvoform.apply import ApplyListener, ApplyReport, Executor, Journal, SecretReveal
-from duvoform.apply.saved import check_api, check_key, check_manifests, planned_paths, replan
+from duvoform.apply.saved import load_planned, open_saved, replan
+from duvoform.commands._apply_stop import Interruption, failed_error
 from duvoform.commands._progress import ProgressBar, ProgressLines
-from duvoform.commands._prompt import ask_line
+from duvoform.commands._prompt import confirm_apply
 from duvoform.engine.plan import Plan
-from duvoform.engine.planfile import PLAN_KEY_ENV, read_plan_file
-from duvoform.engine.planner import PlanOptions, build_plan
+from duvoform.engine.planfile import PLAN_KEY_ENV
+from duvoform.engine.planner import PlanOptions
 from duvoform.engine.steps import Step
-from duvoform.errors import ApplyError
-from duvoform.lookup.known import remember_planned, with_known_names
+from duvoform.lookup.known import plan_remembering
 from duvoform.manifest import Manifests
 from duvoform.render import render_text
 from duvoform.render.report import render_report, render_report_json
 
-__all__ = ["ApplyRun", "Interruption"]
-
-
-class Interruption(ApplyListener):
-    """Remembers how far a run got, for the message when Ctrl-C stops it."""
-
-    def __init__(self) -> None:
-        self.total = 0
-        self.report: ApplyReport | None = None
-        self.in_flight: tuple[Step, ...] = ()
-
-    def run_started(self, steps: Sequence[Step], plan_digest: str) -> None:
-        self.total = len(steps)
-
-    def run_interrupted(self, report: ApplyReport, in_flight: Sequence[Step]) -> None:
-        self.report = report
-        self.in_flight = tuple(in_flight)
+__all__ = ["ApplyRun"]
 
 
 class ApplyRun:
     """One apply invocation: its options, and the output around the executor."""
 
-    def __init__(self, app: App, *, parallelism: int, fmt: str, auto_approve: bool) -> None:
+    def __init__(
+        self, app: App, *, parallelism: int, fmt: str, auto_approve: bool, from_file: bool
+    ) -> None:
         self.app = app
         self.parallelism = parallelism
         self.fmt = fmt
         self.auto_approve = auto_approve
-        self.journal: Journal | None = None
-        self.interruption = Interruption()
-        self.from_file = False
+        self.from_file = from_file
+        self.interruption = Interruption(from_file=from_file)
 
     def show_plan(self, plan: Plan) -> None:
         # In JSON mode stdout holds only the report; the plan goes to stderr for the log.
@@ -64,19 +49,9 @@ class ApplyRun:
         console.print(render_text(plan, verbose=self.app.verbosity > 0))
 
     async def confirm(self) -> None:
-        if self.auto_approve:
-            return
-        self.app.err.print()
-        try:
-            # In JSON mode stdout holds only the report: the question goes to stderr.
-            answer = await ask_line(
-                "Apply these changes? Only 'yes' is accepted: ", err=self.fmt == "json"
-            )
-        except EOFError:  # the end of input (Ctrl-D)
-            click.echo(err=self.fmt == "json")
-            raise ApplyError("apply cancelled (no answer): nothing was changed") from None
-        if answer.strip() != "yes":
-            raise ApplyError("apply cancelled: nothing was changed")
+        if not self.auto_approve:
+            self.app.err.print()
+            await confirm_apply(err=self.fmt == "json")
 
     async def execute(
         self,
@@ -86,14 +61,12 @@ class ApplyRun:
         reveal: SecretReveal,
     ) -> ApplyReport:
         reveal.check(steps)  # every secret read and sendable before the first write
-        journal = self.journal = Journal(self.app.state_dir, api_url=self.app.api_url)
-        listeners: list[ApplyListener] = [journal, self.interruption]
+        journal = Journal(self.app.state_dir, api_url=self.app.api_url)
+        self.interruption.journal = journal
         show_bar = self.app.err.is_terminal and self.app.color and self.fmt != "json"
-        bar = ProgressBar(self.app) if show_bar else None
-        if bar is None:  # a CI log, say: a line now and then, so that a long run is not silent
-            listeners.append(ProgressLines())
-        if bar is not None:
-            listeners.append(bar)
+        # Elsewhere (a CI log, say): a line now and then, so that a long run is not silent.
+        progress = ProgressBar(self.app) if show_bar else ProgressLines()
+        listeners: list[ApplyListener] = [journal, self.interruption, progress]
         executor = Executor(
             client,
             parallelism=self.parallelism,
@@ -103,8 +76,8 @@ class ApplyRun:
         try:
             return await executor.run(steps, ids)
         finally:  # also when interrupted: leave the terminal as it was, close the journal
-            if bar is not None:
-                bar.stop()
+            if isinstance(progress, ProgressBar):
+                progress.stop()
             journal.close()
 
     def finish(self, report: ApplyReport) -> None:
@@ -114,56 +87,21 @@ class ApplyRun:
             self.app.out.print()
             self.app.out.print(render_report(report, verbose=self.app.verbosity > 0))
         if not report.ok:
-            failed = len(report.failed)
-            # A saved plan is stale once part of it ran: the next step is a new plan.
-            again = (
-                "make a new plan (plan --out) and apply that: it starts where this run stopped"
-                if self.from_file
-                else "run apply again: it picks up where this run stopped"
-            )
-            raise ApplyError(
-                f"{failed} step{'s' if failed != 1 else ''} failed; what they need was "
-                f"skipped. Fix the cause and {again}.",
-                report,
-            )
+            raise failed_error(report, from_file=self.from_file)
 
     def interrupted(self, code: int = 130) -> NoReturn:
         """Say how far an apply stopped by Ctrl-C (or SIGTERM) got, and what to do next; exit
         ``code`` (130, or 143 for SIGTERM)."""
-        journal = self.journal.path if self.journal is not None else None
-        report = self.interruption.report
-        if journal is None or report is None:
-            click.echo("\nInterrupted before anything was applied; nothing was changed.", err=True)
-            raise click.exceptions.Exit(code)
-        done = len(report.done)
-        in_flight = len(self.interruption.in_flight)
-        flight = (
-            f"; {in_flight} {'were' if in_flight != 1 else 'was'} in flight, and whether "
-            f"{'they' if in_flight != 1 else 'it'} took effect is unknown"
-            if in_flight
-            else ""
-        )
-        again = (
-            "make a new plan and apply it (this plan file is stale now)"
-            if self.from_file
-            else "duvoform apply finishes the job"
-        )
-        click.echo(
-            f"\nInterrupted: apply stopped part-way, with {done} of {self.interruption.total} "
-            f"steps done{flight}. What was done stays done (journal: {journal}). Run "
-            f"duvoform plan to see what is left; {again}.",
-            err=True,
-        )
-        raise click.exceptions.Exit(code)
+        self.interruption.exit(code)
 
     # -- the two modes -------------------------------------------------------------------
 
     async def from_manifests(self, manifests: Manifests, options: PlanOptions) -> ApplyReport:
         app = self.app
-        options = with_known_names(options, app.state_dir, app.api_url)
         async with app.client(concurrency=self.parallelism) as client:
-            result = await build_plan(manifests, client, options)
-            remember_planned(result, app.state_dir, app.api_url)
+            result = await plan_remembering(
+                manifests, client, options, state_dir=app.state_dir, api_url=app.api_url
+            )
             self.show_plan(result.plan)
             if not result.plan.has_changes:
                 return ApplyReport()
@@ -179,17 +117,19 @@ class ApplyRun:
         API and key, made again from the manifests in ``paths`` (default: the ones it names,
         loaded with ``load``), which must be the ones planned."""
         plan_key = os.environ.get(PLAN_KEY_ENV) or None
-        planfile = read_plan_file(path, plan_key=plan_key)
-        check_api(planfile, path, self.app.api_url)
-        check_key(planfile, path, self.app.key_fingerprint())
+        planfile = open_saved(
+            path,
+            plan_key=plan_key,
+            api_url=self.app.api_url,
+            key_fingerprint=self.app.key_fingerprint,
+        )
         if planfile.signed and plan_key is None:
             click.echo(
                 f"warning: {path} is signed, but {PLAN_KEY_ENV} is not set: its signature "
                 "was not checked",
                 err=True,
             )
-        manifests = load(list(paths) or planned_paths(planfile, Path.cwd()))
-        check_manifests(planfile, manifests, path)
+        manifests = load_planned(planfile, path, paths, load)
         async with self.app.client(concurrency=self.parallelism) as client:
             again = await replan(planfile, manifests, client, path, self.app.state_dir)
             if again.result is None:

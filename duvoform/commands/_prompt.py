@@ -3,6 +3,7 @@
 ``ask_line`` prints a question and reads one line without blocking the event loop, so that the
 loop's own Ctrl-C handling stays live while a person thinks: a blocking read (in the loop's
 thread or another) would keep Ctrl-C waiting, or hold stdin when the program exits.
+``confirm_apply`` asks apply's question with it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import sys
 
 import click
 
-__all__ = ["ask_line"]
+from duvoform.errors import ApplyError
+
+__all__ = ["ask_line", "confirm_apply"]
 
 
 async def ask_line(question: str, *, err: bool) -> str:
@@ -44,3 +47,15 @@ async def ask_line(question: str, *, err: bool) -> str:
         return await line
     finally:
         loop.remove_reader(fd)
+
+
+async def confirm_apply(*, err: bool) -> None:
+    """Ask whether to apply (on stderr when ``err``: JSON mode keeps stdout for the report);
+    ``ApplyError`` (nothing changed) unless the answer is ``yes``."""
+    try:
+        answer = await ask_line("Apply these changes? Only 'yes' is accepted: ", err=err)
+    except EOFError:  # the end of input (Ctrl-D)
+        click.echo(err=err)
+        raise ApplyError("apply cancelled (no answer): nothing was changed") from None
+    if answer.strip() != "yes":
+        raise ApplyError("apply cancelled: nothing was changed")

@@ -40,8 +40,10 @@ from duvoform.apply.signals import exit_code, run_interruptible
 from duvoform.commands._apply_run import ApplyRun
 from duvoform.commands._options import (
     ManifestOptions,
+    format_option,
     global_options,
     manifest_options,
+    paths_argument,
     plan_options,
 )
 from duvoform.engine.planner import PlanOptions
@@ -65,7 +67,7 @@ def _is_plan_file(paths: tuple[Path, ...]) -> bool:
 
 
 @click.command("apply")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@paths_argument
 @click.option(
     "--auto-approve", is_flag=True, help="Apply without asking (needed when not at a terminal)."
 )
@@ -76,14 +78,7 @@ def _is_plan_file(paths: tuple[Path, ...]) -> bool:
     show_default=True,
     help="How many changes may run at once.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="How to print the report (json: one document on stdout).",
-)
+@format_option("text", "json", help="How to print the report (json: one document on stdout).")
 @plan_options
 @manifest_options
 @global_options
@@ -98,14 +93,16 @@ def command(
     manifest_options: ManifestOptions,
 ) -> None:
     """Make live state match the manifests, or run a plan saved with `plan --out`."""
-    run = ApplyRun(app, parallelism=parallelism, fmt=fmt, auto_approve=auto_approve)
-    if _is_plan_file(paths):
+    from_file = _is_plan_file(paths)
+    run = ApplyRun(
+        app, parallelism=parallelism, fmt=fmt, auto_approve=auto_approve, from_file=from_file
+    )
+    if from_file:
         if plan_options != PlanOptions():
             raise UsageError(
                 "--target, --prune, --allow-* and --rotate-secrets shape a plan; a saved plan "
                 "was shaped when it was made (pass them to plan --out instead)"
             )
-        run.from_file = True
         try:
             report = run_interruptible(
                 run.from_plan_file(paths[0], paths[1:], manifest_options.load)
@@ -119,9 +116,8 @@ def command(
                 f"{stray[0]} is not a manifest (.yaml or .yml); apply takes manifest paths, or "
                 "a saved plan file first (duvoform apply PLANFILE [PATH...])"
             )
-        manifests = manifest_options.load(paths)  # bad manifests are named before anything else
-        for warning in manifests.warnings:
-            click.echo(f"warning: {warning.render()}", err=True)
+        # bad manifests are named before anything else
+        manifests = manifest_options.load_and_warn(paths)
         if not auto_approve and not sys.stdin.isatty():
             raise UsageError(
                 "apply asks for confirmation, but stdin is not a terminal; review the plan "

@@ -23,39 +23,25 @@ import webbrowser
 from pathlib import Path
 
 import click
-import httpx
 
 from duvoform.api.client import DuvoClient
 from duvoform.app import App, pass_app
 from duvoform.commands._browser import browser_url
-from duvoform.commands._options import ManifestOptions, global_options, manifest_options
-from duvoform.engine.graph import DesiredState
-from duvoform.errors import ConnectError, UsageError
-from duvoform.kinds import Connection
-from duvoform.kinds.connection.oauth import (
-    find_existing,
-    finish,
-    later_advice,
-    oauth_spec,
-    start,
-    wait,
+from duvoform.commands._exits import interrupted
+from duvoform.commands._options import (
+    ManifestOptions,
+    global_options,
+    manifest_options,
+    paths_argument,
 )
+from duvoform.kinds import Connection
+from duvoform.kinds.connection.authorize import authorize, connection_manifest
+from duvoform.kinds.connection.oauth import Flow, later_advice, oauth_spec
+from duvoform.local import consent_locally
 from duvoform.sanitise import printable
-from duvoform.text import did_you_mean, quote
+from duvoform.text import quote
 
 __all__ = ["command"]
-
-
-def _manifest(desired: DesiredState, name: str) -> Connection:
-    found = desired.get(Connection.KIND, name)
-    if isinstance(found, Connection):
-        return found
-    names = [r.name for r in desired.of_kind(Connection.KIND)]
-    raise UsageError(
-        f"no Connection {quote(name)} in the manifests" + did_you_mean(name, names)
-        if names
-        else f"no Connection {quote(name)} in the manifests (they declare no connections)"
-    )
 
 
 async def _connect(
@@ -68,50 +54,45 @@ async def _connect(
     return_url: str | None,
 ) -> None:
     name = quote(connection.name)
-    async with app.client() as client:
-        existing = await find_existing(client, connection)
-        if existing is not None:
-            live, done = await finish(client, connection, existing)
-            tail = printable(f"; {', '.join(done)}") if done else ""
-            click.echo(f"{name} is already connected (connection {printable(live.id)}){tail}.")
-            return
-        flow = await start(client, connection, return_url=return_url)
-        if flow.url is not None and app.is_local:
+
+    def on_url(flow: Flow, url: str) -> None:
+        if app.is_local:
             click.echo(f"Authorization URL for {name} ({flow.flow} OAuth):", err=True)
-            click.echo(printable(flow.url))
-            await _consent_locally(client, flow.url)
-        elif flow.url is not None:
-            url = browser_url(flow.url, api_url=app.api_url) if open_browser else None
-            click.echo(
-                f"Open this URL in a browser to authorize {name} ({flow.flow} OAuth):", err=True
-            )
-            click.echo(printable(flow.url))
-            if url is not None:
-                webbrowser.open(url)
-            click.echo(
-                f"Waiting up to {timeout:g} s for the connection to appear "
-                "(Ctrl-C stops waiting; nothing is lost)...",
-                err=True,
-            )
-        live = await wait(client, flow, timeout=timeout, interval=interval)
-        live, done = await finish(client, connection, live)
-        tail = printable(f"; {', '.join(done)}") if done else ""
-        click.echo(f"Connected {name} (connection {printable(live.id)}){tail}.")
+            click.echo(printable(url))
+            return
+        opened = browser_url(url, api_url=app.api_url) if open_browser else None
+        click.echo(f"Open this URL in a browser to authorize {name} ({flow.flow} OAuth):", err=True)
+        click.echo(printable(url))
+        if opened is not None:
+            webbrowser.open(opened)
+        click.echo(
+            f"Waiting up to {timeout:g} s for the connection to appear "
+            "(Ctrl-C stops waiting; nothing is lost)...",
+            err=True,
+        )
 
+    async def consent(client: DuvoClient, url: str) -> None:
+        await consent_locally(client, url)
+        click.echo("The embedded local API stands in for the person: consent given.", err=True)
 
-async def _consent_locally(client: DuvoClient, url: str) -> None:
-    """The embedded local API has no page a browser could open: play the person who consents
-    (its ``/_emulator/oauth/complete`` route), so that the flow runs to the end offline."""
-    state = httpx.URL(url).params.get("state", "")
-    answer = await client.transport.http.get("/_emulator/oauth/complete", params={"state": state})
-    if answer.status_code != 200:
-        raise ConnectError(f"the local API refused the consent ({answer.status_code})")
-    click.echo("The embedded local API stands in for the person: consent given.", err=True)
+    async with app.client() as client:
+        done = await authorize(
+            client,
+            connection,
+            on_url=on_url,
+            consent=consent if app.is_local else None,
+            return_url=return_url,
+            timeout=timeout,
+            interval=interval,
+        )
+    tail = printable(f"; {', '.join(done.done)}") if done.done else ""
+    said = f"{name} is already connected" if done.already else f"Connected {name}"
+    click.echo(f"{said} (connection {printable(done.live.id)}){tail}.")
 
 
 @click.command("connect")
 @click.argument("name")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@paths_argument
 @click.option(
     "--open", "open_browser", is_flag=True, help="Also open the URL in a web browser (https only)."
 )
@@ -148,15 +129,13 @@ def command(
     manifest_options: ManifestOptions,
 ) -> None:
     """Authorize the OAuth connection NAME in a browser and wait until it exists."""
-    manifests = manifest_options.load(paths)
-    for warning in manifests.warnings:
-        click.echo(f"warning: {warning.render()}", err=True)
-    connection = _manifest(DesiredState.build(manifests), name)
-    try:
-        oauth_spec(connection)
-    except ConnectError as exc:  # the manifest names no OAuth connection: a usage problem
-        raise UsageError(exc.message) from None
-    try:
+    manifests = manifest_options.load_and_warn(paths)
+    connection = connection_manifest(manifests, name)
+    advice = later_advice(oauth_spec(connection).oauth.flow, name)
+    with interrupted(
+        f"Stopped waiting for {quote(name)}; duvoform changed nothing. {advice} "
+        "(duvoform plan shows whether it matches the manifest)."
+    ):
         asyncio.run(
             _connect(
                 app,
@@ -167,11 +146,3 @@ def command(
                 return_url=return_url,
             )
         )
-    except KeyboardInterrupt:
-        click.echo(
-            f"\nStopped waiting for {quote(name)}; duvoform changed nothing. "
-            + later_advice(oauth_spec(connection).oauth.flow, name)
-            + " (duvoform plan shows whether it matches the manifest).",
-            err=True,
-        )
-        raise click.exceptions.Exit(130) from None

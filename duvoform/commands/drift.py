@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
 
 import click
 
 from duvoform.app import App, pass_app
-from duvoform.commands._options import ManifestOptions, global_options, manifest_options
+from duvoform.commands._exits import ExitTwoCommand, interrupted
+from duvoform.commands._options import (
+    ManifestOptions,
+    format_option,
+    global_options,
+    manifest_options,
+    paths_argument,
+)
 from duvoform.engine.drift import DriftReport, read_drift
-from duvoform.errors import DuvoformError
 from duvoform.manifest import Manifests
 from duvoform.render.drift_json import render_drift_json
 from duvoform.render.drift_markdown import render_drift_markdown
@@ -26,26 +31,8 @@ from duvoform.render.drift_text import render_drift
 __all__ = ["command"]
 
 
-class _UsageErrorExit1(click.UsageError):
-    exit_code = 1
-
-
-class _DriftCommand(click.Command):
+class _DriftCommand(ExitTwoCommand):
     """Every error exits 1: 2 means drift (a misspelt flag must not read as drift)."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        try:
-            return super().parse_args(ctx, args)
-        except click.UsageError as exc:
-            raise _UsageErrorExit1(exc.format_message(), exc.ctx) from None
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except DuvoformError as exc:
-            if exc.exit_code == 2:
-                exc.exit_code = 1
-            raise
 
 
 async def _drift(app: App, manifests: Manifests) -> DriftReport:
@@ -54,14 +41,9 @@ async def _drift(app: App, manifests: Manifests) -> DriftReport:
 
 
 @click.command("drift", cls=_DriftCommand)
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "markdown", "json"]),
-    default="text",
-    show_default=True,
-    help="How to print the report (markdown fits a GitHub issue).",
+@paths_argument
+@format_option(
+    "text", "markdown", "json", help="How to print the report (markdown fits a GitHub issue)."
 )
 @click.option(
     "--fail-on-unmanaged",
@@ -79,14 +61,9 @@ def command(
     manifest_options: ManifestOptions,
 ) -> None:
     """Report what differs between live state and the manifests, and why; exit 2 on drift."""
-    manifests = manifest_options.load(paths)
-    for warning in manifests.warnings:
-        click.echo(f"warning: {warning.render()}", err=True)
-    try:
+    manifests = manifest_options.load_and_warn(paths)
+    with interrupted("Interrupted; drift changes nothing."):
         report = asyncio.run(_drift(app, manifests))
-    except KeyboardInterrupt:
-        click.echo("\nInterrupted; drift changes nothing.", err=True)
-        raise click.exceptions.Exit(130) from None
     if fmt == "json":
         click.echo(render_drift_json(report), nl=False)
     elif fmt == "markdown":

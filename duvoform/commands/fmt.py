@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from duvoform.app import App, pass_app
-from duvoform.commands._options import output_options
+from duvoform.commands._options import output_options, paths_argument
 from duvoform.errors import ManifestError
 from duvoform.manifest.fmt import format_paths
 from duvoform.render.fmt import render_diffs, render_names
@@ -23,7 +23,7 @@ __all__ = ["command"]
 
 
 @click.command("fmt")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@paths_argument
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file is not formatted.")
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of each change.")
 @output_options

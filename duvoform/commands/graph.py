@@ -20,8 +20,10 @@ import click
 from duvoform.app import App, pass_app
 from duvoform.commands._options import (
     ManifestOptions,
+    format_option,
     global_options,
     manifest_options,
+    paths_argument,
     plan_options,
 )
 from duvoform.engine.graph import DesiredState
@@ -41,14 +43,9 @@ async def _planned(app: App, manifests: Manifests, options: PlanOptions) -> Pict
 
 
 @click.command("graph")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["mermaid", "dot"]),
-    default="mermaid",
-    show_default=True,
-    help="mermaid (GitHub draws it) or Graphviz DOT (render with `dot -Tsvg`).",
+@paths_argument
+@format_option(
+    "mermaid", "dot", help="mermaid (GitHub draws it) or Graphviz DOT (render with `dot -Tsvg`)."
 )
 @click.option(
     "--plan",
@@ -69,9 +66,7 @@ def command(
     manifest_options: ManifestOptions,
 ) -> None:
     """Draw the manifests' team as mermaid or DOT: folders, assignments, connections."""
-    manifests = manifest_options.load(paths)
-    for warning in manifests.warnings:
-        click.echo(f"warning: {warning.render()}", err=True)
+    manifests = manifest_options.load_and_warn(paths)
     if with_plan:
         picture = asyncio.run(_planned(app, manifests, plan_options))
     else:

@@ -21,28 +21,21 @@ import click
 
 from duvoform.app import App, pass_app
 from duvoform.commands._options import global_options
-from duvoform.importer import (
-    KINDS,
-    ImportOptions,
-    ImportResult,
-    ImportSource,
-    plan_import,
-    read_import_source,
-    write_import,
-)
-from duvoform.importer.project import write_project_file
+from duvoform.importer import KINDS, ImportOptions, ImportResult
+from duvoform.importer.run import Imported, import_team
 from duvoform.kinds import Assignment, Folder
 from duvoform.kinds import Connection as ConnectionKind
-from duvoform.lookup import NameIndex
 from duvoform.render.values import printable
 from duvoform.text import quote
 
 __all__ = ["command"]
 
 
-async def _read(app: App, options: ImportOptions) -> ImportSource:
+async def _import(app: App, options: ImportOptions, out: Path, force: bool) -> Imported:
     async with app.client() as client:
-        return await read_import_source(client, options)
+        return await import_team(
+            client, options, out, force=force, state_dir=app.state_dir, api_url=app.api_url
+        )
 
 
 def _plural(count: int, word: str) -> str:
@@ -107,19 +100,13 @@ def command(
         kinds=tuple(dict.fromkeys(canonical[k.casefold()] for k in kinds)),
         folders=folders,
     )
-    source = asyncio.run(_read(app, options))
-    result = plan_import(source, options)
-    written = write_import(result, out, force=force)
-    project = write_project_file(out)
-    if options.wants(Assignment.KIND) and not options.folders:
-        index = NameIndex.load(app.state_dir, app.api_url)
-        index.replace(source.live.agents)  # the import listed every assignment anyway
-        index.save()
+    imported = asyncio.run(_import(app, options, out, force))
+    result, project = imported.result, imported.project
     for note in result.notes:
         click.echo(f"note: {printable(note)}", err=True)
     for skipped in result.skipped:
         click.echo(f"warning: {printable(skipped.message())}", err=True)
-    click.echo(_summary(result, out, len(written)))
+    click.echo(_summary(result, out, len(imported.written)))
     if project is not None:
         click.echo(f"Wrote {project} (the manifest root's settings).")
     if result.variables:

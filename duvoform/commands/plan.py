@@ -24,22 +24,24 @@ import asyncio
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import click
 
 from duvoform.app import App, pass_app
+from duvoform.commands._exits import ExitTwoCommand, interrupted
 from duvoform.commands._options import (
     ManifestOptions,
+    format_option,
     global_options,
     manifest_options,
+    paths_argument,
     plan_options,
 )
 from duvoform.engine.planfile import PLAN_KEY_ENV, write_plan_file
-from duvoform.engine.planner import PlanOptions, PlanResult, build_plan
-from duvoform.errors import DuvoformError, PlanError, Problem
-from duvoform.kinds.connection.probe import Finding, preflight
-from duvoform.lookup.known import remember_planned, with_known_names
+from duvoform.engine.planner import PlanOptions, PlanResult
+from duvoform.engine.preflight import probe_plan, strict_error
+from duvoform.kinds.connection.probe import Finding
+from duvoform.lookup.known import plan_remembering
 from duvoform.manifest import Manifests
 from duvoform.render import render_json, render_markdown, render_text
 from duvoform.render.picture import picture_of
@@ -50,64 +52,27 @@ __all__ = ["command"]
 async def _plan(
     app: App, manifests: Manifests, options: PlanOptions, *, probe: bool
 ) -> tuple[PlanResult, list[Finding]]:
-    options = with_known_names(options, app.state_dir, app.api_url)
     async with app.client() as client:
-        result = await build_plan(manifests, client, options)
-        remember_planned(result, app.state_dir, app.api_url)
-        if not probe:
-            return result, []
-        scope = None
-        if options.targets:
-            scope = {c.address for c in result.plan.changes} | set(options.targets)
-        findings = await preflight(client, result.desired, addresses=scope)
-    if findings:
-        warnings = result.plan.warnings + tuple(f.render() for f in findings if not f.note)
-        notes = result.plan.notes + tuple(f.render() for f in findings if f.note)
-        result = replace(result, plan=replace(result.plan, warnings=warnings, notes=notes))
-    return result, [finding for finding in findings if not finding.note]
+        result = await plan_remembering(
+            manifests, client, options, state_dir=app.state_dir, api_url=app.api_url
+        )
+        return await probe_plan(client, result, options.targets) if probe else (result, [])
 
 
-class _UsageErrorExit1(click.UsageError):
-    exit_code = 1
+class _PlanCommand(ExitTwoCommand):
+    """``plan``, whose ``--detailed-exitcode`` gives exit 2 the meaning "changes"."""
 
-
-class _PlanCommand(click.Command):
-    """``plan``, whose ``--detailed-exitcode`` gives exit 2 the meaning "changes": with it, every
-    error exits 1, a usage error too (a misspelt flag must not read as "there are changes")."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        detailed = "--detailed-exitcode" in args
-        try:
-            return super().parse_args(ctx, args)
-        except click.UsageError as exc:
-            if not detailed:
-                raise
-            raise _UsageErrorExit1(exc.format_message(), exc.ctx) from None
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except DuvoformError as exc:
-            if ctx.params.get("detailed_exitcode") and exc.exit_code == 2:
-                exc.exit_code = 1
-            raise
+    exit_two_flag = "detailed_exitcode"
 
 
 @click.command("plan", cls=_PlanCommand)
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@paths_argument
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also save the plan to FILE, for `duvoform apply FILE`.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "markdown", "json"]),
-    default="text",
-    show_default=True,
-    help="How to print the plan.",
-)
+@format_option("text", "markdown", "json", help="How to print the plan.")
 @click.option(
     "--detailed-exitcode",
     is_flag=True,
@@ -136,17 +101,10 @@ def command(
     manifest_options: ManifestOptions,
 ) -> None:
     """Show what apply would change, reading the live API and changing nothing."""
-    manifests = manifest_options.load(paths)
-    for warning in manifests.warnings:
-        click.echo(f"warning: {warning.render()}", err=True)
-    try:
+    manifests = manifest_options.load_and_warn(paths)
+    saved = f"; {out} was not written" if out is not None else ""
+    with interrupted(f"Interrupted; a plan changes nothing, so nothing was changed{saved}."):
         result, findings = asyncio.run(_plan(app, manifests, plan_options, probe=probe or strict))
-    except KeyboardInterrupt:
-        saved = f"; {out} was not written" if out is not None else ""
-        click.echo(
-            f"\nInterrupted; a plan changes nothing, so nothing was changed{saved}.", err=True
-        )
-        raise click.exceptions.Exit(130) from None
     plan = result.plan
     if fmt in ("json", "markdown") and manifests.warnings:
         found = tuple(warning.render() for warning in manifests.warnings)
@@ -159,11 +117,7 @@ def command(
     else:
         app.out.print(render_text(plan, verbose=app.verbosity > 0))
     if strict and findings:
-        raise PlanError(
-            [Problem(None, (finding.render(),)) for finding in findings],
-            f"--strict: the pre-flight checks found {len(findings)} problem"
-            f"{'s' if len(findings) != 1 else ''}, so no plan was saved",
-        )
+        raise strict_error(findings)
     if out is not None:
         write_plan_file(
             out,

@@ -15,7 +15,12 @@ from pathlib import Path
 import click
 
 from duvoform.app import App, pass_app
-from duvoform.commands._options import ManifestOptions, manifest_options, output_options
+from duvoform.commands._options import (
+    ManifestOptions,
+    manifest_options,
+    output_options,
+    paths_argument,
+)
 from duvoform.engine.graph import DesiredState
 from duvoform.errors import ManifestError
 
@@ -23,16 +28,14 @@ __all__ = ["command"]
 
 
 @click.command("validate")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@paths_argument
 @manifest_options
 @output_options
 @pass_app
 def command(app: App, paths: tuple[Path, ...], manifest_options: ManifestOptions) -> None:
     """Check manifests offline: YAML, schema, templates, SOP files and references."""
     try:
-        manifests = manifest_options.load(paths)
-        for warning in manifests.warnings:
-            click.echo(f"warning: {warning.render()}", err=True)
+        manifests = manifest_options.load_and_warn(paths)
         DesiredState.build(manifests)
     except ManifestError as exc:
         click.echo(exc.render(), err=True)

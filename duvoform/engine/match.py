@@ -133,26 +133,28 @@ class _Matcher:
             return False
         live_id = str(resource.metadata.id)
         if not exists(live_id):
-            self.ambiguous_only = False
-            self.problems.add(
-                self.desired.manifests.locate(resource, ("metadata", "id")),
+            self._bad_pin(
+                resource,
                 f"metadata.id: no live {resource.KIND} has the id {live_id} "
                 "(it was deleted, or belongs to another team); remove the pin to match by name",
-                resource.label,
             )
-            self.claim(resource, None, "none")
         elif live_id in self.claimed:
-            self.ambiguous_only = False
-            self.problems.add(
-                self.desired.manifests.locate(resource, ("metadata", "id")),
+            self._bad_pin(
+                resource,
                 f"metadata.id: the live {resource.KIND} {live_id} is already matched by "
                 "another manifest",
-                resource.label,
             )
-            self.claim(resource, None, "none")
         else:
             self.claim(resource, live_id, "id")
         return True
+
+    def _bad_pin(self, resource: Resource, reason: str) -> None:
+        """A pin that matches nothing: a problem at ``metadata.id``, and no match."""
+        self.ambiguous_only = False
+        self.problems.add(
+            self.desired.manifests.locate(resource, ("metadata", "id")), reason, resource.label
+        )
+        self.claim(resource, None, "none")
 
     def ambiguous(self, resource: Resource, name: str, ids: Iterable[str], where: str) -> None:
         listed = sorted(ids)

@@ -27,10 +27,9 @@ from duvoform.api.models import Connection as LiveConnection
 from duvoform.engine.context import Context, StepList
 from duvoform.engine.pins import pinned_by_agent
 from duvoform.engine.plan import Action, Change, FieldChange
-from duvoform.engine.safety import listed
 from duvoform.engine.steps import Op, ref
 from duvoform.kinds import Connection, Folder
-from duvoform.text import quote
+from duvoform.text import listed, quote
 
 __all__ = [
     "plan_connection_deletes",

@@ -136,4 +136,4 @@ class KindHome(ABC):
 
     @abstractmethod
     def show_text(self, out: ShowWriter, facts: Mapping[str, Any]) -> None:
-        """``show``'s text for one object's facts (``duvoform.lookup.facts``), line by line."""
+        """``show``'s text for one object's facts (``kinds/<kind>/facts.py``), line by line."""

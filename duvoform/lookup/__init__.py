@@ -4,7 +4,8 @@
 - ``index``: the local name -> id index that keeps showing an assignment by name cheap;
 - ``reads``: the few direct reads per kind (values, no printing);
 - ``compare``: the live object against its manifest, through the planner (``plan_against``);
-- ``facts``: a shown object as plain JSON data (never a secret value).
+- ``facts``: a shown object as plain JSON data (never a secret value);
+- ``show``: all of the above as the one call ``show`` makes (``show_object``).
 
 ``duvoform.export`` maps what is read here to a manifest document; ``duvoform.render.show``
 prints it.
@@ -25,6 +26,7 @@ from duvoform.lookup.reads import (
     read_connection,
     read_folder,
 )
+from duvoform.lookup.show import Shown, show_object
 
 __all__ = [
     "SHOWN_KINDS",
@@ -33,6 +35,7 @@ __all__ = [
     "ConnectionView",
     "FolderView",
     "NameIndex",
+    "Shown",
     "compare_assignment",
     "compare_connection",
     "compare_folder",
@@ -42,4 +45,5 @@ __all__ = [
     "read_assignment",
     "read_connection",
     "read_folder",
+    "show_object",
 ]

@@ -1,10 +1,5 @@
 """A shown object as plain JSON data: what ``show --format json`` prints under ``object``, and
-what the text rendering reads.
-
-Secret header values are never here: the API does not return them. A header the credentials
-endpoint reports with a blank value is ``{"type": "secret", "state": "set"}``; one a manifest
-declares that the live connection lacks is ``"state": "unset"``; a non-blank value is a
-plaintext header and is kept (plaintext headers are committed to git by design).
+what the text rendering reads. Each kind's facts are in its home (``kinds/<kind>/facts.py``).
 """
 
 from __future__ import annotations
@@ -12,10 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from duvoform.api.models import Build, BuildConfigV1, BuildConfigV2, Schedule
-from duvoform.kinds.assignment.digest import parse_handover
-from duvoform.kinds.assignment.mapping import sop_text
-from duvoform.kinds.assignment.tables import FLAGS
+from duvoform.kinds.assignment.facts import HISTORY_SHOWN, facts_assignment
+from duvoform.kinds.connection.facts import facts_connection
+from duvoform.kinds.folder.facts import facts_folder
 from duvoform.lookup.reads import AssignmentView, ConnectionView, FolderView
 
 __all__ = [
@@ -26,174 +20,7 @@ __all__ = [
     "facts_of",
 ]
 
-HISTORY_SHOWN = 10
-"""How many builds the history shows (newest first)."""
-
 View = AssignmentView | ConnectionView | FolderView
-
-
-def facts_assignment(view: AssignmentView) -> dict[str, Any]:
-    """The assignment, its live build, history, slots and schedules as JSON data."""
-    agent = view.agent
-    newest = sorted(view.builds, key=_build_order, reverse=True)
-    return {
-        "id": agent.id,
-        "name": agent.name,
-        "folder": "/".join(view.folder_path) or None,
-        "flags": {flag: bool(getattr(agent, flag)) for flag in FLAGS},
-        "live_build": _build_facts(view.live_build, view.agent_names),
-        "history": [_history_item(build) for build in newest[:HISTORY_SHOWN]],
-        "builds_total": len(view.builds),
-        "slots": [
-            {
-                "slot_id": wired.slot.slot_id,
-                "integration": wired.slot.integration,
-                "type": wired.slot.type,
-                "name": wired.slot.name,
-                "pinned": [
-                    {"id": ident, "name": _connection_name(view, ident)}
-                    for ident in wired.pinned_ids
-                ],
-                "pins_known_by": wired.how,
-            }
-            for wired in view.wiring
-        ],
-        "schedules": [_schedule(s) for s in view.schedules],
-    }
-
-
-def _build_order(build: Build) -> tuple[float, str]:
-    return (float(build.revision_number or 0), build.created_at or "")
-
-
-def _connection_name(view: AssignmentView, ident: str) -> str | None:
-    return next((c.name for c in view.connections if c.id == ident), None)
-
-
-def _history_item(build: Build) -> dict[str, Any]:
-    return {
-        "id": build.id,
-        "number": build.revision_number,
-        "name": build.name,
-        "revision_name": build.revision_name,
-        "status": build.status,
-        "created_at": build.created_at,
-        "created_by": build.created_by_name or build.created_by,
-    }
-
-
-def _build_facts(build: Build | None, names: Mapping[str, str]) -> dict[str, Any] | None:
-    if build is None:
-        return None
-    facts = _history_item(build)
-    facts["revision_description"] = build.revision_description
-    listed = parse_handover(build.name)
-    # None: not readable (the API never returns them; only duvoform's build names list them).
-    facts["handover_to"] = None if listed is None else sorted(listed)
-    config = build.config
-    if isinstance(config, BuildConfigV2):
-        data = config.data
-        browsing = data.models.browsing
-        sop, _structured = sop_text(data.input)
-        facts.update(
-            config_version="v2",
-            model=data.models.agent.model,
-            browsing=None if browsing is None else browsing.model_dump(),
-            skills=list(data.skills),
-            files=list(data.files),
-            plugins=list(data.plugins),
-            sub_agents=[{"id": i, "name": names.get(i)} for i in data.sub_agents],
-            options=None
-            if data.options is None
-            else data.options.model_dump(mode="json", by_alias=True, exclude_none=True),
-            sop=sop,
-        )
-    elif isinstance(config, BuildConfigV1):
-        data1 = config.data
-        sop, _structured = sop_text(data1.input)
-        legacy = {
-            key: getattr(data1, key)
-            for key in ("temperature", "max_output_tokens", "top_p", "store", "text")
-            if getattr(data1, key) is not None
-        }
-        facts.update(
-            config_version="v1",
-            model=data1.model,
-            skills=list(data1.skills),
-            files=list(data1.files),
-            legacy_settings=legacy,
-            sop=sop,
-        )
-    else:
-        facts.update(config_version=getattr(config, "version", None))
-    return facts
-
-
-def _schedule(schedule: Schedule) -> dict[str, Any]:
-    return schedule.model_dump(mode="json", exclude_none=True)
-
-
-def facts_connection(
-    view: ConnectionView, declared: Mapping[str, str] | None = None
-) -> dict[str, Any]:
-    """The connection and its headers as JSON data: names, plaintext values, and ``set`` or
-    ``unset`` for secrets. ``declared``: header name -> ``secret``/``plaintext`` from its
-    manifest, so that a declared header the live connection lacks shows as unset."""
-    c = view.connection
-    headers: list[dict[str, Any]] = []
-    live = view.credentials.headers if view.credentials is not None else {}
-    for name in sorted(live, key=str.casefold):
-        value = live[name]
-        if value:
-            headers.append({"name": name, "type": "plaintext", "state": "set", "value": value})
-        else:
-            headers.append({"name": name, "type": "secret", "state": "set"})
-    for name, kind in sorted((declared or {}).items()):
-        if name not in live:
-            headers.append({"name": name, "type": kind, "state": "unset"})
-    return {
-        "id": c.id,
-        "name": c.name,
-        "type": c.type,
-        "provider": c.provider,
-        "server_url": c.server_url,
-        "transport_type": c.transport_type,
-        "auth_method": c.auth_method,
-        "shared": bool(c.shared),
-        "oauth_provider": c.oauth_provider,
-        "oauth_scopes": list(c.oauth_scopes),
-        "has_oauth_tokens": c.has_oauth_tokens,
-        "integration_id": c.integration_id,
-        "custom_integration_id": c.custom_integration_id,
-        "composio_mcp_id": c.composio_mcp_id,
-        "owner": c.user_id,
-        "created_at": c.created_at,
-        "updated_at": c.updated_at,
-        "broken_at": c.broken_at,
-        "broken_reason": c.broken_reason,
-        "headers": headers,
-    }
-
-
-def facts_folder(view: FolderView) -> dict[str, Any]:
-    """The folder, its path, its subfolders and the assignments directly in it."""
-    folder = view.folder
-    tree = view.tree
-    parent = tree.get(folder.parent_folder_id)
-    return {
-        "id": folder.id,
-        "name": folder.name,
-        "path": "/".join(tree.path_of(folder.id)),
-        "parent": None if parent is None else "/".join(tree.path_of(parent.id)),
-        "subfolders": [
-            {"id": child.id, "name": child.name, "assignments": child.agent_count}
-            for child in sorted(tree.children(folder.id), key=lambda f: (f.name, f.id))
-        ],
-        "assignments": [
-            {"id": agent.id, "name": agent.name}
-            for agent in sorted(view.assignments, key=lambda a: (a.name, a.id))
-        ],
-    }
 
 
 def facts_of(view: View, declared: Mapping[str, str] | None = None) -> dict[str, Any]:

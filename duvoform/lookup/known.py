@@ -5,7 +5,8 @@ that a create next to an unmanaged assignment the index knew under the manifest'
 named and refused (``duvoform.kinds.assignment.duplicates``). ``remember_planned`` then adds
 the assignments the plan matched to a manifest, under their live names: the next plan knows
 them even after someone renames one in the web app. Unmanaged assignments are left as the
-index had them (that memory is the point). Both cost no request.
+index had them (that memory is the point). Both cost no request. ``plan_remembering`` is
+``build_plan`` between the two, as ``plan`` and ``apply`` make their plans.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from duvoform.engine.planner import PlanOptions, PlanResult
+from duvoform.api.client import DuvoClient
+from duvoform.engine.planner import PlanOptions, PlanResult, build_plan
 from duvoform.lookup.index import NameIndex
+from duvoform.manifest import Manifests
 
-__all__ = ["remember_planned", "with_known_names"]
+__all__ = ["plan_remembering", "remember_planned", "with_known_names"]
 
 
 def with_known_names(options: PlanOptions, state_dir: Path, api_url: str) -> PlanOptions:
@@ -35,3 +38,19 @@ def remember_planned(result: PlanResult, state_dir: Path, api_url: str) -> None:
     if agents:
         index.remember(agents)
         index.save()
+
+
+async def plan_remembering(
+    manifests: Manifests,
+    client: DuvoClient,
+    options: PlanOptions,
+    *,
+    state_dir: Path,
+    api_url: str,
+) -> PlanResult:
+    """``build_plan`` with the name index of ``api_url`` in ``state_dir``: its known names in,
+    the assignments the plan matched back into it."""
+    options = with_known_names(options, state_dir, api_url)
+    result = await build_plan(manifests, client, options)
+    remember_planned(result, state_dir, api_url)
+    return result

@@ -10,19 +10,17 @@ Size: a GitHub issue body holds at most 65,536 characters. ``render_drift_markdo
 blocks while they fit in ``max_chars`` (an entry too big with its diffs is shown without them;
 a block is never cut, so every ``<details>`` and fence is closed) and ends with a notice saying
 how many entries were left out. Every name and value is escaped as in the plan comment
-(``duvoform.render.markdown.escape``), and secrets are shown as references only.
+(``duvoform.render.mdtext``), and secrets are shown as references only.
 """
 
 from __future__ import annotations
 
-import re
-
 from duvoform.engine.drift import Cause, DriftEntry, DriftReport
 from duvoform.engine.plan import FieldChange
 from duvoform.render.drift_text import CAUSE_LABELS, CAUSE_SYMBOLS, summary_line
-from duvoform.render.markdown import escape
-from duvoform.render.textdiff import is_text_change, line_diff
-from duvoform.render.values import format_value, printable, shown_fields
+from duvoform.render.mdtext import code, escape, fenced_diff
+from duvoform.render.textdiff import is_text_change
+from duvoform.render.values import format_value, shown_fields
 
 __all__ = ["DEFAULT_MAX_CHARS", "GITHUB_ISSUE_LIMIT", "MARKER", "render_drift_markdown"]
 
@@ -46,7 +44,6 @@ _EXPLAINED: dict[Cause, str] = {
     Cause.DIFFERS: "A field differs and who changed it cannot be told.",
     Cause.PENDING: "Live is what duvoform last applied; the manifests changed since.",
 }
-_BACKTICKS = re.compile(r"`+")
 
 
 def render_drift_markdown(
@@ -92,7 +89,7 @@ def _head(report: DriftReport, title: str, *, fail_on_unmanaged: bool) -> str:
     counts = report.summary()
     rows = ["| Cause | Objects |", "| --- | ---: |"]
     for cause in _TITLES:
-        rows.append(f"| {_code(CAUSE_SYMBOLS[cause])} {_TITLES[cause]} | {counts[cause.value]:,} |")
+        rows.append(f"| {code(CAUSE_SYMBOLS[cause])} {_TITLES[cause]} | {counts[cause.value]:,} |")
     rows.append(f"| unmanaged | {counts['unmanaged']:,} |")
     rows.append(f"| in sync | {counts['in_sync']:,} |")
     parts.append("\n".join(rows))
@@ -115,7 +112,7 @@ def _in_order(report: DriftReport) -> list[tuple[str, DriftEntry]]:
 def _block(entry: DriftEntry, *, diffs: bool) -> str:
     opened = " open" if entry.cause is Cause.CHANGED_OUTSIDE else ""
     summary = (
-        f"{_code(CAUSE_SYMBOLS[entry.cause])} {_code(entry.address)} "
+        f"{code(CAUSE_SYMBOLS[entry.cause])} {code(entry.address)} "
         f"{escape(CAUSE_LABELS[entry.cause])}"
     )
     parts = [f"<details{opened}><summary>{summary}</summary>"]
@@ -127,7 +124,7 @@ def _block(entry: DriftEntry, *, diffs: bool) -> str:
         rows = ["| Field | Live | Manifests |", "| --- | --- | --- |"]
         for f in plain:
             live, desired = format_value(f.before), format_value(f.after)
-            rows.append(f"| {_code(f.path)} | {_code(live)} | {_code(desired)} |")
+            rows.append(f"| {code(f.path)} | {code(live)} | {code(desired)} |")
         parts.append("\n".join(rows))
     parts += [_diff(f, diffs=diffs) for f in fields if is_text_change(f)]
     parts.append("</details>")
@@ -135,17 +132,8 @@ def _block(entry: DriftEntry, *, diffs: bool) -> str:
 
 
 def _diff(field: FieldChange, *, diffs: bool) -> str:
-    lines = [str(line) for line in line_diff(field.before, field.after)]
-    label = f"Diff of {_code(field.path)} (- live, + manifests)"
-    if not diffs:
-        return f"{label} left out: {len(lines):,} lines, too long for this issue."
-    shown = lines[:MAX_DIFF_LINES]
-    if len(lines) > MAX_DIFF_LINES:
-        shown.append(f"... {len(lines) - MAX_DIFF_LINES:,} more lines not shown here")
-    content = "\n".join(printable(line) for line in shown)
-    longest = max((len(run) for run in _BACKTICKS.findall(content)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{label}:\n\n{fence}diff\n{content}\n{fence}"
+    label = f"Diff of {code(field.path)} (- live, + manifests)"
+    return fenced_diff(field, label, diffs=diffs, max_lines=MAX_DIFF_LINES, where="issue")
 
 
 def _unmanaged(report: DriftReport, *, shown: int = _UNMANAGED_SHOWN) -> str:
@@ -153,14 +141,10 @@ def _unmanaged(report: DriftReport, *, shown: int = _UNMANAGED_SHOWN) -> str:
         return ""
     count = len(report.unmanaged)
     lines = [f"\n### Unmanaged ({count:,})\n", "Live, in no manifest (not counted as drift).\n"]
-    lines += [f"- {_code(u.address)}" for u in report.unmanaged[:shown]]
+    lines += [f"- {code(u.address)}" for u in report.unmanaged[:shown]]
     if count > shown:
         lines.append(f"- ... and {count - shown:,} more (see `duvoform drift --format json`)")
     return "\n".join(lines) + "\n"
-
-
-def _code(text: str) -> str:
-    return f"<code>{escape(text)}</code>"
 
 
 def _notice(left_out: int, total: int) -> str:

@@ -20,7 +20,7 @@ from rich.text import Text
 
 from duvoform.engine.drift import Cause, DriftEntry, DriftReport
 from duvoform.engine.plan import FieldChange
-from duvoform.render.textdiff import is_text_change, line_diff
+from duvoform.render.textdiff import append_line_diff, is_text_change
 from duvoform.render.values import format_value, printable, shown_fields
 
 __all__ = [
@@ -49,9 +49,7 @@ _STYLES: dict[Cause, str] = {
     Cause.DIFFERS: "yellow",
     Cause.PENDING: "cyan",
 }
-_DIFF_STYLES = {"@": "cyan", "-": "red", "+": "green", " ": "", "\\": "yellow"}
 _INDENT = "    "
-_DIFF_INDENT = "      "
 _UNMANAGED_SHOWN = 50
 
 
@@ -112,10 +110,6 @@ def _entry(out: Text, entry: DriftEntry) -> None:
 def _field(out: Text, safe: FieldChange) -> None:
     path = printable(safe.path)
     if is_text_change(safe):
-        out.append(f"{_INDENT}{path}:\n")
-        for line in line_diff(safe.before, safe.after):
-            out.append(_DIFF_INDENT)
-            out.append(printable(str(line)), style=_DIFF_STYLES[line.tag])
-            out.append("\n")
+        append_line_diff(out, safe, _INDENT)
         return
     out.append(f"{_INDENT}{path}: {format_value(safe.before)} -> {format_value(safe.after)}\n")

@@ -7,10 +7,7 @@ given the team's picture; then one collapsible ``<details>`` block per change,
 deletes first (open by default), with a table of field changes and long text (SOPs) as
 ```` ```diff ```` blocks.
 
-Every name and value is escaped as HTML character references (``<`` becomes ``&#60;``, ``|``
-becomes ``&#124;``, ``@`` becomes ``&#64;``, ``&`` becomes ``&amp;``), which render as the
-character itself in markdown and in inline HTML (markdown inside ``<code>`` is still parsed) and
-are never read as a tag, emphasis, a table column, a mention, an issue link or math.
+Every name and value is escaped as HTML character references (``duvoform.render.mdtext``).
 Secret header values are replaced as in every renderer.
 
 Size: GitHub refuses comments over 65,536 characters. ``render_plan`` adds whole change blocks
@@ -21,18 +18,17 @@ that says how many changes were left out and where the full plan is.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from duvoform.engine.plan import Action, Change, FieldChange, Plan
+from duvoform.render.mdtext import code, escape, fenced_diff
 from duvoform.render.picture import Picture
 from duvoform.render.plan_picture import picture_section
-from duvoform.render.textdiff import is_text_change, line_diff
+from duvoform.render.textdiff import is_text_change
 from duvoform.render.values import (
     ACTION_LABELS,
     ACTION_SYMBOLS,
     format_value,
-    printable,
     shown_fields,
     summary_sentence,
 )
@@ -53,14 +49,6 @@ _GROUP_TITLES = {
     Action.BUILD: "New builds",
     Action.AUTHORIZE: "Needs authorization",
 }
-_ESCAPED = "<>`*_[]|\\~#@$"
-_ESCAPES = str.maketrans({char: f"&#{ord(char)};" for char in _ESCAPED} | {"&": "&amp;"})
-_BACKTICKS = re.compile(r"`+")
-
-
-def escape(text: str) -> str:
-    """``text`` safe to place anywhere in markdown or inline HTML, control characters shown."""
-    return printable(text).translate(_ESCAPES)
 
 
 def render_plan(
@@ -193,41 +181,28 @@ def _fields_table(fields: list[FieldChange], action: Action) -> str:
         rows = ["| Field | Value |", "| --- | --- |"]
         for field in fields:
             value = field.after if action is Action.CREATE else field.before
-            rows.append(f"| {_code(field.path)} | {_code(format_value(value))} |")
+            rows.append(f"| {code(field.path)} | {code(format_value(value))} |")
         return "\n".join(rows)
     rows = ["| Field | Before | After |", "| --- | --- | --- |"]
     for field in fields:
         before, after = format_value(field.before), format_value(field.after)
-        rows.append(f"| {_code(field.path)} | {_code(before)} | {_code(after)} |")
+        rows.append(f"| {code(field.path)} | {code(before)} | {code(after)} |")
     return "\n".join(rows)
 
 
 def _text_field(field: FieldChange, *, diffs: bool) -> str:
-    lines = [str(line) for line in line_diff(field.before, field.after)]
-    label = f"Diff of {_code(field.path)}"
-    if not diffs:
-        return f"{label} left out: {len(lines):,} lines, too long for this comment."
-    shown = lines[:MAX_DIFF_LINES]
-    if len(lines) > MAX_DIFF_LINES:
-        shown.append(f"... {len(lines) - MAX_DIFF_LINES:,} more lines not shown here")
-    content = "\n".join(printable(line) for line in shown)
-    longest = max((len(run) for run in _BACKTICKS.findall(content)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{label}:\n\n{fence}diff\n{content}\n{fence}"
+    label = f"Diff of {code(field.path)}"
+    return fenced_diff(field, label, diffs=diffs, max_lines=MAX_DIFF_LINES, where="comment")
 
 
 def _details(change: Change) -> list[str]:
     items: list[str] = []
     if change.requests:
-        calls = ", ".join(_code(f"{r.method} {r.path}") for r in change.requests)
+        calls = ", ".join(code(f"{r.method} {r.path}") for r in change.requests)
         items.append(f"- Requests: {calls}")
     if change.depends_on:
-        items.append(f"- Depends on: {', '.join(_code(d) for d in change.depends_on)}")
+        items.append(f"- Depends on: {', '.join(code(d) for d in change.depends_on)}")
     return items
-
-
-def _code(text: str) -> str:
-    return f"<code>{escape(text)}</code>"
 
 
 def _notice(left_out: int, total: int, max_chars: int) -> str:

@@ -11,12 +11,11 @@ Print the result as it is (for example ``click.echo(text, nl=False)``), not thro
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from duvoform.engine.plan import Plan
 from duvoform.redact import redact
-from duvoform.sanitise import json_text
+from duvoform.render.jsondoc import json_document, redact_fields, sorted_keys
 
 __all__ = ["CONTRACT_KEYS", "render_plan"]
 
@@ -28,18 +27,7 @@ def render_plan(plan: Plan) -> str:
     doc = plan.to_json()
     ordered: dict[str, Any] = {key: doc[key] for key in CONTRACT_KEYS if key in doc}
     for key in sorted(set(doc) - set(ordered)):
-        ordered[key] = _sorted_keys(redact(doc[key], (key,)))
+        ordered[key] = sorted_keys(redact(doc[key], (key,)))
     for change in ordered.get("changes", []):
-        for field in change["fields"]:
-            field["before"] = _sorted_keys(redact(field["before"], field["path"]))
-            field["after"] = _sorted_keys(redact(field["after"], field["path"]))
-    return json_text(json.dumps(ordered, indent=2, ensure_ascii=False)) + "\n"
-
-
-def _sorted_keys(value: Any) -> Any:
-    """``value`` with every mapping's keys in sorted order (as strings, so mixed keys sort)."""
-    if isinstance(value, dict):
-        return {key: _sorted_keys(value[key]) for key in sorted(value, key=str)}
-    if isinstance(value, list | tuple):
-        return [_sorted_keys(item) for item in value]
-    return value
+        redact_fields(change["fields"], ("before", "after"))
+    return json_document(ordered)

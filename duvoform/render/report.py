@@ -22,13 +22,11 @@ secret: the report only knows steps by address and errors by the API's own words
 
 from __future__ import annotations
 
-import json
-
 from rich.text import Text
 
 from duvoform.apply.report import ApplyReport, StepResult
+from duvoform.render.jsondoc import json_document
 from duvoform.render.values import printable
-from duvoform.sanitise import json_text
 
 __all__ = [
     "DONE_LIMIT",
@@ -90,7 +88,7 @@ def render_report_plain(report: ApplyReport, *, verbose: bool = False) -> str:
 
 def render_report_json(report: ApplyReport) -> str:
     """The report as one JSON document (2-space indent, trailing newline)."""
-    return json_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False)) + "\n"
+    return json_document(report.to_json())
 
 
 def _section(

@@ -15,7 +15,6 @@ through ``printable`` before it reaches a terminal.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,9 +24,9 @@ from duvoform.kinds.document import Document, Skipped
 from duvoform.kinds.registry import home
 from duvoform.lookup.compare import Comparison
 from duvoform.manifest.yamlout import render_documents
+from duvoform.render.jsondoc import json_document
 from duvoform.render.text import render_plan
 from duvoform.render.values import format_value, printable
-from duvoform.sanitise import json_text
 
 __all__ = [
     "SHOW_FORMAT_VERSION",
@@ -67,7 +66,7 @@ def render_show_json(
         diff = comparison.plan.to_json()
         diff["address"] = comparison.address
         doc["diff"] = diff
-    return json_text(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
+    return json_document(doc)
 
 
 def render_show_text(

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from rich.text import Text
 
 from duvoform.engine.plan import Action, Change, FieldChange, Plan
-from duvoform.render.textdiff import is_text_change, line_diff
+from duvoform.render.textdiff import append_line_diff, is_text_change
 from duvoform.render.values import (
     ACTION_LABELS,
     ACTION_SYMBOLS,
@@ -43,10 +43,8 @@ ACTION_STYLES: dict[Action, str] = {
     Action.AUTHORIZE: "magenta",
 }
 
-_DIFF_STYLES = {"@": "cyan", "-": "red", "+": "green", " ": "", "\\": "yellow"}
 _WARNING_STYLE = "yellow"
 _FIELD_INDENT = "    "
-_DIFF_INDENT = "      "
 
 
 def render_plan(plan: Plan, *, verbose: bool = False) -> Text:
@@ -103,11 +101,7 @@ def _field(out: Text, safe: FieldChange, action: Action) -> None:
     """One field line, or a line diff; ``safe`` has been through ``shown_fields``."""
     path = printable(safe.path)
     if is_text_change(safe):
-        out.append(f"{_FIELD_INDENT}{path}:\n")
-        for line in line_diff(safe.before, safe.after):
-            out.append(_DIFF_INDENT)
-            out.append(printable(str(line)), style=_DIFF_STYLES[line.tag])
-            out.append("\n")
+        append_line_diff(out, safe, _FIELD_INDENT)
         return
     out.append(f"{_FIELD_INDENT}{path}: ")
     if action is Action.CREATE and safe.before is None:

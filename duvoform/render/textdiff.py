@@ -5,6 +5,7 @@ returns unified-diff hunks (``@@ -27,7 +27,7 @@``) with a few lines of context a
 change, as tagged lines that each renderer styles its own way. Past ``MAX_DIFF_LINES`` lines
 or ``MAX_DIFF_CHARS`` characters on either side, a line diff would be slow and unreadable, so
 one remark says how the text changed instead (lines before and after, added and removed).
+``append_line_diff`` is how the terminal renderings (plan, drift) show one.
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from rich.text import Text
+
 from duvoform.engine.plan import FieldChange
+from duvoform.sanitise import printable
 
 __all__ = [
     "CONTEXT_LINES",
@@ -22,6 +26,7 @@ __all__ = [
     "MAX_DIFF_LINES",
     "DiffLine",
     "Tag",
+    "append_line_diff",
     "is_text_change",
     "line_diff",
 ]
@@ -34,6 +39,8 @@ MAX_DIFF_CHARS = 2_000_000
 
 Tag = Literal["@", " ", "-", "+", "\\"]
 """``@`` hunk header, `` `` context, ``-`` removed, ``+`` added, ``\\`` a remark (no line)."""
+
+_STYLES: dict[str, str] = {"@": "cyan", "-": "red", "+": "green", " ": "", "\\": "yellow"}
 
 
 @dataclass(frozen=True)
@@ -127,3 +134,13 @@ def _summary(old: list[str], new: list[str]) -> DiffLine:
         f"too large for a line diff: {len(old):,} lines before, {len(new):,} after; "
         f"{added:,} lines added, {removed:,} removed",
     )
+
+
+def append_line_diff(out: Text, field: FieldChange, indent: str) -> None:
+    """Append ``field``'s path at ``indent``, then its line diff two spaces further in, each
+    line coloured by its tag (for the terminal renderings)."""
+    out.append(f"{indent}{printable(field.path)}:\n")
+    for line in line_diff(field.before, field.after):
+        out.append(f"{indent}  ")
+        out.append(printable(str(line)), style=_STYLES[line.tag])
+        out.append("\n")

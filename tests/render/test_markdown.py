@@ -7,7 +7,7 @@ from markdown_it import MarkdownIt
 
 from duvoform.engine.plan import Action, Change, FieldChange, Plan
 from duvoform.render import markdown
-from duvoform.render.markdown import MARKER, escape, render_plan
+from duvoform.render.markdown import MARKER, render_plan
 from tests.render import plans
 from tests.render.golden import assert_golden
 
@@ -116,14 +116,6 @@ def test_fence_in_sop_cannot_close_the_diff_block() -> None:
     assert "`````diff\n" in text
     html = to_html(text)
     assert '<pre><code class="language-diff">@@ -1,4 +1,4 @@\n Intro\n-```\n+````\n code' in html
-
-
-def test_escape() -> None:
-    assert escape("a|b <c> & @d #1 $x$ *e* _f_ `g` [h] ~i~ \\") == (
-        "a&#124;b &#60;c&#62; &amp; &#64;d &#35;1 &#36;x&#36; &#42;e&#42; &#95;f&#95; "
-        "&#96;g&#96; &#91;h&#93; &#126;i&#126; &#92;"
-    )
-    assert escape("line\nbreak") == "line&#92;nbreak"
 
 
 def test_large_plan_is_truncated_cleanly() -> None:

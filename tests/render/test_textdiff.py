@@ -3,9 +3,10 @@ from __future__ import annotations
 import difflib
 
 import pytest
+from rich.text import Text
 
 from duvoform.engine.plan import FieldChange
-from duvoform.render.textdiff import DiffLine, is_text_change, line_diff
+from duvoform.render.textdiff import DiffLine, append_line_diff, is_text_change, line_diff
 from tests.render.plans import sop
 
 
@@ -86,3 +87,17 @@ def test_text_past_the_size_limit_is_summarised_not_diffed() -> None:
     assert (
         line.text == "too large for a line diff: 1 lines before, 2 after; 1 lines added, 0 removed"
     )
+
+
+def test_append_line_diff_indents_and_colours_each_line() -> None:
+    out = Text()
+    append_line_diff(out, FieldChange("build.sop", "a\nb\n", "a\nc\n"), "    ")
+    assert out.plain.splitlines() == [
+        "    build.sop:",
+        "      @@ -1,2 +1,2 @@",
+        "       a",
+        "      -b",
+        "      +c",
+    ]
+    styles = {out.plain[span.start : span.end]: span.style for span in out.spans}
+    assert (styles["-b"], styles["+c"]) == ("red", "green")

@@ -4,9 +4,8 @@ folders with that name at other paths (the manifest probably meant one of them).
 from __future__ import annotations
 
 from duvoform.engine.context import Context
-from duvoform.engine.safety import listed
 from duvoform.kinds import Folder
-from duvoform.text import quote
+from duvoform.text import listed, quote
 
 __all__ = ["note_already_absent"]
 

@@ -9,7 +9,7 @@
   ``--prune`` when no manifest declares it and ``duvoform.yaml`` puts folders in prune scope.
   Deletes run bottom-up: after the deletes of its subfolders, after its declared subfolders moved
   away, and after the declared assignments inside it moved out. What is still inside then
-  (``duvoform.engine.safety.FolderContents``: undeclared assignments, which the API moves to the
+  (``kinds.folder.contents.FolderContents``: undeclared assignments, which the API moves to the
   root, and undeclared subfolders) makes the folder *non-empty*: the delete is forced and its notes
   say what moves.
 
@@ -30,10 +30,10 @@ from duvoform.engine.context import (
 )
 from duvoform.engine.plan import Action, Change, FieldChange
 from duvoform.engine.prune import prune_addresses, spare_previous_names
-from duvoform.engine.safety import FolderContentsIndex
 from duvoform.engine.steps import Op, Step, ref
 from duvoform.kinds import Folder
 from duvoform.kinds.folder.absent import note_already_absent
+from duvoform.kinds.folder.contents import FolderContentsIndex
 
 __all__ = ["diff_folders", "plan_folder_deletes"]
 

@@ -1,4 +1,4 @@
-"""``show``'s text for a folder: the facts ``duvoform.lookup.facts`` reads, line by line."""
+"""``show``'s text for a folder: the facts of ``facts.py`` beside it, line by line."""
 
 from __future__ import annotations
 

@@ -12,8 +12,9 @@ import pytest
 from duvoform.engine.live import LiveState
 from duvoform.engine.plan import Action
 from duvoform.engine.planner import PlanResult
-from duvoform.engine.safety import FolderContents, listed
 from duvoform.errors import SafetyError
+from duvoform.kinds.folder.contents import FolderContents
+from duvoform.text import listed
 from tests.engine.helpers import agent, connection, folder, live_state, plan_for
 from tests.engine.safety.helpers import (
     absent_doc,
