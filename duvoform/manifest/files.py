@@ -81,8 +81,9 @@ class FileResolver:
 
 
 def _inside(path: str, root: str) -> bool:
-    """``Path(path).is_relative_to(root)`` for normalised absolute paths."""
-    return path == root or path.startswith(root if root.endswith("/") else root + "/")
+    """``Path(path).is_relative_to(root)`` for normalised absolute paths (compared exactly:
+    where file names ignore case, a path that differs only in case is taken to be outside)."""
+    return path == root or path.startswith(root if root.endswith(os.sep) else root + os.sep)
 
 
 def read_utf8(path: Path, shown: str) -> str:
