@@ -65,6 +65,7 @@ __all__ = [
     "normalise_sop",
     "parse_digest",
     "parse_handover",
+    "without_nulls",
 ]
 
 DIGEST_PREFIX = "duvoform:"
@@ -101,17 +102,18 @@ def canonical_build(build: BuildSpec) -> dict[str, Any]:
         "sub_agents": sorted(build.sub_agents),
         "handover_to": sorted(build.handover_to),
         "connections": sorted(build.connections),
-        "options": _without_nulls(jsonable(build.options)),
+        "options": without_nulls(jsonable(build.options)),
     }
 
 
-def _without_nulls(value: Any) -> Any:
+def without_nulls(value: Any) -> Any:
+    """``value`` with every null mapping entry left out, at any depth."""
     # An option set to null is an option not set: the API does not return it, so a build read
     # back (or imported) must digest the same.
     if isinstance(value, dict):
-        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
-        return [_without_nulls(item) for item in value]
+        return [without_nulls(item) for item in value]
     return value
 
 

@@ -43,6 +43,7 @@ from duvoform.kinds.assignment.digest import (
     live_readable,
     parse_digest,
     parse_handover,
+    without_nulls,
 )
 
 __all__ = ["Provenance", "build_provenance", "tampered_fields"]
@@ -147,7 +148,7 @@ def _digests(live: LiveState, agent_id: str, build: Build, desired: BuildSpec) -
         "files": sorted(readable.files),
         "plugins": sorted(readable.plugins),
         "sub_agents": sorted(names),
-        "options": _without_nulls(dict(readable.options or {})),
+        "options": without_nulls(dict(readable.options or {})),
     }
     listed = parse_handover(build.name)
     handovers = [listed] if listed is not None else [tuple(desired.handover_to), ()]
@@ -169,14 +170,6 @@ def _pinned(live: LiveState, agent_id: str, build_id: str) -> Sequence[str]:
             if connection is not None:
                 names.append(connection.name)
     return names
-
-
-def _without_nulls(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_without_nulls(item) for item in value]
-    return value
 
 
 def _digest(doc: dict[str, Any]) -> str:
