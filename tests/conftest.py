@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from starlette.applications import Starlette
@@ -66,6 +67,15 @@ def emulator(_emulator_server: EmulatorControl) -> EmulatorControl:
     """A freshly reset emulator served over real HTTP (see the module docstring)."""
     _emulator_server.reset()
     return _emulator_server
+
+
+@pytest.fixture
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator: EmulatorControl) -> Path:
+    """The working directory (and so ``.duvoform/``) in ``tmp_path``, against an emulator whose
+    rate limit no test of a whole team reaches."""
+    monkeypatch.chdir(tmp_path)
+    emulator.set_rate_limit(100_000, 60)
+    return tmp_path
 
 
 @pytest.fixture

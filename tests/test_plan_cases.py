@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
-import shutil
 from pathlib import Path
 
 import pytest
@@ -30,9 +28,9 @@ from click.testing import CliRunner, Result
 
 from duvoform.cli import cli
 from duvoform.emulator import EmulatorControl
+from tests.helpers import PLAN_CASES, stage_case
 
 CASES = Path(__file__).parent / "cases"
-PLAN_CASES = sorted(p for p in CASES.iterdir() if p.is_dir() and p.name[:3].isdigit())
 UPDATE = os.environ.get("DUVOFORM_UPDATE_GOLDEN") == "1"
 REQUIRED = {
     "empty-team",
@@ -79,15 +77,8 @@ def test_plan_case(
     deterministic_emulator: EmulatorControl,
 ) -> None:
     emulator = deterministic_emulator
-    (tmp_path / ".git").mkdir()
-    shutil.copytree(case / "manifests", tmp_path / "manifests")
-    monkeypatch.chdir(tmp_path)
-    seed = json.loads((case / "seed.json").read_text())
-    if seed:
-        emulator.seed(seed)
+    args = stage_case(case, tmp_path, monkeypatch, emulator)
     emulator.clear_stats()
-    args_file = case / "args.txt"
-    args = shlex.split(args_file.read_text()) if args_file.exists() else []
 
     text = _run(emulator, args)
     as_json = _run(emulator, [*args, "--format", "json"])

@@ -13,6 +13,7 @@ from duvoform.emulator import EmulatorControl
 from duvoform.engine.planfile import read_plan_file
 from tests.engine.helpers import converged_seed, desired_from, write
 from tests.helpers import seeded_agent
+from tests.render.test_plan_json import CHANGE_KEYS
 
 FILES = {
     "folders.yaml": "apiVersion: duvoform/v1\nkind: Folder\nmetadata: {name: Finance}\n",
@@ -179,17 +180,7 @@ def test_the_json_shape_is_the_contract(emulator: EmulatorControl, manifests: Pa
         "unchanged": 1,
     }
     (change,) = doc["changes"]
-    assert list(change) == [
-        "address",
-        "kind",
-        "name",
-        "action",
-        "fields",
-        "requests",
-        "depends_on",
-        "notes",
-        "live_id",
-    ]
+    assert list(change) == CHANGE_KEYS
     assert change["address"] == "Assignment/Cash report"
     assert change["action"] == "build"
     assert all(set(f) == {"path", "before", "after"} for f in change["fields"])

@@ -13,23 +13,11 @@ from typing import Any
 import pytest
 
 from duvoform.emulator import EmulatorControl
-from tests.kinds.connection.helpers import assignment, custom, run, write
+from tests.kinds.connection.helpers import apply_ok, assignment, custom, run, write
 
 ALPHA = custom("Alpha", url="https://mcp.example.com/alpha")
 FIRST = "Do the work."
 SECOND = "Do the work, then check it."
-
-
-@pytest.fixture
-def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator: EmulatorControl) -> Path:
-    monkeypatch.chdir(tmp_path)
-    emulator.set_rate_limit(100_000, 60)
-    return tmp_path
-
-
-def _apply(emulator: EmulatorControl, root: Path) -> None:
-    result = run(emulator, "apply", "--auto-approve", str(root))
-    assert result.exit_code == 0, result.output
 
 
 def _plan(emulator: EmulatorControl, root: Path) -> dict[str, Any]:
@@ -54,9 +42,9 @@ def _live_number(emulator: EmulatorControl, agent: str) -> int:
 
 def _two_builds(emulator: EmulatorControl, work: Path, connections: list[str]) -> Path:
     """Lookup with build #1 (FIRST) and build #2 (SECOND, live); returns the manifests."""
-    _apply(emulator, write(work, ALPHA, assignment("Lookup", connections, sop=FIRST)))
+    apply_ok(emulator, write(work, ALPHA, assignment("Lookup", connections, sop=FIRST)))
     root = write(work, ALPHA, assignment("Lookup", connections, sop=SECOND))
-    _apply(emulator, root)
+    apply_ok(emulator, root)
     assert [b["status"] for b in _builds(emulator, "Lookup")] == ["historic", "live"]
     return root
 
@@ -83,7 +71,7 @@ def test_an_older_build_promoted_again_by_hand_is_put_back_by_promoting(
     text = run(emulator, "plan", str(root)).stdout
     assert "promote build #2" in text
 
-    _apply(emulator, root)
+    apply_ok(emulator, root)
     assert len(_builds(emulator, "Lookup")) == 2  # no new build
     assert _live_number(emulator, "Lookup") == 2
     again = run(emulator, "plan", "--detailed-exitcode", "--format", "json", str(root))
@@ -103,7 +91,7 @@ def test_manifests_reverted_to_an_existing_builds_config_promote_that_build(
     assert {"path": "build.sop", "before": SECOND, "after": FIRST} in change["fields"]
     assert {"method": "POST", "path": "/v1/agents/{agent_id}/revisions"} not in change["requests"]
 
-    _apply(emulator, root)
+    apply_ok(emulator, root)
     assert len(_builds(emulator, "Lookup")) == 2  # no new build
     assert _live_number(emulator, "Lookup") == 1
     after = run(emulator, "plan", "--detailed-exitcode", "--format", "json", str(root))

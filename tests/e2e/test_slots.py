@@ -20,13 +20,6 @@ BETA = custom("Beta", url="https://mcp.example.com/beta")
 PRUNE = "prune: {kinds: [Connection]}\n"
 
 
-@pytest.fixture
-def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator: EmulatorControl) -> Path:
-    monkeypatch.chdir(tmp_path)
-    emulator.set_rate_limit(100_000, 60)
-    return tmp_path
-
-
 def _team(work: Path, *documents: str) -> Path:
     root = write(work, *documents)
     (root / "duvoform.yaml").write_text(PRUNE)

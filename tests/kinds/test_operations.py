@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,9 +17,8 @@ from duvoform.cli import cli
 from duvoform.emulator import EmulatorControl
 from duvoform.engine.steps import Op
 from duvoform.kinds.registry import operations
+from tests.helpers import PLAN_CASES, stage_case
 
-CASES = Path(__file__).parents[1] / "cases"
-PLAN_CASES = sorted(p for p in CASES.iterdir() if p.is_dir() and p.name[:3].isdigit())
 ENV = {
     "NO_COLOR": None,
     "DUVO_API_URL": None,
@@ -70,14 +67,7 @@ def test_apply_writes_exactly_the_routes_the_plan_lists(
     deterministic_emulator: EmulatorControl,
 ) -> None:
     emulator = deterministic_emulator
-    (tmp_path / ".git").mkdir()
-    shutil.copytree(case / "manifests", tmp_path / "manifests")
-    monkeypatch.chdir(tmp_path)
-    seed = json.loads((case / "seed.json").read_text())
-    if seed:
-        emulator.seed(seed)
-    args_file = case / "args.txt"
-    args = shlex.split(args_file.read_text()) if args_file.exists() else []
+    args = stage_case(case, tmp_path, monkeypatch, emulator)
     plan = _run(emulator, "plan", [*args, "--format", "json", "--detailed-exitcode"])
     if plan.exit_code != 2:
         pytest.skip(f"the plan has nothing to apply (exit {plan.exit_code})")

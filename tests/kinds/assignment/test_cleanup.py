@@ -7,21 +7,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from duvoform.emulator import EmulatorControl
 from duvoform.emulator.catalog import catalog_id
 from tests.kinds.connection.helpers import assignment, connections, oauth, run, write
 
 INBOX = oauth("AP inbox", {"flow": "native", "provider": "gmail"})
 GMAIL = catalog_id("gmail")
-
-
-@pytest.fixture
-def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator: EmulatorControl) -> Path:
-    monkeypatch.chdir(tmp_path)
-    emulator.set_rate_limit(100_000, 60)
-    return tmp_path
 
 
 def _plan(emulator: EmulatorControl, root: Path) -> tuple[int, dict[str, Any]]:

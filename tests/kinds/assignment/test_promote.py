@@ -6,25 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from duvoform.emulator import EmulatorControl
 from tests.helpers import v2_config
-from tests.kinds.connection.helpers import assignment, routes, run, write
+from tests.kinds.connection.helpers import apply_ok, assignment, routes, run, write
 
 BUILDS = "GET /v1/agents/{agent_id}/revisions"
-
-
-@pytest.fixture
-def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator: EmulatorControl) -> Path:
-    monkeypatch.chdir(tmp_path)
-    emulator.set_rate_limit(100_000, 60)
-    return tmp_path
-
-
-def _apply(emulator: EmulatorControl, root: Path) -> None:
-    result = run(emulator, "apply", "--auto-approve", str(root))
-    assert result.exit_code == 0, result.output
 
 
 def test_builds_are_listed_only_for_assignments_that_would_get_a_new_build(
@@ -46,9 +32,9 @@ def test_builds_are_listed_only_for_assignments_that_would_get_a_new_build(
         }
     )
     adopted = assignment("Adopted", [], sop="Adopted work.")
-    _apply(emulator, write(work, adopted, assignment("A", []), assignment("B", [])))
+    apply_ok(emulator, write(work, adopted, assignment("A", []), assignment("B", [])))
     root = write(work, adopted, assignment("A", [], sop="A2."), assignment("B", [], sop="B2."))
-    _apply(emulator, root)  # A and B have two builds now
+    apply_ok(emulator, root)  # A and B have two builds now
 
     emulator.clear_stats()
     plan = run(emulator, "plan", "--detailed-exitcode", str(root))
@@ -65,8 +51,8 @@ def test_builds_are_listed_only_for_assignments_that_would_get_a_new_build(
 def test_a_saved_plan_that_promotes_applies_once(
     emulator: EmulatorControl, work: Path, tmp_path: Path
 ) -> None:
-    _apply(emulator, write(work, assignment("A", [], sop="First.")))
-    _apply(emulator, write(work, assignment("A", [], sop="Second.")))
+    apply_ok(emulator, write(work, assignment("A", [], sop="First.")))
+    apply_ok(emulator, write(work, assignment("A", [], sop="Second.")))
     root = write(work, assignment("A", [], sop="First."))
     plan_file = tmp_path / "plan.json"
     assert run(emulator, "plan", "--out", str(plan_file), str(root)).exit_code == 0

@@ -118,3 +118,9 @@ def routes(emulator: EmulatorControl) -> dict[str, int]:
     """Requests the emulator served, by route (``"GET /v1/connections"``)."""
     by_route: dict[str, int] = emulator.stats()["by_route"]
     return by_route
+
+
+def apply_ok(emulator: EmulatorControl, root: Path) -> None:
+    """``duvoform apply --auto-approve ROOT``, which must succeed."""
+    result = run(emulator, "apply", "--auto-approve", str(root))
+    assert result.exit_code == 0, result.output

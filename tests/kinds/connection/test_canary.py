@@ -30,13 +30,6 @@ from tests.kinds.connection.helpers import (
 )
 
 
-@pytest.fixture
-def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator: EmulatorControl) -> Path:
-    monkeypatch.chdir(tmp_path)
-    emulator.set_rate_limit(100_000, 60)
-    return tmp_path
-
-
 def _canary() -> str:
     return f"canary-{uuid.uuid4().hex}"
 

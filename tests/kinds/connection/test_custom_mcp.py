@@ -29,14 +29,6 @@ CREDENTIALS = "GET /v1/connections/{connection_id}/credentials"
 SECRET = {"Authorization": {"env": TOKEN_ENV}}
 
 
-@pytest.fixture
-def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator: EmulatorControl) -> Path:
-    """The working directory (and so ``.duvoform/``) in tmp_path."""
-    monkeypatch.chdir(tmp_path)
-    emulator.set_rate_limit(100_000, 60)
-    return tmp_path
-
-
 def apply(emulator: EmulatorControl, root: Path, *extra: str, token: str = "t0") -> str:
     result = run(emulator, "apply", "--auto-approve", str(root), *extra, env={TOKEN_ENV: token})
     assert result.exit_code == 0, result.output

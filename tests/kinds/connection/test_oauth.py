@@ -41,13 +41,6 @@ WAREHOUSE = custom("Warehouse", secret={"Authorization": {"env": TOKEN_ENV}})
 FAST = ("--poll-interval", "0.05", "--timeout", "20")
 
 
-@pytest.fixture
-def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator: EmulatorControl) -> Path:
-    monkeypatch.chdir(tmp_path)
-    emulator.set_rate_limit(100_000, 60)
-    return tmp_path
-
-
 def _pins(emulator: EmulatorControl) -> set[str]:
     return {pin["connection_id"] for pin in emulator.state()["slot_pins"]}
 

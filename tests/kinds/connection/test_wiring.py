@@ -9,24 +9,23 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from duvoform.emulator import EmulatorControl
 from duvoform.kinds import BuildSpec
 from duvoform.kinds.assignment.digest import build_digest
-from tests.kinds.connection.helpers import assignment, connections, custom, routes, run, write
+from tests.kinds.connection.helpers import (
+    apply_ok,
+    assignment,
+    connections,
+    custom,
+    routes,
+    run,
+    write,
+)
 
 A = custom("Alpha", url="https://mcp.example.com/alpha")
 B = custom("Beta", url="https://mcp.example.com/beta", plaintext={"X-Org": "acme"})
 PIN = "POST /v1/agents/{agent_id}/revisions/{build_id}/integrations/{integration_id}/connections"
 ATTACH = "POST /v1/agents/{agent_id}/revisions/{build_id}/integrations"
-
-
-@pytest.fixture
-def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator: EmulatorControl) -> Path:
-    monkeypatch.chdir(tmp_path)
-    emulator.set_rate_limit(100_000, 60)
-    return tmp_path
 
 
 def _live_build(emulator: EmulatorControl, agent: str) -> dict[str, Any]:
@@ -52,11 +51,6 @@ def _expected(emulator: EmulatorControl, *names: str) -> dict[str, set[str]]:
     return {rows[n]["custom_integration_id"]: {rows[n]["id"]} for n in names}
 
 
-def _apply(emulator: EmulatorControl, root: Path) -> None:
-    result = run(emulator, "apply", "--auto-approve", str(root))
-    assert result.exit_code == 0, result.output
-
-
 def _no_changes(emulator: EmulatorControl, root: Path) -> None:
     plan = run(emulator, "plan", "--detailed-exitcode", str(root))
     assert plan.exit_code == 0, plan.stdout
@@ -71,7 +65,7 @@ def test_a_new_assignment_gets_a_slot_and_a_pin_for_each_connection(
     assert {"method": "POST", "path": ATTACH.split(" ")[1]} in change["requests"]
     assert set(change["depends_on"]) >= {"Connection/Alpha", "Connection/Beta"}
     emulator.clear_stats()
-    _apply(emulator, root)
+    apply_ok(emulator, root)
     assert _wiring(emulator, "Lookup") == _expected(emulator, "Alpha", "Beta")
     # the connections were made by this apply, so their integrations are known: no lookup;
     # the build was made by it too, so its slots are not listed; one attach, one pin each
@@ -86,13 +80,13 @@ def test_naming_another_connection_makes_a_new_build_that_keeps_the_old_wiring(
     emulator: EmulatorControl, work: Path
 ) -> None:
     root = write(work, A, B, assignment("Lookup", ["Alpha"]))
-    _apply(emulator, root)
+    apply_ok(emulator, root)
     first = _live_build(emulator, "Lookup")
     root = write(work, A, B, assignment("Lookup", ["Alpha", "Beta"]))
     plan = run(emulator, "plan", str(root))
     assert "± Assignment/Lookup will get a new build" in plan.stdout
     assert 'build.connections: ["Alpha"] -> ["Alpha", "Beta"]' in plan.stdout
-    _apply(emulator, root)
+    apply_ok(emulator, root)
     second = _live_build(emulator, "Lookup")
     assert second["id"] != first["id"]
     assert _wiring(emulator, "Lookup") == _expected(emulator, "Alpha", "Beta")
@@ -113,7 +107,7 @@ def test_a_pin_removed_outside_duvoform_is_put_back_with_one_request(
     emulator: EmulatorControl, work: Path
 ) -> None:
     root = write(work, A, B, assignment("Lookup", ["Alpha", "Beta"]))
-    _apply(emulator, root)
+    apply_ok(emulator, root)
     build = _live_build(emulator, "Lookup")
     alpha = connections(emulator)["Alpha"]
     agent_id = build["agent_id"]
@@ -128,7 +122,7 @@ def test_a_pin_removed_outside_duvoform_is_put_back_with_one_request(
     assert "~ Assignment/Lookup will be updated in place" in plan.stdout
     assert 'build.connections: ["Beta"] -> ["Alpha", "Beta"]' in plan.stdout
     emulator.clear_stats()
-    _apply(emulator, root)
+    apply_ok(emulator, root)
     assert routes(emulator).get(PIN) == 1
     assert routes(emulator).get(ATTACH, 0) == 0
     assert _live_build(emulator, "Lookup")["id"] == build["id"]  # wired in place, no new build
@@ -147,7 +141,7 @@ def test_a_plan_reads_slots_and_credentials_only_where_manifests_ask(
         assignment("Solo", [], sop="Alone."),
         assignment("Other", ["Alpha"], sop="Other."),
     )
-    _apply(emulator, root)
+    apply_ok(emulator, root)
     emulator.clear_stats()
     _no_changes(emulator, root)
     # 3 lists + Beta's credentials: slots come with the assignment list, pins are inferred
@@ -158,7 +152,7 @@ def test_a_saved_plan_is_fresh_until_wiring_or_header_names_change(
     emulator: EmulatorControl, work: Path, tmp_path: Path
 ) -> None:
     root = write(work, A, B, assignment("Lookup", ["Alpha", "Beta"]))
-    _apply(emulator, root)
+    apply_ok(emulator, root)
     root = write(work, A, B, assignment("Lookup", ["Alpha", "Beta"], sop="Do more work."))
     plan_file = tmp_path / "plan.json"
     assert run(emulator, "plan", "--out", str(plan_file), str(root)).exit_code == 0
@@ -198,10 +192,10 @@ def test_a_connection_deleted_with_ensure_absent_leaves_no_slot_and_no_warning(
     # The new build copies the old one's slots; Beta's is removed from it, since duvoform
     # manages Beta and deletes it, so no slot is left that nobody pinned.
     root = write(work, A, B, assignment("Lookup", ["Alpha", "Beta"]))
-    _apply(emulator, root)
+    apply_ok(emulator, root)
     gone = "apiVersion: duvoform/v1\nkind: Connection\nmetadata: {name: Beta}\n"
     root = write(work, A, gone + "spec: {ensure: absent}\n", assignment("Lookup", ["Alpha"]))
-    _apply(emulator, root)
+    apply_ok(emulator, root)
     assert _wiring(emulator, "Lookup") == _expected(emulator, "Alpha")
     plan = run(emulator, "plan", "--format", "json", "--detailed-exitcode", str(root))
     assert plan.exit_code == 0, plan.stdout
