@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from duvoform.engine.graph import DesiredState
 from duvoform.engine.live import LiveState
 from duvoform.engine.match import Matches
+from duvoform.engine.pins import pinned_by_agent
 from duvoform.engine.plan import Change
 from duvoform.engine.steps import Op, Step
 from duvoform.errors import Location, Problem
@@ -114,6 +116,22 @@ class Context:
     def address(self, resource: Resource) -> str:
         """``Kind/identity`` of a manifest."""
         return self.desired.address(resource)
+
+    @cached_property
+    def pinned(self) -> dict[str, frozenset[str]]:
+        """Live assignment id -> the ids of the connections its live build is pinned to, for
+        every assignment where the plan's reads tell (``pins.pinned_by_agent``); worked out
+        once per plan, after the reads."""
+        return pinned_by_agent(self.live)
+
+    @cached_property
+    def pinned_to(self) -> dict[str, list[str]]:
+        """Connection id -> the names of the live assignments pinned to it, sorted."""
+        names: dict[str, set[str]] = {}
+        for agent in self.live.agents:
+            for connection_id in self.pinned.get(agent.id, ()):
+                names.setdefault(connection_id, set()).add(agent.name)
+        return {ident: sorted(found) for ident, found in names.items()}
 
     def live_id(self, address: str) -> str | None:
         """The live id the manifest at ``address`` matched (None: not live yet)."""

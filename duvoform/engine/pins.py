@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from duvoform.engine.live import LiveState
 
-__all__ = ["pinned_by_agent", "pinned_connection_ids"]
+__all__ = ["pinned_by_agent"]
 
 
 def _read_pins(live: LiveState) -> dict[tuple[str, str], set[str]]:
@@ -24,7 +24,9 @@ def _read_pins(live: LiveState) -> dict[tuple[str, str], set[str]]:
 
 
 def pinned_by_agent(live: LiveState) -> dict[str, frozenset[str]]:
-    """``pinned_connection_ids`` of every assignment for which it is known, in one pass."""
+    """Live assignment id -> the ids of the connections its live build is pinned to, for every
+    assignment where what the plan read tells (its live build is the latest, or its pins were
+    read); in one pass. ``Context.pinned`` holds it for a plan."""
     read = _read_pins(live)
     out: dict[str, frozenset[str]] = {}
     for agent in live.agents:
@@ -32,13 +34,6 @@ def pinned_by_agent(live: LiveState) -> dict[str, frozenset[str]]:
         if found is not None:
             out[agent.id] = found
     return out
-
-
-def pinned_connection_ids(live: LiveState, agent_id: str) -> frozenset[str] | None:
-    """The ids of the connections the live build of ``agent_id`` is pinned to; None when the
-    plan read nothing that tells (the live build is not the latest, and its pins were not
-    read)."""
-    return _pinned(live, agent_id, _read_pins(live))
 
 
 def _pinned(

@@ -25,7 +25,6 @@ from typing import TypeVar
 
 from duvoform.api.models import Connection as LiveConnection
 from duvoform.engine.context import Context, StepList
-from duvoform.engine.pins import pinned_by_agent
 from duvoform.engine.plan import Action, Change, FieldChange
 from duvoform.engine.steps import Op, ref
 from duvoform.kinds import Connection, Folder
@@ -133,7 +132,7 @@ def _delete(ctx: Context, address: str, live: LiveConnection, reason: str) -> Ch
         if value is not None:
             fields.append(FieldChange(path, value, None))
     notes = [reason, "Duvo also removes the triggers bound to this connection"]
-    pinned = _pinned_by(ctx, live.id)
+    pinned = ctx.pinned_to.get(live.id, [])
     if pinned:
         notes.append(f"it is pinned to the live builds of: {listed(pinned)}")
     return Change(
@@ -145,13 +144,6 @@ def _delete(ctx: Context, address: str, live: LiveConnection, reason: str) -> Ch
         live_id=live.id,
         steps=steps.tuple(),
     )
-
-
-def _pinned_by(ctx: Context, connection_id: str) -> list[str]:
-    """Every assignment whose live build pins the connection (``pinned_connection_ids``)."""
-    pinned = pinned_by_agent(ctx.live)
-    names = {a.name for a in ctx.live.agents if connection_id in pinned.get(a.id, ())}
-    return sorted(names)
 
 
 def report_unmanaged(ctx: Context) -> None:

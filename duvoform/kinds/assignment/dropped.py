@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from duvoform.api.models import Agent
 from duvoform.engine.context import Context
-from duvoform.engine.pins import pinned_connection_ids
 from duvoform.engine.plan import FieldChange
 from duvoform.kinds.assignment.model import Assignment
 
@@ -27,7 +26,7 @@ def explain_connections(
     differ and nothing else shows it, and drop the note that only said the digest differs."""
     if any(field.path == "build.connections" for field in fields):
         return
-    pinned = pinned_connection_ids(ctx.live, agent.id)
+    pinned = ctx.pinned.get(agent.id)
     if pinned is None:
         return
     before = sorted(
