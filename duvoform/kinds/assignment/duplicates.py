@@ -27,7 +27,7 @@ from duvoform.kinds.assignment.digest import build_digest, parse_digest
 from duvoform.kinds.assignment.model import Assignment
 from duvoform.text import quote
 
-__all__ = ["Duplicate", "check_duplicates", "duplicates_of"]
+__all__ = ["Duplicate", "Unmanaged", "check_duplicates", "duplicates_of"]
 
 
 @dataclass(frozen=True)
@@ -42,28 +42,38 @@ class Duplicate:
         return f"{quote(self.agent.name)} (id {self.agent.id}) {self.why}"
 
 
-def _by_digest(ctx: Context) -> dict[str, list[Agent]]:
-    found: dict[str, list[Agent]] = {}
-    for agent in ctx.matches.unmanaged_agents:
-        build = ctx.live.live_build(agent.id)
-        digest = parse_digest(build.name) if build is not None else None
-        if digest is not None:
-            found.setdefault(digest, []).append(agent)
-    return found
+@dataclass(frozen=True)
+class Unmanaged:
+    """The unmanaged live assignments, indexed the two ways a duplicate is recognised: by the
+    build digest in their live build's name, and by the name the local index knew them by."""
+
+    by_digest: dict[str, list[Agent]]
+    by_known_name: dict[str, list[Agent]]
+
+    @classmethod
+    def of(cls, ctx: Context) -> Unmanaged:
+        """The index of ``ctx``'s unmanaged assignments (one pass over them)."""
+        by_digest: dict[str, list[Agent]] = {}
+        by_known_name: dict[str, list[Agent]] = {}
+        known = ctx.options.known_names
+        for agent in ctx.matches.unmanaged_agents:
+            build = ctx.live.live_build(agent.id)
+            digest = parse_digest(build.name) if build is not None else None
+            if digest is not None:
+                by_digest.setdefault(digest, []).append(agent)
+            was = known.get(agent.id)
+            if was is not None and was != agent.name:
+                by_known_name.setdefault(was, []).append(agent)
+        return cls(by_digest, by_known_name)
 
 
-def duplicates_of(
-    ctx: Context, assignment: Assignment, by_digest: dict[str, list[Agent]]
-) -> list[Duplicate]:
+def duplicates_of(assignment: Assignment, unmanaged: Unmanaged) -> list[Duplicate]:
     """The unmanaged live assignments that creating ``assignment`` would duplicate."""
     out: dict[str, Duplicate] = {}
-    for agent in by_digest.get(build_digest(assignment.spec.build), ()):
+    for agent in unmanaged.by_digest.get(build_digest(assignment.spec.build), ()):
         out[agent.id] = Duplicate(agent, "runs this manifest's build (same digest)")
-    known = ctx.options.known_names
-    for agent in ctx.matches.unmanaged_agents:
-        if agent.id in out or agent.name == assignment.name:
-            continue
-        if known.get(agent.id) == assignment.name:
+    for agent in unmanaged.by_known_name.get(assignment.name, ()):
+        if agent.id not in out:
             out[agent.id] = Duplicate(
                 agent, f"was called {quote(assignment.name)} when duvoform last listed the team"
             )
@@ -92,12 +102,12 @@ def check_duplicates(ctx: Context) -> None:
     ]
     if not creates or not ctx.matches.unmanaged_agents:
         return
-    by_digest = _by_digest(ctx)
+    unmanaged = Unmanaged.of(ctx)
     for index, change in creates:
         assignment = ctx.desired.get(Assignment.KIND, change.name)
         if not isinstance(assignment, Assignment):
             continue
-        found = duplicates_of(ctx, assignment, by_digest)
+        found = duplicates_of(assignment, unmanaged)
         if not found:
             continue
         advice = _advice(assignment, found)
