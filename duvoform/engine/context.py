@@ -18,7 +18,7 @@ from duvoform.engine.graph import DesiredState
 from duvoform.engine.live import LiveState
 from duvoform.engine.match import Matches
 from duvoform.engine.pins import pinned_by_agent
-from duvoform.engine.plan import Change
+from duvoform.engine.plan import Action, Change
 from duvoform.engine.steps import Op, Step
 from duvoform.errors import Location, Problem
 from duvoform.kinds import Resource
@@ -117,6 +117,10 @@ class Context:
         """``Kind/identity`` of a manifest."""
         return self.desired.address(resource)
 
+    _actions: dict[str, dict[Action, Change]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
     @cached_property
     def pinned(self) -> dict[str, frozenset[str]]:
         """Live assignment id -> the ids of the connections its live build is pinned to, for
@@ -160,6 +164,11 @@ class Context:
         so that a plan's ``requests`` cannot disagree with what apply sends)."""
         change = replace(change, requests=requests_of(change.steps))
         self.result.changes.append(change)
+        self._actions.setdefault(change.address, {}).setdefault(change.action, change)
+
+    def change_of(self, address: str, action: Action) -> Change | None:
+        """The first change recorded for ``address`` with ``action`` (None: there is none)."""
+        return self._actions.get(address, {}).get(action)
 
     def read(self, kind: str, live_id: str | None) -> None:
         """Record that the diff compared this live object (it gets a fingerprint)."""

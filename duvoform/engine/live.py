@@ -154,6 +154,12 @@ class LiveState:
     def __post_init__(self) -> None:
         self._agents = {agent.id: agent for agent in self.agents}
         self._connections = {conn.id: conn for conn in self.connections}
+        self._agents_named: dict[str, list[Agent]] = {}
+        for agent in self.agents:
+            self._agents_named.setdefault(agent.name, []).append(agent)
+        self._connections_named: dict[str, list[Connection]] = {}
+        for conn in self.connections:
+            self._connections_named.setdefault(conn.name, []).append(conn)
         self._of_integration: dict[str, list[str]] = {}
         for conn in self.connections:
             for integration in {conn.custom_integration_id, conn.integration_id}:
@@ -175,7 +181,7 @@ class LiveState:
 
     def agents_named(self, name: str) -> tuple[Agent, ...]:
         """Every assignment with this display name (names are not unique in the API)."""
-        return tuple(agent for agent in self.agents if agent.name == name)
+        return tuple(self._agents_named.get(name, ()))
 
     def connection(self, connection_id: str) -> Connection | None:
         """The connection with this id, if it exists."""
@@ -190,7 +196,7 @@ class LiveState:
 
     def connections_named(self, name: str) -> tuple[Connection, ...]:
         """Every connection with this name."""
-        return tuple(conn for conn in self.connections if conn.name == name)
+        return tuple(self._connections_named.get(name, ()))
 
     def latest_build(self, agent_id: str) -> Build | None:
         """The assignment's newest build (which may be an unpromoted draft)."""

@@ -80,10 +80,8 @@ class Wiring:
 
 def _authorize_step(ctx: Context, address: str) -> str | None:
     """The id of the authorize step of the connection at ``address``, if the plan has one."""
-    for change in ctx.result.changes:
-        if change.address == address and change.action is Action.AUTHORIZE and change.steps:
-            return change.steps[0].id
-    return None
+    change = ctx.change_of(address, Action.AUTHORIZE)
+    return change.steps[0].id if change is not None and change.steps else None
 
 
 def _params(address: str, slots: list[str], pins: list[str]) -> dict[str, Any]:
