@@ -2,9 +2,9 @@
 
 A ``Route`` is a method and a path template (``/v1/agents/{agent_id}``). The client fills the
 template to send a request (``api/ops``); a plan lists the routes each change will write
-(``Change.requests``, from the operations table in ``kinds/operations.py``); the request counts
-are kept per route (``"PATCH /v1/agents/{agent_id}"``). A test checks every route here against
-``openapi.json``.
+(``Change.requests``, from the operations table, ``kinds.registry.operations()``); the
+request counts are kept per route (``"PATCH /v1/agents/{agent_id}"``). A test checks every
+route here against ``openapi.json``.
 """
 
 from __future__ import annotations

@@ -62,8 +62,8 @@ class DiffResult:
     build id). ``read``: ``(kind, live id)`` of every live object the diff compared, to be
     fingerprinted. ``expected_absent``: ``{"kind", "name"|"path"}`` of every object the plan
     expects not to exist (creates, and ``ensure: absent`` objects already gone). ``safety``:
-    each safety rail the changes break, with the address it is about (None: the plan as a
-    whole, such as too many deletes).
+    the refusals only a differ can see (a create that would duplicate a live assignment), each
+    with the address of its change.
     """
 
     changes: list[Change] = field(default_factory=list)
@@ -73,7 +73,7 @@ class DiffResult:
     ids: dict[str, str] = field(default_factory=dict)
     read: set[tuple[str, str]] = field(default_factory=set)
     expected_absent: list[dict[str, str]] = field(default_factory=list)
-    safety: list[tuple[str | None, Problem]] = field(default_factory=list)
+    safety: list[tuple[str, Problem]] = field(default_factory=list)
 
 
 class StepList:
@@ -177,10 +177,11 @@ class Context:
 
     def refuse(
         self,
-        address: str | None,
+        address: str,
         location: Location | None,
         reason: str,
         label: str | None = None,
     ) -> None:
-        """Record a safety rail the plan breaks, about ``address`` (None: the whole plan)."""
+        """Record a refusal only a differ can see, about the change at ``address`` (the rails
+        about the whole plan are ``duvoform.engine.safety``'s)."""
         self.result.safety.append((address, Problem(location, (reason,), label)))

@@ -9,7 +9,7 @@ from dataclasses import replace
 from duvoform.engine.context import DiffResult
 from duvoform.engine.graph import DesiredState
 from duvoform.engine.live import LiveState
-from duvoform.engine.plan import Action, Change
+from duvoform.engine.plan import Change
 from duvoform.errors import Problem, UnknownTargetError
 from duvoform.kinds import kinds
 from duvoform.kinds.registry import home
@@ -105,11 +105,10 @@ def scope_of(
 
 def narrow(result: DiffResult, scope: set[str], desired: DesiredState) -> DiffResult:
     """``result`` kept to the changes, reads, expected absences, messages and refusals about
-    ``scope`` (refusals about the whole plan only while it still deletes something)."""
+    ``scope``."""
     kept = [c for c in result.changes if c.address in scope]
     changed = {c.address for c in kept}
     owner = {live_id: address for address, live_id in result.ids.items()}
-    deletes = any(change.action is Action.DELETE for change in kept)
     return replace(
         result,
         changes=kept,
@@ -122,11 +121,7 @@ def narrow(result: DiffResult, scope: set[str], desired: DesiredState) -> DiffRe
         notes=[n for n in result.notes if _about(n, scope)],
         read={(k, i) for k, i in result.read if owner.get(i) in scope},
         expected_absent=[e for e in result.expected_absent if _absent_address(e) in scope],
-        safety=[
-            (address, problem)
-            for address, problem in result.safety
-            if (address is None and deletes) or (address is not None and address in scope)
-        ],
+        safety=[(address, problem) for address, problem in result.safety if address in scope],
     )
 
 

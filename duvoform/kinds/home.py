@@ -71,10 +71,10 @@ class KindHome(ABC):
     plural: ClassVar[str]
     noun: ClassVar[str] = "name"
     operation_modules: ClassVar[tuple[str, ...]] = ()
+    """The modules whose ``OPERATIONS`` this kind's steps use (handlers and their routes)."""
     stored: ClassVar[bool] = False
     """Whether ``duvoform graph`` draws an object of this kind as a store (a cylinder: a
     service the team's assignments reach) rather than a box."""
-    """The modules whose ``OPERATIONS`` this kind's steps use (handlers and their routes)."""
 
     def operations(self) -> tuple[Operation, ...]:
         """This kind's operations, imported when first asked (they import the executor's

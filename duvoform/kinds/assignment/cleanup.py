@@ -52,7 +52,7 @@ from duvoform.kinds import Assignment, Connection
 from duvoform.kinds.assignment.promote import build_label
 from duvoform.kinds.assignment.slots import SlotView, slots_from_configs
 from duvoform.kinds.assignment.wiring import connection_address, integration_of
-from duvoform.text import quote
+from duvoform.text import listed, quote
 
 __all__ = ["SlotCleanup", "SlotFacts", "clean_slots", "warn_unmanaged_slots"]
 
@@ -291,6 +291,6 @@ def warn_unmanaged_slots(ctx: Context, facts: SlotFacts) -> None:
         if hit:
             ctx.result.warnings.append(
                 f"{connection_address(connection.name)}: deleting it leaves its integration "
-                f"slot on the live builds of {', '.join(hit)} (not in any manifest) with no "
+                f"slot on the live builds of {listed(hit)} (not in any manifest) with no "
                 f"connection of yours pinned; {_UNPINNED}"
             )

@@ -59,6 +59,7 @@ __all__ = [
     "canonical_build",
     "canonical_json",
     "desired_readable",
+    "digest_of",
     "is_bootstrap",
     "jsonable",
     "live_readable",
@@ -119,7 +120,12 @@ def without_nulls(value: Any) -> Any:
 
 def build_digest(build: BuildSpec) -> str:
     """The first 16 hex characters of the sha256 of the canonical desired build."""
-    return hashlib.sha256(canonical_json(canonical_build(build))).hexdigest()[:DIGEST_LENGTH]
+    return digest_of(canonical_build(build))
+
+
+def digest_of(canonical: dict[str, Any]) -> str:
+    """The digest of a canonical build value (``canonical_build``'s shape)."""
+    return hashlib.sha256(canonical_json(canonical)).hexdigest()[:DIGEST_LENGTH]
 
 
 def canonical_json(canonical: dict[str, Any]) -> bytes:

@@ -22,9 +22,7 @@ SOP of structured messages, a sub-agent that is not live) counts as what its nam
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -36,9 +34,9 @@ from duvoform.engine.plan import FieldChange
 from duvoform.kinds import BuildSpec
 from duvoform.kinds.assignment.build import assignment_address, readable_fields
 from duvoform.kinds.assignment.digest import (
-    DIGEST_LENGTH,
     build_digest,
     desired_readable,
+    digest_of,
     is_bootstrap,
     live_readable,
     parse_digest,
@@ -156,7 +154,7 @@ def _digests(live: LiveState, agent_id: str, build: Build, desired: BuildSpec) -
     wanted = parse_digest(build.name)
     for handover, connected in itertools.product(handovers, connections):
         doc = {**base, "handover_to": sorted(handover), "connections": sorted(connected)}
-        if _digest(doc) == wanted:
+        if digest_of(doc) == wanted:
             return True
     return False
 
@@ -170,8 +168,3 @@ def _pinned(live: LiveState, agent_id: str, build_id: str) -> Sequence[str]:
             if connection is not None:
                 names.append(connection.name)
     return names
-
-
-def _digest(doc: dict[str, Any]) -> str:
-    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()[:DIGEST_LENGTH]
