@@ -95,6 +95,17 @@ def _connect_in_background(
     )
 
 
+def _polling(emulator: EmulatorControl, process: subprocess.Popen[str]) -> None:
+    """Return once the command, having printed its URL, has sent a request since (it is in
+    its wait loop); an event seen in the emulator's counts, not a guess at how long it takes."""
+    seen = emulator.stats()["total"]
+    deadline = time.monotonic() + 30
+    while emulator.stats()["total"] == seen:
+        assert process.poll() is None, "the command ended before it waited"
+        assert time.monotonic() < deadline, "the command sent no request while waiting"
+        time.sleep(0.01)
+
+
 def _read_url(process: subprocess.Popen[str]) -> str:
     assert process.stdout is not None
     line = process.stdout.readline().strip()
@@ -111,7 +122,7 @@ def test_connect_native_prints_the_url_waits_for_consent_and_names_the_connectio
     process = _connect_in_background(emulator, root, "AP inbox")
     url = _read_url(process)
     assert "/_emulator/oauth/authorize" in url
-    time.sleep(0.2)  # the command is polling by now; the connection is not there yet
+    _polling(emulator, process)  # the connection is not there yet
     assert "AP inbox" not in connections(emulator)
     emulator.complete_oauth(url)  # the person consents
     out, err = process.communicate(timeout=30)
@@ -188,7 +199,7 @@ def test_connect_composio_finalizes_after_consent(emulator: EmulatorControl, wor
     root = write(work, COMPOSIO, assignment("Notify", ["Slack finance"]))
     process = _connect_in_background(emulator, root, "Slack finance")
     url = _read_url(process)
-    time.sleep(0.2)  # finalize is refused until the account is authorized
+    _polling(emulator, process)  # finalize is refused until the account is authorized
     emulator.complete_oauth(url)
     _out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
@@ -219,7 +230,7 @@ def test_ctrl_c_while_waiting_stops_cleanly(emulator: EmulatorControl, work: Pat
     root = write(work, NATIVE)
     process = _connect_in_background(emulator, root, "AP inbox")
     _read_url(process)
-    time.sleep(0.3)
+    _polling(emulator, process)
     process.send_signal(signal.SIGINT)
     _out, err = process.communicate(timeout=30)
     assert process.returncode == 130
