@@ -138,12 +138,16 @@ def pull_request_event(number: int, head_sha: str, *, fork: bool = False) -> dic
     }
 
 
-def merge_commit(workspace: Path, base_files: dict[str, str | None]) -> None:
-    """Make ``workspace`` a git checkout of a pull request's merge commit, as GitHub does.
+def pull_request_checkout(
+    workspace: Path, base_files: dict[str, str | None], *, origin: Path | None = None
+) -> None:
+    """Make ``workspace`` a git checkout of a pull request.
 
     The pull request's tree is the workspace as it is; the base branch's is that tree with
     ``base_files`` (relative path -> text, or None for a file the base lacks) in their place.
-    The merge commit's first parent is the base, its second the head.
+    Without ``origin``, as GitHub checks out a pull request: HEAD is the merge commit, whose
+    first parent is the base and second the head. With ``origin``, as GitLab checks out a merge
+    request: HEAD is the head, and ``origin`` a bare repository whose ``main`` is the base.
     """
     shutil.rmtree(workspace / ".git", ignore_errors=True)
     env = {
@@ -172,8 +176,18 @@ def merge_commit(workspace: Path, base_files: dict[str, str | None]) -> None:
             git("update-index", "--add", "--cacheinfo", f"100644,{blob},{path}")
     base = git("commit-tree", git("write-tree"), "-m", "base")
     head = git("commit-tree", head_tree, "-p", base, "-m", "pull request")
-    merge = git("commit-tree", head_tree, "-p", base, "-p", head, "-m", "merge")
-    git("update-ref", "HEAD", merge)
+    if origin is None:
+        git(
+            "update-ref",
+            "HEAD",
+            git("commit-tree", head_tree, "-p", base, "-p", head, "-m", "merge"),
+        )
+    else:
+        shutil.rmtree(origin, ignore_errors=True)
+        git("init", "--quiet", "--bare", str(origin))
+        git("push", "--quiet", str(origin), f"{base}:refs/heads/main")
+        git("remote", "add", "origin", str(origin))
+        git("update-ref", "HEAD", head)
     git("reset", "--quiet")
 
 
@@ -259,7 +273,7 @@ class GitHubHarness:
             # A plan needs the base branch's files too (its duvoform.yaml): the merge commit
             # and both its parents.
             assert step.inputs.get("fetch-depth") == 2, step.inputs
-            merge_commit(step.runner.workspace, self.base_files)
+            pull_request_checkout(step.runner.workspace, self.base_files)
         return {}
 
     def setup_python(self, step: StepContext) -> dict[str, str]:
