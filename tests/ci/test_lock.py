@@ -74,7 +74,8 @@ def test_ci_jobs_install_only_what_the_lock_file_pins() -> None:
         ]
         assert len(installs) == 2, path  # the lock, then duvoform
         locked, duvoform = installs
-        assert "--require-hashes" in locked and " -r " in locked, (path, locked)
+        assert "--require-hashes" in locked, (path, locked)
+        assert " -r " in locked, (path, locked)
         for line in installs:
             assert "--no-deps" in line, (path, line)  # nothing unpinned comes along
         # Building duvoform in an isolated environment would fetch its build backend (and
