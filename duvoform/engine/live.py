@@ -47,6 +47,7 @@ __all__ = [
     "FolderTree",
     "LiveQuery",
     "LiveState",
+    "build_order",
     "embedded_schedules",
     "pick_live_build",
     "read_live_state",
@@ -123,11 +124,13 @@ class FolderTree:
         return tuple(self._by_path.get(tuple(path), ()))
 
 
-def _newest(builds: Iterable[Build]) -> Build | None:
-    def order(build: Build) -> tuple[float, str]:
-        return (float(build.revision_number or 0), build.created_at or "")
+def build_order(build: Build) -> tuple[float, str]:
+    """How builds sort, oldest first: by revision number, then creation time."""
+    return (float(build.revision_number or 0), build.created_at or "")
 
-    return max(builds, key=order, default=None)
+
+def _newest(builds: Iterable[Build]) -> Build | None:
+    return max(builds, key=build_order, default=None)
 
 
 def pick_live_build(builds: Iterable[Build]) -> Build | None:

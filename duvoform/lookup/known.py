@@ -22,14 +22,13 @@ from duvoform.manifest import Manifests
 __all__ = ["plan_remembering", "remember_planned", "with_known_names"]
 
 
-def with_known_names(options: PlanOptions, state_dir: Path, api_url: str) -> PlanOptions:
-    """``options`` with ``known_names`` from the name index of ``api_url`` (empty if none)."""
-    return replace(options, known_names=NameIndex.load(state_dir, api_url).known())
+def with_known_names(options: PlanOptions, index: NameIndex) -> PlanOptions:
+    """``options`` with ``known_names`` from ``index`` (empty if it knows none)."""
+    return replace(options, known_names=index.known())
 
 
-def remember_planned(result: PlanResult, state_dir: Path, api_url: str) -> None:
-    """Add the live assignments ``result`` matched to a manifest to the name index."""
-    index = NameIndex.load(state_dir, api_url)
+def remember_planned(result: PlanResult, index: NameIndex) -> None:
+    """Add the live assignments ``result`` matched to a manifest to ``index``, and save it."""
     agents = [
         agent
         for agent in (result.live.agent(i) for i in result.matches.ids().values())
@@ -48,9 +47,9 @@ async def plan_remembering(
     state_dir: Path,
     api_url: str,
 ) -> PlanResult:
-    """``build_plan`` with the name index of ``api_url`` in ``state_dir``: its known names in,
-    the assignments the plan matched back into it."""
-    options = with_known_names(options, state_dir, api_url)
-    result = await build_plan(manifests, client, options)
-    remember_planned(result, state_dir, api_url)
+    """``build_plan`` with the name index of ``api_url`` in ``state_dir`` (loaded once): its
+    known names in, the assignments the plan matched back into it."""
+    index = NameIndex.load(state_dir, api_url)
+    result = await build_plan(manifests, client, with_known_names(options, index))
+    remember_planned(result, index)
     return result

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from duvoform.api.models import Build, BuildConfigV1, BuildConfigV2, Schedule
+from duvoform.engine.live import build_order
 from duvoform.kinds.assignment.digest import parse_handover
 from duvoform.kinds.assignment.mapping import sop_text
 from duvoform.kinds.assignment.tables import FLAGS
@@ -23,7 +24,7 @@ HISTORY_SHOWN = 10
 def facts_assignment(view: AssignmentView) -> dict[str, Any]:
     """The assignment, its live build, history, slots and schedules as JSON data."""
     agent = view.agent
-    newest = sorted(view.builds, key=_build_order, reverse=True)
+    newest = sorted(view.builds, key=build_order, reverse=True)
     return {
         "id": agent.id,
         "name": agent.name,
@@ -48,10 +49,6 @@ def facts_assignment(view: AssignmentView) -> dict[str, Any]:
         ],
         "schedules": [_schedule(s) for s in view.schedules],
     }
-
-
-def _build_order(build: Build) -> tuple[float, str]:
-    return (float(build.revision_number or 0), build.created_at or "")
 
 
 def _connection_name(view: AssignmentView, ident: str) -> str | None:

@@ -27,6 +27,7 @@ from typing import Any
 from duvoform.api.models import Agent, Build, BuildConfigV2
 from duvoform.engine.context import Context
 from duvoform.engine.graph import DesiredState
+from duvoform.engine.live import build_order
 from duvoform.engine.plan import FieldChange
 from duvoform.engine.steps import Op, ref
 from duvoform.kinds import Assignment, BuildSpec
@@ -74,7 +75,7 @@ def existing_build(
     ]
     if not found:
         return None
-    return max(found, key=lambda b: (float(b.revision_number or 0), b.created_at or ""))
+    return max(found, key=build_order)
 
 
 def promote_params(address: str, spec: BuildSpec, build: Build) -> dict[str, Any]:
