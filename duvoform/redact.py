@@ -11,10 +11,18 @@ values: every secret duvoform has read in this run (``remember``: the API key, e
 header value) is removed from the text in each form it may come back in:
 
 - exact, JSON-escaped, URL-encoded, and base64 (at each alignment, so a secret inside a longer
-  base64 blob such as a basic-auth header is found too);
+  base64 blob such as a basic-auth header is found too, with the blob's padding when it ends
+  the blob);
 - line-folded: with line breaks or spaces inserted anywhere;
 - cut: any fragment of ``FRAGMENT`` (8) or more characters of one of those forms, as a
   message cut short by the API or by us leaves it.
+
+A form shorter than ``FRAGMENT`` (a short secret, or its base64 on its own) is too common to
+be searched that way: ``1`` is in every number. It is found only whole and as a word: where
+it begins or ends with a letter, digit or underscore, no such character may touch it there
+(``1`` goes in ``id=1`` and ``2.1``, not in ``10``, ``x1`` or ``abc_1``). So a short secret
+that stands alone never shows whole, while one run into a longer word, folded, cut, or
+encoded inside a longer base64 blob is left (no shorter base64 piece is searched either).
 
 ``scrub`` runs before any shortening (``duvoform.text.shorten``, the API error cap), so a cut
 never lands inside a secret it could have recognised whole. Everything is replaced by one
@@ -24,6 +32,9 @@ marker, ``REDACTED``.
 from __future__ import annotations
 
 import base64
+import bisect
+import functools
+import heapq
 import itertools
 import json
 import re
@@ -70,6 +81,7 @@ _SENSITIVE_KEYS = frozenset(
 _SECRET_KEYS: tuple[str, str] = ("headers", "secret")
 _REFERENCE_KEYS = frozenset({"env", "file"})
 _SPACE = re.compile(r"\s")
+_WORD = re.compile(r"\w")
 
 
 # Redaction by shape -------------------------------------------------------------------------
@@ -173,26 +185,64 @@ def _redact(value: Any, keys: tuple[str, ...], secret: bool) -> Any:
 
 
 class _Known:
-    """The secrets read in this run, with every form of each, ready to search."""
+    """The secrets read in this run, with every form of each, ready to search.
 
-    def __init__(self) -> None:
+    Adding a value adds only its own forms and pieces; what is built from all of them (the
+    long forms in order, the pattern for short ones) is rebuilt lazily, once per batch.
+    """
+
+    def __init__(self, values: Iterable[str] = ()) -> None:
         self.lock = threading.Lock()
-        self.values: set[str] = set()
-        self.forms: list[str] = []  # longest first
-        self.grams: frozenset[str] = frozenset()
-        self.short: list[str] = []  # forms shorter than FRAGMENT, without whitespace
+        self.clear()
+        for value in values:
+            self.add(value)
 
-    def rebuild(self) -> None:
-        forms = {form for value in self.values for form in _forms(value)}
-        self.forms = sorted(forms, key=len, reverse=True)
-        compact = {_SPACE.sub("", form) for form in forms}
-        self.grams = frozenset(
-            form[i : i + FRAGMENT]
-            for form in compact
-            if len(form) >= FRAGMENT
-            for i in range(len(form) - FRAGMENT + 1)
-        )
-        self.short = sorted((f for f in compact if 0 < len(f) < FRAGMENT), key=len, reverse=True)
+    def clear(self) -> None:
+        """Hold nothing."""
+        self.values: set[str] = set()
+        self.forms: set[str] = set()  # FRAGMENT or longer: found anywhere, folded, or cut
+        self.short: set[str] = set()  # shorter: found only whole, as a word
+        self.grams: set[str] = set()  # every FRAGMENT-long piece of a form, whitespace removed
+        self.longest = 0
+        self._ordered: list[str] = []
+        self._words: re.Pattern[str] | None = None
+        self._stale = False
+
+    def add(self, value: str) -> None:
+        """Hold ``value`` too (the caller holds ``lock`` when others may read)."""
+        self.values.add(value)
+        for form in _forms(value):
+            if len(form) < FRAGMENT:
+                self.short.add(form)
+            elif form not in self.forms:
+                self.forms.add(form)
+                self.longest = max(self.longest, len(form))
+                compact = _SPACE.sub("", form)
+                self.grams.update(
+                    compact[i : i + FRAGMENT] for i in range(len(compact) - FRAGMENT + 1)
+                )
+        self._stale = True
+
+    def ready(self) -> tuple[list[str], re.Pattern[str] | None]:
+        """The long forms, longest first, and one pattern that finds any short form."""
+        if self._stale:
+            with self.lock:
+                self._ordered = sorted(self.forms, key=len, reverse=True)
+                self._words = _word_pattern(self.short)
+                self._stale = False
+        return self._ordered, self._words
+
+
+def _word_pattern(forms: Iterable[str]) -> re.Pattern[str] | None:
+    # A short form is found where it stands whole: no letter, digit or underscore may touch
+    # an end of it that is one (an end that is punctuation is a boundary itself).
+    parts = [
+        (r"(?<!\w)" if _WORD.match(form[0]) else "")
+        + re.escape(form)
+        + (r"(?!\w)" if _WORD.match(form[-1]) else "")
+        for form in sorted(forms, key=len, reverse=True)
+    ]
+    return re.compile("|".join(parts)) if parts else None
 
 
 _KNOWN = _Known()
@@ -203,15 +253,20 @@ def remember(value: str) -> None:
     if not value or value in _KNOWN.values:
         return
     with _KNOWN.lock:
-        _KNOWN.values.add(value)
-        _KNOWN.rebuild()
+        _KNOWN.add(value)
 
 
 def forget_all() -> None:
     """Forget every remembered secret (each command run starts afresh)."""
     with _KNOWN.lock:
-        _KNOWN.values.clear()
-        _KNOWN.rebuild()
+        _KNOWN.clear()
+    _passed.cache_clear()
+
+
+@functools.lru_cache(maxsize=8)
+def _passed(values: frozenset[str]) -> _Known:
+    # The same few secrets are passed call after call (scrub_error scrubs each field).
+    return _Known(values)
 
 
 def _forms(value: str) -> set[str]:
@@ -227,38 +282,46 @@ def _forms(value: str) -> set[str]:
     }
     for pad in range(3):  # base64 at each alignment within a longer encoded blob
         for encode in (base64.b64encode, base64.urlsafe_b64encode):
-            text = encode(b"\0" * pad + raw).decode("ascii").rstrip("=")
-            first = -(-8 * pad // 6)
-            last = (8 * (pad + len(raw)) - 6) // 6
-            forms.add(text[first : last + 1])
+            text = encode(b"\0" * pad + raw).decode("ascii")
+            first = -(-8 * pad // 6)  # the first character with no bits of what precedes
+            last = (8 * (pad + len(raw)) - 6) // 6  # the last with none of what follows
+            if pad == 0:
+                forms.add(text)  # the value encoded on its own, padding and all
+            for piece in (text[first:], text.rstrip("=")[first : last + 1]):
+                if len(piece) >= FRAGMENT:  # a shorter piece is too common to be telling
+                    forms.add(piece)
     return {form for form in forms if form}
 
 
 def scrub(text: str, secrets: Iterable[str] = ()) -> str:
     """``text`` with every remembered secret, and each of ``secrets``, replaced by ``REDACTED``
     in all the forms the module docstring lists."""
-    known = _KNOWN
-    extra = {value for value in secrets if value and value not in known.values}
+    tables = [_KNOWN]
+    extra = frozenset(value for value in secrets if value and value not in _KNOWN.values)
     if extra:  # these only for this call: remembering is for values read from the run
-        known = _Known()
-        known.values = _KNOWN.values | extra
-        known.rebuild()
-    if not known.forms or not text:
+        tables.append(_passed(extra))
+    if not text:
         return text
-    for form in known.forms:
+    ready = [table.ready() for table in tables]
+    forms = list(heapq.merge(*(ordered for ordered, _ in ready), key=len, reverse=True))
+    words = [pattern for _, pattern in ready if pattern is not None]
+    if not forms and not words:
+        return text
+    for form in forms:
         if form in text:
             text = text.replace(form, REDACTED)
     positions = [i for i, char in enumerate(text) if not char.isspace()]
     compact = "".join(text[i] for i in positions)
     hit = bytearray(len(compact))
-    for i in range(len(compact) - FRAGMENT + 1):
-        if compact[i : i + FRAGMENT] in known.grams:
-            hit[i : i + FRAGMENT] = b"\1" * FRAGMENT
-    for form in known.short:
-        start = compact.find(form)
-        while start != -1:
-            hit[start : start + len(form)] = b"\1" * len(form)
-            start = compact.find(form, start + 1)
+    for held in (table.grams for table in tables if table.grams):
+        for i in range(len(compact) - FRAGMENT + 1):
+            if compact[i : i + FRAGMENT] in held:
+                hit[i : i + FRAGMENT] = b"\1" * FRAGMENT
+    for pattern in words:
+        for match in pattern.finditer(text):
+            start = bisect.bisect_left(positions, match.start())
+            end = bisect.bisect_left(positions, match.end())
+            hit[start:end] = b"\1" * (end - start)
     if not any(hit):
         return text
     out: list[str] = []
@@ -284,9 +347,9 @@ def scrub_prefix(text: str, keep: int) -> str:
     ``keep`` characters: only a head long enough to hold whole any secret that reaches into
     the first ``keep`` characters is scrubbed (the rest is dropped by the cut anyway)."""
     known = _KNOWN
-    if not known.forms:
+    if not known.values:
         return text
-    window = keep + len(known.forms[0]) + FRAGMENT
+    window = keep + max(known.longest, FRAGMENT) + FRAGMENT
     if len(text) <= window:
         return scrub(text)
     head = scrub(text[:window])

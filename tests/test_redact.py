@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import base64
 import json
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from duvoform.api.transport import api_error
 from duvoform.redact import (
     REDACTED,
+    forget_all,
     is_reference,
     is_secret_path,
     redact,
     redact_body,
     redact_headers,
+    remember,
     scrub,
     scrub_error,
 )
@@ -169,8 +173,10 @@ def test_scrub_prefix_scrubs_what_a_cut_keeps_whole() -> None:
 
     secret = "prefix-secret-0123456789abcdef"
     text = "a" * 50 + secret + "b" * 10_000
-    head = scrub(text[:70], [secret])  # what a plain cut would have scrubbed: a fragment
-    assert "prefix-s" in head or REDACTED in head
+    # Cut first, then scrubbed: the 20 characters of the secret that the cut kept are found
+    # as a fragment, but what followed the secret is lost to the cut.
+    assert scrub(text[:70], [secret]) == "a" * 50 + REDACTED
+    assert scrub(text[:60], [secret]) == "a" * 50 + REDACTED
     from duvoform.redact import forget_all, remember
 
     remember(secret)
@@ -179,3 +185,75 @@ def test_scrub_prefix_scrubs_what_a_cut_keeps_whole() -> None:
     finally:
         forget_all()
     assert kept == "a" * 50 + REDACTED + "b" * 7
+
+
+@pytest.fixture
+def forgetting() -> Iterator[None]:
+    """Forget what a test remembered, whatever happens in it."""
+    forget_all()
+    yield
+    forget_all()
+
+
+@pytest.mark.parametrize("prefix", [b"", b"x", b"xy"])
+@pytest.mark.parametrize("encode", [base64.b64encode, base64.urlsafe_b64encode])
+def test_a_secret_ending_a_base64_blob_goes_with_its_padding(
+    prefix: bytes, encode: Callable[[bytes], bytes]
+) -> None:
+    blob = encode(prefix + SECRET.encode()).decode()
+    assert blob.count("=") == {b"": 0, b"x": 2, b"xy": 1}[prefix]
+    first = -(-8 * len(prefix) // 6)  # characters that carry bits of the prefix are kept
+    assert scrub(f"<{blob}>", [SECRET]) == f"<{blob[:first]}{REDACTED}>"
+
+
+def test_a_secret_one_byte_into_a_base64_blob() -> None:
+    blob = base64.b64encode(b"x" + SECRET.encode() + b"yz").decode()
+    assert "=" not in blob
+    # Characters 2-44 carry only the secret's bits; 1 and 45 mix in the bytes either side.
+    assert scrub(f"<{blob}>", [SECRET]) == f"<{blob[:2]}{REDACTED}{blob[45:]}>"
+
+
+@pytest.mark.usefixtures("forgetting")
+def test_a_one_character_secret_is_scrubbed_only_as_a_word() -> None:
+    remember("1")
+    assert scrub("Make Money MMM 1") == f"Make Money MMM {REDACTED}"
+    assert scrub("max 10 1x x1 2.1") == f"max 10 1x x1 2.{REDACTED}"
+    assert scrub("code=1&next=2") == f"code={REDACTED}&next=2"
+    assert scrub("MQ== is 1 encoded") == f"{REDACTED} is {REDACTED} encoded"
+
+
+def test_a_short_secret_leaves_uuids_whole() -> None:
+    uuid = "7c9e3f2a-41d5-4b8e-9f3a-3f2a5c6d7e8f"
+    assert scrub(f"assignment {uuid} updated", ["3f2a"]) == f"assignment {uuid} updated"
+    assert scrub("key 3f2a rejected", ["3f2a"]) == f"key {REDACTED} rejected"
+    # A group that is the secret itself cannot be told from it: the secret never shows whole.
+    assert scrub("id 0000-3f2a-1111", ["3f2a"]) == f"id 0000-{REDACTED}-1111"
+
+
+def test_a_short_secret_is_not_found_folded_or_cut() -> None:
+    assert scrub("a b c, ab", ["abc"]) == "a b c, ab"
+    assert scrub("say abc.", ["abc"]) == f"say {REDACTED}."
+    assert scrub("abc_def", ["abc"]) == "abc_def"  # an identifier that holds it is one word
+
+
+def test_a_short_secret_edged_with_punctuation_needs_no_boundary_there() -> None:
+    assert scrub("a-x y-xz -x", ["-x"]) == f"a{REDACTED} y-xz {REDACTED}"
+
+
+def test_short_base64_fragments_are_not_searched() -> None:
+    encoded = base64.b64encode(b"hello").decode()
+    assert encoded == "aGVsbG8="
+    assert scrub("aGVsbGVy and dGVsbG", ["hello"]) == "aGVsbGVy and dGVsbG"
+    assert scrub(f"token {encoded}", ["hello"]) == f"token {REDACTED}"
+
+
+@pytest.mark.usefixtures("forgetting")
+def test_secrets_remembered_one_by_one_are_all_scrubbed() -> None:
+    values = [f"token-{i:04d}-{'abcdefgh'[i % 8 :]}" for i in range(40)] + ["pw1", "pw22"]
+    for value in [*values, *values]:
+        remember(value)
+    assert scrub(", ".join(values)) == ", ".join([REDACTED] * len(values))
+    assert scrub("xpw1 pw1x pw1") == f"xpw1 pw1x {REDACTED}"
+    assert scrub("one-off-secret-99", ["one-off-secret-99"]) == REDACTED
+    assert scrub("one-off-secret-99") == "one-off-secret-99"  # passed, not remembered
+    assert scrub("token-0039-h") == REDACTED
