@@ -25,6 +25,7 @@ from duvoform.kinds.registry import home
 from duvoform.lookup.compare import Comparison
 from duvoform.manifest.yamlout import render_documents
 from duvoform.render.jsondoc import json_document
+from duvoform.render.plan_json import plan_document
 from duvoform.render.text import render_plan
 from duvoform.render.values import format_value, printable
 
@@ -63,7 +64,7 @@ def render_show_json(
         "diff": None,
     }
     if comparison is not None:
-        diff = comparison.plan.to_json()
+        diff = plan_document(comparison.plan)
         diff["address"] = comparison.address
         doc["diff"] = diff
     return json_document(doc)
