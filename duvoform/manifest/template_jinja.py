@@ -88,6 +88,8 @@ class JinjaTemplates:
             return reason
         except TemplateLimit as exc:
             return f"template not allowed: {exc}"
+        except (RecursionError, SyntaxError):  # jinja2's parser, or Python's compile of its code
+            return "template not allowed: it nests too deep"
 
     def _explain_undefined(self, exc: UndefinedError) -> str:
         message = str(exc.message or "")

@@ -52,3 +52,22 @@ def test_within_the_budget_the_same_template_compiles_and_renders(tmp_path: Path
     root = _project(tmp_path, "Ops" + _COMPILE_ONLY)
     result = _validate(root)
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{% if x %}" * 200 + "y" + "{% endif %}" * 200,
+        "{% for i in x %}" * 200 + "y" + "{% endfor %}" * 200,
+        "{{ " + "(" * 1000 + "1" + ")" * 1000 + " }}",
+    ],
+    ids=["ifs", "fors", "parens"],
+)
+def test_a_template_nested_too_deep_to_compile_is_refused_at_its_line(
+    source: str, tmp_path: Path
+) -> None:
+    root = _project(tmp_path, source)
+    result = _validate(root)
+    assert result.exit_code == 1, result.output
+    assert f"{root / 'f.yaml'}:4:9: " in result.output
+    assert "template not allowed: it nests too deep" in result.output
