@@ -18,6 +18,7 @@ __all__ = ["RESERVED_ENV", "env_allowed", "hidden_part", "reserved_env"]
 
 RESERVED_ENV: tuple[str, ...] = (
     "DUVO_API_*",  # DUVO_API_KEY, DUVO_API_URL, DUVO_API_KEY_FILE
+    "DUVO_PLAN_API_KEY",  # the CI examples' read-only key for plans of pull requests
     "DUVOFORM_*",
     "CI",
     "CI_*",  # GitLab, Woodpecker, many others
@@ -40,8 +41,6 @@ RESERVED_ENV: tuple[str, ...] = (
     "TEAMCITY_*",
     "DRONE",
     "DRONE_*",
-    "ACTIONS_ID_TOKEN_*",
-    "ACTIONS_RUNTIME_*",
     "SSH_AUTH_SOCK",
     "AWS_*",  # runner instance credentials
     "GOOGLE_APPLICATION_CREDENTIALS",
@@ -51,12 +50,14 @@ RESERVED_ENV: tuple[str, ...] = (
     "PYPI_TOKEN",
     "TWINE_*",
 )
-"""Glob patterns (case-sensitive, as environment names are) that ``{env: NAME}`` may not match."""
+"""Glob patterns that ``{env: NAME}`` may not match, compared without regard to case (Windows
+reads ``github_token`` as ``GITHUB_TOKEN``)."""
 
 
 def reserved_env(name: str) -> str | None:
     """The reserved pattern ``name`` matches, or None when a manifest may name it."""
-    return next((p for p in RESERVED_ENV if fnmatch.fnmatchcase(name, p)), None)
+    upper = name.upper()
+    return next((p for p in RESERVED_ENV if fnmatch.fnmatchcase(upper, p)), None)
 
 
 def env_allowed(name: str, allow: Iterable[str] | None) -> bool:

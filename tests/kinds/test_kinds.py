@@ -228,6 +228,13 @@ def test_oauth_and_absent_connections() -> None:
     [
         ({}, "connection_shape"),
         ({"type": "custom_mcp", "server_url": "http://plain.example.com"}, "https_url"),
+        # hosts that two URL parsers read differently, and terminal escapes
+        (
+            {"type": "custom_mcp", "server_url": "https://evil.example\\@mcp.example.com/"},
+            "https_url",
+        ),
+        ({"type": "custom_mcp", "server_url": "https://user:pw@mcp.example.com/"}, "https_url"),
+        ({"type": "custom_mcp", "server_url": "https://mcp.example.com/\x1b[2J"}, "https_url"),
         (
             {
                 "type": "custom_mcp",

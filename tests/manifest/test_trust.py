@@ -34,6 +34,8 @@ def _secret(name: str, ref: str) -> str:
     ("variable", "pattern"),
     [
         ("DUVO_API_KEY", "DUVO_API_*"),
+        ("DUVO_PLAN_API_KEY", "DUVO_PLAN_API_KEY"),  # the CI examples' plan key
+        ("github_token", "GITHUB_*"),  # Windows reads environment names in any case
         ("GITHUB_TOKEN", "GITHUB_*"),
         ("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ACTIONS_*"),
         ("RUNNER_TEMP", "RUNNER_*"),

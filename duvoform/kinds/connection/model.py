@@ -55,9 +55,23 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$")]
 
 
 def _check_https(value: str) -> str:
+    # URL parsers disagree about a backslash and about user info: urllib reads the host of
+    # "https://evil.example<backslash>@mcp.example.com/" as mcp.example.com, a WHATWG parser
+    # (which the API may use) as evil.example. Such URLs are refused, so that the probe's host
+    # allow-list checks the host the request really goes to.
     parts = urlsplit(value)
-    if parts.scheme != "https" or not parts.hostname or any(ch.isspace() for ch in value):
-        raise PydanticCustomError("https_url", "must be an https:// URL with a host name")
+    if (
+        parts.scheme != "https"
+        or not parts.hostname
+        or "\\" in value
+        or "@" in parts.netloc
+        or any(ch.isspace() or not ch.isprintable() for ch in value)
+    ):
+        raise PydanticCustomError(
+            "https_url",
+            "must be an https:// URL with a host name (no user name or password, backslash, "
+            "space or control character)",
+        )
     return value
 
 
