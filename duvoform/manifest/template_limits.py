@@ -369,10 +369,8 @@ class BoundedSandbox(SandboxedEnvironment):
 
 
 def guard_tree(tree: nodes.Template, budget: Budget | None = None) -> nodes.Template:
-    """Route ``~`` and every written value through the sandbox's measuring guards.
-
-    One walk of the tree, each node visited once; ``budget``, when given, is ticked as it goes
-    (guarding is part of what a template may spend)."""
+    """Route ``~`` and every written value through the sandbox's measuring guards, in one
+    walk of the tree that spends from ``budget`` (when given) as it goes."""
     _Guard(budget or Budget()).visit(tree)
     tree.set_lineno(1)
     return tree
