@@ -18,7 +18,7 @@ from duvoform.app import DEFAULT_API_URL, App
 from duvoform.errors import DuvoformError
 from duvoform.gcpause import paused_gc
 from duvoform.redact import forget_all, scrub
-from duvoform.sanitise import guarded_output
+from duvoform.sanitise import guarded_output, printable
 
 __all__ = ["cli", "main"]
 
@@ -60,7 +60,10 @@ class LazyGroup(click.Group):
             try:
                 return super().invoke(ctx)
             except DuvoformError as exc:
-                click.echo(scrub(f"Error: {exc.render()}"), err=True)
+                # An error quotes outside text (a plan file's paths, an API message, a URL):
+                # every line is made inert here, whatever the raising code escaped already.
+                text = scrub(f"Error: {exc.render()}")
+                click.echo("\n".join(printable(line) for line in text.splitlines()), err=True)
                 ctx.exit(exc.exit_code)
             except KeyboardInterrupt:
                 click.echo("Interrupted.", err=True)

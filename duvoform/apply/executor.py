@@ -36,11 +36,10 @@ from duvoform.apply.batch import MoveBatcher
 from duvoform.apply.context import DEFAULT_CREATE_ATTEMPTS, Reveal, StepContext
 from duvoform.apply.events import ApplyListener
 from duvoform.apply.handlers import HANDLERS
-from duvoform.apply.journal import plan_digest
 from duvoform.apply.report import ApplyReport, StepResult, StepStatus
 from duvoform.apply.reveal import SecretReveal
 from duvoform.engine.plan import Plan
-from duvoform.engine.steps import Op, Step
+from duvoform.engine.steps import Op, Step, plan_digest
 from duvoform.errors import ApplyError, DuvoformError
 from duvoform.redact import scrub_error
 

@@ -35,22 +35,15 @@ def describe_marker(marker: Mapping[str, str]) -> str:
 
 
 class SecretReveal:
-    """Turns secret markers into values, from the environment or files under ``root``.
-
-    ``no_files``: when set, no file is read and every file marker fails with this reason
-    (a saved plan applied away from the manifest root it was made in).
-    """
+    """Turns secret markers into values, from the environment or files under ``root``."""
 
     def __init__(
         self,
         root: Path | None = None,
         environ: Mapping[str, str] | None = None,
-        *,
-        no_files: str | None = None,
     ) -> None:
         self.root = (root or Path(".")).absolute()
         self._environ = environ
-        self._no_files = no_files
 
     def __call__(self, marker: Mapping[str, str]) -> str:
         """The value of one secret marker (``SecretError`` naming it when it cannot be read)."""
@@ -62,8 +55,6 @@ class SecretReveal:
                 f"a step holds a malformed secret reference ({describe_marker(marker)}); "
                 "it must be exactly one of {env: NAME} or {file: PATH}"
             ) from None
-        if self._no_files is not None and ref.file is not None:
-            raise SecretError(f"secret file {ref.file!r}: {self._no_files}")
         source = marker.get("source")
         environ = os.environ if self._environ is None else self._environ
         return resolve_secret(

@@ -24,7 +24,7 @@ import hmac
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from duvoform.api.client import DuvoClient
 from duvoform.api.config import normalise_base_url, shown_url
@@ -44,6 +44,7 @@ from duvoform.errors import (
 from duvoform.gcpause import paused_gc
 from duvoform.manifest import Manifests
 from duvoform.manifest.discover import find_root
+from duvoform.manifest.files import FileFault, resolve_inside
 from duvoform.text import quote
 
 __all__ = [
@@ -92,7 +93,8 @@ def check_key(planfile: PlanFile, path: Path, key_fingerprint: str | None) -> No
     """Refuse (``PlanKeyError``) a plan made with another API key than the one whose
     ``api_key_fingerprint`` is ``key_fingerprint`` (None: the embedded emulator)."""
     recorded = planfile.api_key_fingerprint or ""
-    if not hmac.compare_digest(recorded, key_fingerprint or ""):
+    # Bytes: a forged file may hold any text, which compare_digest refuses as str.
+    if not hmac.compare_digest(_bytes(recorded), _bytes(key_fingerprint or "")):
         raise PlanKeyError(
             f"the plan in {path} was made with another API key (another team?) than the one "
             "in DUVO_API_KEY; nothing was read or written. Apply it with the key it was made "
@@ -100,23 +102,23 @@ def check_key(planfile: PlanFile, path: Path, key_fingerprint: str | None) -> No
         )
 
 
+def _bytes(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
 def _inside(relative: str, what: str, base: Path) -> Path:
-    """``base / relative`` when ``relative`` stays at or below ``base``, links resolved."""
-    where = PurePosixPath(relative)
-    target = base.joinpath(*where.parts)
-    real_base = Path(os.path.realpath(base))
-    if (
-        where.is_absolute()
-        or ".." in where.parts
-        or "\\" in relative
-        or not Path(os.path.realpath(target)).is_relative_to(real_base)
-    ):
+    """``base / relative`` when ``relative`` stays at or below ``base`` (links resolved) and
+    passes no hidden directory: ``manifest.files.resolve_inside``'s rules."""
+    try:
+        if "\\" in relative:
+            raise FileFault("a backslash is not a path separator here")
+        return resolve_inside(base, base, relative)
+    except FileFault:
         raise PlanFileError(
             f"the plan names {what} {quote(relative)}, which is not inside "
             f"{base}; a saved plan loads manifests only from the working directory or below "
             "it. Name them: duvoform apply PLANFILE PATH"
-        )
-    return target
+        ) from None
 
 
 def planned_paths(planfile: PlanFile, cwd: Path) -> list[Path]:
@@ -126,7 +128,7 @@ def planned_paths(planfile: PlanFile, cwd: Path) -> list[Path]:
     base = cwd.absolute()
     root = _inside(planfile.manifest_root, "the manifest root", base)
     paths = [_inside(item, "the manifest path", root) for item in planfile.manifest_paths] or [root]
-    if not root.is_dir():
+    if not os.path.isdir(root):  # False for a name the system refuses (too long)
         raise PlanFileError(
             f"the plan was made from the manifests in {planfile.manifest_root}, which is not a "
             "directory here; apply it from the checkout it was made in, or name the manifests: "

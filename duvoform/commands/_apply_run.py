@@ -60,7 +60,6 @@ class ApplyRun:
         ids: dict[str, str],
         reveal: SecretReveal,
     ) -> ApplyReport:
-        reveal.check(steps)  # every secret read and sendable before the first write
         journal = Journal(self.app.state_dir, api_url=self.app.api_url)
         self.interruption.journal = journal
         show_bar = self.app.err.is_terminal and self.app.color and self.fmt != "json"

@@ -60,11 +60,10 @@ async def _connect(
             click.echo(f"Authorization URL for {name} ({flow.flow} OAuth):", err=True)
             click.echo(printable(url))
             return
-        opened = browser_url(url, api_url=app.api_url) if open_browser else None
         click.echo(f"Open this URL in a browser to authorize {name} ({flow.flow} OAuth):", err=True)
-        click.echo(printable(url))
-        if opened is not None:
-            webbrowser.open(opened)
+        click.echo(printable(url))  # in full, before --open may refuse it
+        if open_browser:
+            webbrowser.open(browser_url(url, api_url=app.api_url))
         click.echo(
             f"Waiting up to {timeout:g} s for the connection to appear "
             "(Ctrl-C stops waiting; nothing is lost)...",

@@ -31,16 +31,12 @@ from duvoform.render.drift_text import render_drift
 __all__ = ["command"]
 
 
-class _DriftCommand(ExitTwoCommand):
-    """Every error exits 1: 2 means drift (a misspelt flag must not read as drift)."""
-
-
 async def _drift(app: App, manifests: Manifests) -> DriftReport:
     async with app.client() as client:
         return await read_drift(manifests, client)
 
 
-@click.command("drift", cls=_DriftCommand)
+@click.command("drift", cls=ExitTwoCommand)
 @paths_argument
 @format_option(
     "text", "markdown", "json", help="How to print the report (markdown fits a GitHub issue)."

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from duvoform.api.config import LOOPBACK_HOSTS
 from duvoform.app import App, pass_app
 from duvoform.commands._options import output_options
 from duvoform.emulator import DEFAULT_KEY, EmulatorSettings, create_app
@@ -18,8 +19,6 @@ from duvoform.emulator.startup import banner, parse_faults, seed_from_file
 from duvoform.errors import EmulatorError
 
 __all__ = ["command"]
-
-_LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 
 @click.command("emulator")
@@ -118,7 +117,7 @@ def command(
         for line in banner(url, settings):
             click.echo(line)
         sys.stdout.flush()  # the address must show up at once, even when piped
-        if host not in _LOOPBACK:
+        if host not in LOOPBACK_HOSTS:
             click.echo(
                 "Warning: the emulator is reachable from other machines; it is not secure.",
                 err=True,

@@ -63,6 +63,13 @@ def unseal(path: Path, doc: dict[str, Any], plan_key: str | None) -> bool:
     checksum = doc.pop("checksum", None)
     signature = doc.pop("signature", None)
     body = _text(doc)
+    try:
+        body.encode()
+    except UnicodeEncodeError:  # a "\\udXXX" escape no plan writes
+        raise PlanFileError(
+            f"{path} holds text that is not valid Unicode; plan never writes that: run plan "
+            "--out again"
+        ) from None
     if plan_key is not None:
         _verify(path, body, signature, plan_key)
     if checksum != _checksum(body):
@@ -81,7 +88,9 @@ def _verify(path: Path, body: str, signature: Any, plan_key: str) -> None:
             "unset it to apply an unsigned plan"
         )
     expected = _signature(body, plan_key)
-    if not isinstance(signature, str) or not hmac.compare_digest(signature, expected):
+    if not isinstance(signature, str) or not hmac.compare_digest(
+        signature.encode("utf-8", "surrogatepass"), expected.encode()
+    ):
         raise PlanSignatureError(
             f"{path} is not signed with {PLAN_KEY_ENV}: it was made with another plan key, "
             "or changed after plan wrote it; nothing was applied. Run plan --out again"

@@ -15,6 +15,7 @@ from duvoform.errors import SecretError
 from duvoform.kinds.secret import SecretRef
 from duvoform.manifest.files import FileFault, read_utf8, resolve_inside
 from duvoform.redact import remember
+from duvoform.text import quote
 
 __all__ = ["resolve_secret"]
 
@@ -52,8 +53,8 @@ def resolve_secret(
         raise SecretError(f"secret file: {fault.reason}") from None
     value = text.removesuffix("\n").removesuffix("\r")
     if not value:
-        raise SecretError(f"secret file {ref.file!r} is empty")
-    return _sendable(value, f"secret file {ref.file!r}")
+        raise SecretError(f"secret file {quote(ref.file)} is empty")
+    return _sendable(value, f"secret file {quote(ref.file)}")
 
 
 def _sendable(value: str, what: str) -> str:

@@ -5,6 +5,11 @@ returns unified-diff hunks (``@@ -27,7 +27,7 @@``) with a few lines of context a
 change, as tagged lines that each renderer styles its own way. Past ``MAX_DIFF_LINES`` lines
 or ``MAX_DIFF_CHARS`` characters on either side, a line diff would be slow and unreadable, so
 one remark says how the text changed instead (lines before and after, added and removed).
+So does text whose lines repeat so much that matching them would take long: ``SequenceMatcher``
+compares every pair of equal lines, so a few hundred copies of one line on each side cost
+seconds and thousands cost minutes (``MAX_MATCH_PAIRS`` bounds them). A line found in more
+than one in a hundred of the new text's lines (blank lines, say) is not matched on
+(``autojunk``): the diff stays readable and takes milliseconds.
 ``append_line_diff`` is how the terminal renderings (plan, drift) show one.
 """
 
@@ -36,6 +41,8 @@ MAX_DIFF_LINES = 20_000
 """Text longer than this (either side) is summarised, not diffed line by line."""
 MAX_DIFF_CHARS = 2_000_000
 """Text larger than this (either side) is summarised, not diffed line by line."""
+MAX_MATCH_PAIRS = 2_000_000
+"""Text with more pairs of equal lines than this (the matcher's work) is summarised."""
 
 Tag = Literal["@", " ", "-", "+", "\\"]
 """``@`` hunk header, `` `` context, ``-`` removed, ``+`` added, ``\\`` a remark (no line)."""
@@ -95,7 +102,9 @@ def line_diff(
     ):
         return (_summary(old, new),)
     out: list[DiffLine] = []
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    if _match_pairs(old, new) > MAX_MATCH_PAIRS:
+        return (_summary(old, new),)
+    matcher = difflib.SequenceMatcher(None, old, new)
     for group in matcher.get_grouped_opcodes(context):
         out.append(DiffLine("@", _hunk_header(group)))
         for op, i1, i2, j1, j2 in group:
@@ -124,6 +133,23 @@ def _range(start: int, stop: int) -> str:
     return f"{start + 1},{length}"
 
 
+def _match_pairs(old: list[str], new: list[str]) -> int:
+    """The pairs of equal lines the matcher compares: lines it treats as junk aside (those in
+    more than 1% of ``new``, from 200 lines on, as ``SequenceMatcher``'s ``autojunk``)."""
+    new_counts = Counter(new)
+    popular = len(new) // 100 + 1 if len(new) >= 200 else len(new) + 1
+    old_counts = Counter(old)
+    return sum(
+        count * old_counts[line]
+        for line, count in new_counts.items()
+        if count <= popular and line in old_counts
+    )
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def _summary(old: list[str], new: list[str]) -> DiffLine:
     """How large text changed: line counts and lines added and removed (as multisets)."""
     old_counts, new_counts = Counter(old), Counter(new)
@@ -131,8 +157,8 @@ def _summary(old: list[str], new: list[str]) -> DiffLine:
     removed = sum((old_counts - new_counts).values())
     return DiffLine(
         "\\",
-        f"too large for a line diff: {len(old):,} lines before, {len(new):,} after; "
-        f"{added:,} lines added, {removed:,} removed",
+        f"too large for a line diff: {_plural(len(old), 'line')} before, {len(new):,} after; "
+        f"{_plural(added, 'line')} added, {removed:,} removed",
     )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from duvoform.engine.plan import Action, FieldChange, Plan
-from duvoform.redact import redact, scrub_prefix
+from duvoform.redact import redact, scrub, scrub_prefix
 from duvoform.sanitise import printable
 from duvoform.text import shorten_url
 
@@ -67,7 +67,7 @@ def format_value(value: Any, limit: int | None = VALUE_LIMIT) -> str:
     if isinstance(value, str) and limit is not None and len(value) > limit - 2:
         url = shorten_url(value, limit - 2)
         if url is not None:  # cut in the path, never in the host
-            return printable(json.dumps(url, ensure_ascii=False))
+            return printable(scrub(json.dumps(url, ensure_ascii=False)))
     try:
         text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
     except (TypeError, ValueError):  # unsortable mixed keys, circular data: still show something

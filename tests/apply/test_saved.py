@@ -192,3 +192,26 @@ def test_with_a_plan_key_only_files_signed_with_it_are_applied(
     again = invoke(emulator, "apply", "plan.json")  # no key: applied, with a warning
     assert again.exit_code == 0, again.output
     assert f"{PLAN_KEY_ENV} is not set: its signature was not checked" in again.stderr
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"manifest_root": "x" * 300},  # a name the system refuses (too long)
+        {"manifest_root": "m\x1b]8;;https://attacker.example/\x07link\x1b]8;;\x07\r::x::"},
+        {"api_key_fingerprint": "é" * 64},  # text compare_digest refuses as str
+    ],
+    ids=["long-name", "terminal-escapes", "non-ascii-fingerprint"],
+)
+def test_a_forged_field_is_a_clear_refusal_with_inert_text(
+    emulator: EmulatorControl, team: Path, changes: dict[str, str]
+) -> None:
+    _write_forged({"env": "E2E_WAREHOUSE_TOKEN"}, **changes)
+    emulator.clear_stats()
+    refused = invoke(emulator, "apply", "plan.json")
+    assert refused.exit_code == 1, refused.output
+    assert refused.stderr.startswith("Error: ")
+    assert "Traceback" not in refused.output + refused.stderr
+    assert not any(ch in refused.stderr for ch in "\x1b\r")
+    assert "\n::" not in refused.stderr
+    assert emulator.stats()["writes"] == 0

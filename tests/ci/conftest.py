@@ -138,6 +138,59 @@ def pull_request_event(number: int, head_sha: str, *, fork: bool = False) -> dic
     }
 
 
+def pull_request_checkout(
+    workspace: Path, base_files: dict[str, str | None], *, origin: Path | None = None
+) -> None:
+    """Make ``workspace`` a git checkout of a pull request.
+
+    The pull request's tree is the workspace as it is; the base branch's is that tree with
+    ``base_files`` (relative path -> text, or None for a file the base lacks) in their place.
+    Without ``origin``, as GitHub checks out a pull request: HEAD is the merge commit, whose
+    first parent is the base and second the head. With ``origin``, as GitLab checks out a merge
+    request: HEAD is the head, and ``origin`` a bare repository whose ``main`` is the base.
+    """
+    shutil.rmtree(workspace / ".git", ignore_errors=True)
+    env = {
+        **base_environment(workspace.parent / "git-home"),
+        "GIT_AUTHOR_NAME": "Ada",
+        "GIT_AUTHOR_EMAIL": "ada@example.com",
+        "GIT_COMMITTER_NAME": "Ada",
+        "GIT_COMMITTER_EMAIL": "ada@example.com",
+    }
+
+    def git(*args: str, stdin: str | None = None) -> str:
+        done = subprocess.run(
+            ["git", *args], cwd=workspace, env=env, input=stdin, text=True, capture_output=True
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    git("init", "--quiet")
+    git("add", "--all")
+    head_tree = git("write-tree")
+    for path, text in base_files.items():
+        if text is None:
+            git("rm", "--cached", "--quiet", "--ignore-unmatch", "--", path)
+        else:
+            blob = git("hash-object", "-w", "--stdin", stdin=text)
+            git("update-index", "--add", "--cacheinfo", f"100644,{blob},{path}")
+    base = git("commit-tree", git("write-tree"), "-m", "base")
+    head = git("commit-tree", head_tree, "-p", base, "-m", "pull request")
+    if origin is None:
+        git(
+            "update-ref",
+            "HEAD",
+            git("commit-tree", head_tree, "-p", base, "-p", head, "-m", "merge"),
+        )
+    else:
+        shutil.rmtree(origin, ignore_errors=True)
+        git("init", "--quiet", "--bare", str(origin))
+        git("push", "--quiet", str(origin), f"{base}:refs/heads/main")
+        git("remote", "add", "origin", str(origin))
+        git("update-ref", "HEAD", head)
+    git("reset", "--quiet")
+
+
 class GitHubHarness:
     """Makes ``ActionsRunner``s for one repository, forge, emulator and toolchain."""
 
@@ -160,6 +213,8 @@ class GitHubHarness:
             "DUVOFORM_PACKAGE": str(toolchain.wheel),
             "DUVO_API_URL": emulator.base_url,
         }
+        # Files the base branch has otherwise than the pull request (None: it lacks them).
+        self.base_files: dict[str, str | None] = {}
         # True: the setup-python stand-in takes duvoform out of the environment, so only the
         # job's own install step can put it back.
         self.fresh_python = True
@@ -214,6 +269,11 @@ class GitHubHarness:
     def checkout(self, step: StepContext) -> dict[str, str]:
         # The workspace is the repository already; the token must not stay in .git/config.
         assert step.inputs.get("persist-credentials") is False, step.inputs
+        if step.runner.github["event_name"] == "pull_request":
+            # A plan needs the base branch's files too (its duvoform.yaml): the merge commit
+            # and both its parents.
+            assert step.inputs.get("fetch-depth") == 2, step.inputs
+            pull_request_checkout(step.runner.workspace, self.base_files)
         return {}
 
     def setup_python(self, step: StepContext) -> dict[str, str]:

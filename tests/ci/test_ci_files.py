@@ -157,7 +157,7 @@ def test_action_interface() -> None:
     assert '--require-hashes --no-deps -r "$GITHUB_ACTION_PATH/examples/ci/requirements.lock"' in (
         install
     )
-    assert '--no-deps "$GITHUB_ACTION_PATH"' in install
+    assert '--no-build-isolation "$GITHUB_ACTION_PATH"' in install
     for meta in action["inputs"].values():
         assert "${{" not in meta["description"]
 

@@ -261,3 +261,40 @@ def test_without_duvoform_package_the_job_stops_at_install_and_says_why(
         assert message.startswith("Set the repository variable DUVOFORM_PACKAGE")
         assert "pinned to a commit" in message
     assert github.emulator.stats()["total"] == 0
+
+
+def test_a_pull_request_plans_with_the_base_branch_duvoform_yaml(github: GitHubHarness) -> None:
+    # duvoform.yaml says which secrets manifests may name: a pull request that widens it and
+    # names another secret is refused by the base branch's copy.
+    config = github.repo / "manifests" / "duvoform.yaml"
+    config.write_text("secrets:\n  env_allow: [SNOWFLAKE_*, HOME_TOKEN]\n", "utf-8")
+    team = github.repo / "manifests" / "team.yaml"
+    team.write_text(
+        team.read_text("utf-8").replace("{env: SNOWFLAKE_MCP_TOKEN}", "{env: HOME_TOKEN}"),
+        "utf-8",
+    )
+    github.base_files = {"manifests/duvoform.yaml": "secrets:\n  env_allow: [SNOWFLAKE_*]\n"}
+    job = github.pull_request(7, HEAD_1).run_job(plan_workflow(github), "plan")
+    assert job.failed
+    assert job.step("Take duvoform.yaml from the base branch").outcome == "success"
+    assert job.step("validate").outcome == "failure"
+    assert job.step("plan").outcome == "skipped"
+    assert "HOME_TOKEN is not in duvoform.yaml's secrets.env_allow" in job.log
+    assert any(
+        level == "notice" and "the plan uses the base branch copy" in message
+        for level, message in job.annotations
+    )
+    assert config.read_text("utf-8") == "secrets:\n  env_allow: [SNOWFLAKE_*]\n"
+    assert github.emulator.stats()["total"] == 0
+
+    # A duvoform.yaml the base branch lacks is not used either; an unchanged one is kept.
+    github.base_files = {"manifests/duvoform.yaml": None}
+    job = github.pull_request(8, HEAD_2).run_job(plan_workflow(github), "plan")
+    assert not config.exists()
+    assert job.step("validate").outcome == "success", job.log
+    github.base_files = {}
+    config.write_text("secrets:\n  env_allow: [HOME_*]\n", "utf-8")
+    job = github.pull_request(9, HEAD_2).run_job(plan_workflow(github), "plan")
+    assert not job.failed, job.log
+    assert config.read_text("utf-8") == "secrets:\n  env_allow: [HOME_*]\n"
+    assert not any(level == "notice" for level, _ in job.annotations)

@@ -12,7 +12,12 @@ from pathlib import Path
 import pytest
 
 from duvoform.emulator import EmulatorControl
-from tests.ci.conftest import SNOWFLAKE_TOKEN, Toolchain, plan_file_document
+from tests.ci.conftest import (
+    SNOWFLAKE_TOKEN,
+    Toolchain,
+    plan_file_document,
+    pull_request_checkout,
+)
 from tests.ci.forge import GITLAB_TOKEN, Forge
 from tests.ci.gitlab import GitLabRunner, rule_matches
 
@@ -36,6 +41,8 @@ class GitLabHarness:
             "DUVOFORM_GITLAB_TOKEN": GITLAB_TOKEN,
             "SNOWFLAKE_MCP_TOKEN": SNOWFLAKE_TOKEN,
         }
+        # Files the target branch has otherwise than the merge request (None: it lacks them).
+        self.base_files: dict[str, str | None] = {}
 
     def runner(
         self, source: str, *, sha: str = SHA, branch: str | None = None, mr: int | None = None
@@ -54,6 +61,9 @@ class GitLabHarness:
             predefined["CI_COMMIT_BRANCH"] = branch
         if mr is not None:
             predefined["CI_MERGE_REQUEST_IID"] = str(mr)
+            predefined["CI_MERGE_REQUEST_TARGET_BRANCH_NAME"] = "main"
+            origin = self.repo.parent / "origin.git"
+            pull_request_checkout(self.repo, self.base_files, origin=origin)
         self.toolchain.uninstall_duvoform()  # only the job's before_script may install it
         return GitLabRunner(
             self.repo / ".gitlab-ci.yml",
@@ -209,3 +219,27 @@ def test_scheduled_drift_keeps_one_issue(gitlab: GitLabHarness) -> None:
     for text in (job.log, issue["description"]):
         assert SNOWFLAKE_TOKEN not in text
         assert GITLAB_TOKEN not in text
+
+
+def test_a_merge_request_plans_with_the_target_branch_duvoform_yaml(
+    gitlab: GitLabHarness,
+) -> None:
+    config = gitlab.repo / "manifests" / "duvoform.yaml"
+    config.write_text("secrets:\n  env_allow: [SNOWFLAKE_*, HOME_TOKEN]\n", "utf-8")
+    team = gitlab.repo / "manifests" / "team.yaml"
+    team.write_text(
+        team.read_text("utf-8").replace("{env: SNOWFLAKE_MCP_TOKEN}", "{env: HOME_TOKEN}"),
+        "utf-8",
+    )
+    gitlab.base_files = {"manifests/duvoform.yaml": "secrets:\n  env_allow: [SNOWFLAKE_*]\n"}
+    job = gitlab.runner("merge_request_event", mr=5).run_job("duvoform-plan")
+    assert job.status == "failed"
+    assert "the plan uses the target branch copy" in job.log
+    assert "HOME_TOKEN is not in duvoform.yaml's secrets.env_allow" in job.log
+    assert config.read_text("utf-8") == "secrets:\n  env_allow: [SNOWFLAKE_*]\n"
+    assert gitlab.emulator.stats()["total"] == 0
+
+    gitlab.base_files = {"manifests/duvoform.yaml": None}
+    job = gitlab.runner("merge_request_event", mr=5).run_job("duvoform-plan")
+    assert job.status == "success", job.log
+    assert not config.exists()

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LOCK = ROOT / "examples" / "ci" / "requirements.lock"
 WORKFLOWS = sorted((ROOT / "examples" / "ci" / "github" / "workflows").glob("*.yml"))
 GITLAB = ROOT / "examples" / "ci" / "gitlab" / ".gitlab-ci.yml"
+ACTION = ROOT / "action.yml"
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s\\]+)")
 
 
@@ -35,9 +36,10 @@ def _locked() -> dict[str, tuple[str, list[str]]]:
 
 
 def test_every_dependency_of_pyproject_is_pinned_with_a_hash() -> None:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
     pins = _locked()
-    for text in project["dependencies"]:
+    # The build backend too: duvoform is built in the job that holds the key.
+    for text in [*pyproject["project"]["dependencies"], *pyproject["build-system"]["requires"]]:
         requirement = Requirement(text)
         name = canonicalize_name(requirement.name)
         assert name in pins, f"{name} is not in {LOCK.name}: regenerate it (see its header)"
@@ -55,18 +57,27 @@ def test_every_locked_requirement_has_a_hash_and_nothing_else_is_fetched() -> No
         assert hashes, f"{name} has no hash"
         assert all(re.fullmatch(r"[0-9a-f]{64}", h) for h in hashes), name
     text = LOCK.read_text("utf-8")
-    assert "pip-compile --generate-hashes" in text  # made by a maintained tool
+    header = next(line for line in text.splitlines() if line.startswith("#    pip-compile "))
+    # made by a maintained tool, with the build backend's requirements of a wheel build
+    for option in ("--generate-hashes", "--build-deps-for=wheel", "--no-emit-find-links"):
+        assert option in header, option
     for option in ("--find-links", "--index-url", "--extra-index-url", "-e ", "git+", "file:"):
         assert option not in text.replace("--no-emit-index-url", "")
 
 
 def test_ci_jobs_install_only_what_the_lock_file_pins() -> None:
-    for path in [*WORKFLOWS, GITLAB]:
-        text = path.read_text("utf-8")
-        installs = [line for line in text.splitlines() if "-m pip install" in line]
-        assert installs, path
-        assert any("--require-hashes" in line for line in installs), path
-        flat = text.replace("\\\n", " ")
-        for line in flat.splitlines():
-            if "-m pip install" in line:
-                assert "--no-deps" in line, (path, line)  # nothing unpinned comes along
+    for path in [*WORKFLOWS, GITLAB, ACTION]:
+        installs = [
+            line
+            for line in path.read_text("utf-8").replace("\\\n", " ").splitlines()
+            if "-m pip install" in line
+        ]
+        assert len(installs) == 2, path  # the lock, then duvoform
+        locked, duvoform = installs
+        assert "--require-hashes" in locked, (path, locked)
+        assert " -r " in locked, (path, locked)
+        for line in installs:
+            assert "--no-deps" in line, (path, line)  # nothing unpinned comes along
+        # Building duvoform in an isolated environment would fetch its build backend (and
+        # the backend's dependencies) unpinned: it is built with the locked one instead.
+        assert "--no-build-isolation" in duvoform, (path, duvoform)

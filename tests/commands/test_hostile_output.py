@@ -260,6 +260,7 @@ def test_connect_open_refuses_what_is_not_https(
     assert "--open refused the authorization URL" in result.stderr
     without = runs("connect", "CRM", root, "--timeout", "0", code=1)  # printed, escaped
     assert without.stdout.strip()
+    assert result.stdout == without.stdout  # refused, it is still printed whole to open by hand
 
 
 def test_connect_open_opens_an_https_url(

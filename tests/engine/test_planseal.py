@@ -57,3 +57,17 @@ def test_the_key_fingerprint_is_stable_and_does_not_hold_the_key() -> None:
     assert api_key_fingerprint(key) == api_key_fingerprint(key)
     assert api_key_fingerprint(key) != api_key_fingerprint(key + "x")
     assert key not in api_key_fingerprint(key)
+
+
+def test_a_forged_signature_of_any_text_is_refused_not_a_crash() -> None:
+    doc = read(plan_file_text(DOC, plan_key="k1"))
+    doc["signature"] = "hmac-sha256:é\ud800"
+    with pytest.raises(PlanSignatureError):
+        unseal(PATH, doc, "k1")
+
+
+def test_a_lone_surrogate_in_a_forged_file_fails_its_checksum_not_the_process() -> None:
+    doc = read(plan_file_text(DOC))
+    doc["plan"] = {"changes": ["\ud800"]}
+    with pytest.raises(PlanFileError):
+        unseal(PATH, doc, None)

@@ -173,5 +173,5 @@ def test_a_huge_sop_change_is_described_not_diffed() -> None:
         )
     )
     out = render_plan_plain(plan)
-    assert "300,000 lines before, 300,000 after; 1 lines added, 1 removed" in out
+    assert "300,000 lines before, 300,000 after; 1 line added, 1 removed" in out
     assert len(out.splitlines()) < 50

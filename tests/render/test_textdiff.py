@@ -84,9 +84,7 @@ def test_text_past_the_size_limit_is_summarised_not_diffed() -> None:
 
     before = "x" * (MAX_DIFF_CHARS + 1)
     (line,) = line_diff(before, before + "\ny")
-    assert (
-        line.text == "too large for a line diff: 1 lines before, 2 after; 1 lines added, 0 removed"
-    )
+    assert line.text == "too large for a line diff: 1 line before, 2 after; 1 line added, 0 removed"
 
 
 def test_append_line_diff_indents_and_colours_each_line() -> None:
@@ -101,3 +99,22 @@ def test_append_line_diff_indents_and_colours_each_line() -> None:
     ]
     styles = {out.plain[span.start : span.end]: span.style for span in out.spans}
     assert (styles["-b"], styles["+c"]) == ("red", "green")
+
+
+def test_text_whose_lines_repeat_is_diffed_without_matching_every_copy() -> None:
+    # A blank line between steps: the matcher used to compare every pair of blank lines.
+    before = "\n\n".join(f"Step {n}: check invoice {n * 7919 % 10007}" for n in range(2000))
+    after = "\n\n".join(f"Step {n}: check invoice {n * 104729 % 10007}" for n in range(2000))
+    lines = line_diff(before, after)
+    assert lines[0].tag == "@"
+    assert sum(line.tag == "+" for line in lines) >= 1999
+
+
+def test_lines_repeated_too_often_to_match_are_summarised() -> None:
+    # 120 distinct lines, each in fewer than 1% of 18,000 (so none is junk): matching them
+    # would compare 120 * 150 * 150 = 2.7 million pairs.
+    before = "\n".join(f"line {n % 120}" for n in range(18_000))
+    after = "\n".join(f"line {n * 7 % 120}" for n in range(1, 18_001))
+    (line,) = line_diff(before, after)
+    assert line.tag == "\\"
+    assert line.text.startswith("too large for a line diff: 18,000 lines before")

@@ -54,7 +54,7 @@ from duvoform.kinds.assignment.duplicates import check_duplicates
 from duvoform.kinds.assignment.promote import newest_not_live
 from duvoform.kinds.assignment.tables import FLAGS
 from duvoform.kinds.assignment.wiring import new_build_wiring, wiring_drift
-from duvoform.text import quote
+from duvoform.text import listed, quote
 
 __all__ = ["bare_assignments", "diff_assignments"]
 
@@ -323,10 +323,8 @@ def _unmanaged_note(ctx: Context) -> None:
     names = sorted(agent.name for agent in ctx.matches.unmanaged_agents)
     if not names:
         return
-    shown = ", ".join(quote(name) for name in names[:10])
-    more = f" and {len(names) - 10} more" if len(names) > 10 else ""
     count = len(names)
     ctx.result.notes.append(
         f"{count} live assignment{'s are' if count != 1 else ' is'} not in any manifest "
-        f"(unmanaged; the API cannot delete assignments): {shown}{more}"
+        f"(unmanaged; the API cannot delete assignments): {listed([quote(n) for n in names])}"
     )
