@@ -15,7 +15,8 @@ from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedErro
 from jinja2.exceptions import SecurityError
 
 from duvoform.manifest.template import MAX_LOOP_STEPS, TemplateFault
-from duvoform.manifest.template_limits import BoundedSandbox, Budget, TemplateLimit, guard_tree
+from duvoform.manifest.template_compile import CompilingSandbox
+from duvoform.manifest.template_limits import Budget, TemplateLimit
 from duvoform.text import did_you_mean, quote, shorten
 
 __all__ = ["JinjaTemplates"]
@@ -40,7 +41,7 @@ class JinjaTemplates:
         environment: str | None,
         environments: Sequence[str],
     ) -> None:
-        self._env = BoundedSandbox(
+        self._env = CompilingSandbox(
             undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True
         )
         self._context = context
@@ -52,20 +53,15 @@ class JinjaTemplates:
 
     def render(self, source: str) -> str | TemplateFault:
         """``source`` rendered, or why it could not be (the fault's path is left empty)."""
-        template = self._cache.get(source)
-        if template is None:
-            try:
-                template = self._env.from_string(guard_tree(_guard_loops(self._env.parse(source))))
-            except TemplateSyntaxError as exc:
-                detail = shorten(exc.message or "invalid template", _MESSAGE_LIMIT)
-                template = f"template syntax error: {detail}"
-                if source.count("\n"):
-                    template += f" (template line {exc.lineno})"
-            self._cache[source] = template
-        if isinstance(template, str):
-            return TemplateFault((), template)
+        # One budget for compiling and rendering: both are work the template text chooses.
         self._env.budget = budget = Budget(self._set_spent)
         try:
+            template = self._cache.get(source)
+            if template is None:
+                template = self._compile(source, budget)
+                self._cache[source] = template
+            if isinstance(template, str):
+                return TemplateFault((), template)
             return template.render({**self._context, _LOOP_GUARD: _LoopBudget()})
         except UndefinedError as exc:
             return TemplateFault((), self._explain_undefined(exc))
@@ -79,6 +75,21 @@ class JinjaTemplates:
             return TemplateFault((), f"template error: {shorten(str(exc) or type(exc).__name__)}")
         finally:
             self._set_spent += budget.spent()
+
+    def _compile(self, source: str, budget: Budget) -> Template | str:
+        """``source`` compiled, or why it cannot be (kept, so it is never compiled again)."""
+        try:
+            return self._env.compile_bounded(source, budget, _guard_loops)
+        except TemplateSyntaxError as exc:
+            detail = shorten(exc.message or "invalid template", _MESSAGE_LIMIT)
+            reason = f"template syntax error: {detail}"
+            if source.count("\n"):
+                reason += f" (template line {exc.lineno})"
+            return reason
+        except TemplateLimit as exc:
+            return f"template not allowed: {exc}"
+        except (RecursionError, SyntaxError):  # jinja2's parser, or Python's compile of its code
+            return "template not allowed: it nests too deep"
 
     def _explain_undefined(self, exc: UndefinedError) -> str:
         message = str(exc.message or "")

@@ -19,6 +19,7 @@ from jinja2 import nodes
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context, LoopContext, Macro
 from jinja2.sandbox import SandboxedEnvironment, SandboxedFormatter
+from jinja2.visitor import NodeTransformer
 
 __all__ = [
     "MAX_CALLS",
@@ -60,6 +61,7 @@ _EMIT = "__duvoform_emit"
 _CONCAT = "__duvoform_concat"
 _PRINTF = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?[a-zA-Z%]")
 _DIGITS = re.compile(r"\d+")
+_STEPS_PER_TICK = 64  # compile work between CPU checks: a check costs a clock read
 
 
 class TemplateLimit(SecurityError):
@@ -79,6 +81,13 @@ class Budget:
         self.written = 0
         self.calls = 0
         self.depth = 0
+        self.steps = 0
+
+    def step(self) -> None:
+        """Count one unit of compile work (a token, a node); tick every ``_STEPS_PER_TICK``."""
+        self.steps += 1
+        if not self.steps % _STEPS_PER_TICK:
+            self.tick()
 
     def spent(self) -> float:
         """CPU seconds this rendering has used so far."""
@@ -359,25 +368,32 @@ class BoundedSandbox(SandboxedEnvironment):
         return "".join(texts)
 
 
-def guard_tree(tree: nodes.Template) -> nodes.Template:
-    """Route ``~`` and every written value through the sandbox's measuring guards."""
-    for concat in list(tree.find_all(nodes.Concat)):
-        call = nodes.Call(nodes.Name(_CONCAT, "load"), concat.nodes, [], None, None)
-        _replace(tree, concat, call)
-    for output in tree.find_all(nodes.Output):
-        output.nodes = [
-            nodes.Call(nodes.Name(_EMIT, "load"), [child], [], None, None) for child in output.nodes
-        ]
+def guard_tree(tree: nodes.Template, budget: Budget | None = None) -> nodes.Template:
+    """Route ``~`` and every written value through the sandbox's measuring guards, in one
+    walk of the tree that spends from ``budget`` (when given) as it goes."""
+    _Guard(budget or Budget()).visit(tree)
     tree.set_lineno(1)
     return tree
 
 
-def _replace(tree: nodes.Node, old: nodes.Node, new: nodes.Node) -> None:
-    for node in [tree, *tree.find_all(nodes.Node)]:
-        for field, value in node.iter_fields():
-            if value is old:
-                setattr(node, field, new)
-            elif isinstance(value, list):
-                for index, item in enumerate(value):
-                    if item is old:
-                        value[index] = new
+class _Guard(NodeTransformer):
+    """Replaces each ``Concat`` with a ``_concat`` call and wraps each written value in
+    ``_emit``; children first, so a ``~`` inside a ``~`` or an output is guarded too."""
+
+    def __init__(self, budget: Budget) -> None:
+        self.budget = budget
+
+    def generic_visit(self, node: nodes.Node, *args: Any, **kwargs: Any) -> nodes.Node:
+        self.budget.step()
+        return super().generic_visit(node, *args, **kwargs)
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
+        self.generic_visit(node)
+        return nodes.Call(nodes.Name(_CONCAT, "load"), node.nodes, [], None, None)
+
+    def visit_Output(self, node: nodes.Output) -> nodes.Node:
+        self.generic_visit(node)
+        node.nodes = [
+            nodes.Call(nodes.Name(_EMIT, "load"), [child], [], None, None) for child in node.nodes
+        ]
+        return node
